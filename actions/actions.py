@@ -159,12 +159,19 @@ class ActionAnswer(Action):
         intent = (message.get("intent") or {}).get("name")
         lang = self._language(tracker)
         exp = kb.by_intent(intent) if intent else None
+        text = message.get("text") or ""
+        if exp is not None and not text.startswith("/"):
+            known, total = detector().known_words(text)
+            if total and not known:
+                # Not one word the classifier was trained on: its confidence means nothing here.
+                logger.info("answer: no known words; intent %s ignored, searching instead", intent)
+                exp = None
         if exp is not None:
             answer = explanation_answer(kb, exp, lang)
             answer.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
         else:
             ranking = [r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-            answer = self._retrieve(kb, message.get("text") or "", lang, ranking[0] if ranking else None)
+            answer = self._retrieve(kb, text, lang, ranking[0] if ranking else None)
         logger.info("answer: intent=%s source=%s knowledge=%s", intent, answer.source, answer.knowledge_ids)
         dispatcher.utter_message(text=answer.text, json_message=answer.payload())
         if not answer.knowledge_ids:

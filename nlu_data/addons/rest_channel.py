@@ -56,6 +56,14 @@ def clean_metadata(value: Any) -> Dict[Text, Any]:
     return {k: v[:64] for k, v in out.items()}
 
 
+class WholeMessageCollector(CollectingOutputChannel):
+    """Collects replies like Rasa's collector, but keeps a text in one piece: Rasa splits texts
+    on blank lines, which would turn one cited answer into a dozen chat bubbles."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 class TendikRestInput(RestInput):
     """Drop-in replacement for the REST channel (its name is still ``rest``)."""
 
@@ -133,7 +141,7 @@ class TendikRestInput(RestInput):
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
 
-            collector = CollectingOutputChannel()
+            collector = WholeMessageCollector()
             started = time.perf_counter()
             try:
                 await on_new_message(

@@ -1,0 +1,228 @@
+"""Tendik benchmark: `make eval` (python3 scripts/manage.py eval).
+
+Starts the real Rasa server and action server on spare ports with a throw-away SQLite tracker
+store, then, on the dev set (bench/devset/questions.yml), per language:
+  * intent macro-F1 through Rasa's HTTP API (/model/parse),
+  * retrieval R@1 / R@3 / MRR (hybrid search, in-process),
+  * end-to-end citation accuracy through the REST channel: the reply cites an expected article,
+  * out-of-scope replies with a legal citation (must be 0),
+  * REST turn latency p50/p95, time until the assistant is ready, resident memory of both servers,
+  * reply-language detection accuracy.
+Numbers are reported for the held-out split (never used for training or tuning) and for all.
+Writes bench/results.json and bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from actions.lang import LanguageDetector  # noqa: E402
+from actions.retrieval.evaluate import Question, evaluate, load_devset  # noqa: E402
+from scripts.manage import BUILD, Services, http_json  # noqa: E402
+
+TARGETS = {
+    "citation_accuracy_ru": 0.90,
+    "citation_accuracy_kk": 0.85,
+    "intent_macro_f1": 0.90,
+    "p95_ms": 150,
+    "ready_s": 30,
+    "memory_gib": 2.5,
+}
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    labels = {gold for gold, _ in pairs}
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return round(sum(scores) / len(scores), 3) if scores else 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 1)
+
+
+def cited_norms(replies: list[dict]) -> set[str]:
+    out = set()
+    for m in replies:
+        custom = m.get("custom") or {}
+        out.update(c["norm_id"] for c in custom.get("citations", []))
+    return out
+
+
+def run_e2e(services: Services, questions: list[Question]) -> dict:
+    rows = []
+    for q in questions:
+        sender = f"eval-{uuid.uuid4().hex[:10]}"
+        t0 = time.perf_counter()
+        replies = http_json(services.rest_url, {"sender": sender, "message": q.text}, timeout=60)
+        ms = (time.perf_counter() - t0) * 1000
+        parse = http_json(f"{services.rasa_url}/model/parse", {"text": q.text}, timeout=30)
+        expected_norms = {k for k in q.knowledge if not k.startswith("exp-")}
+        cited = cited_norms(replies)
+        rows.append(
+            {
+                "id": q.id, "lang": q.lang, "split": q.split, "style": q.style, "intent": q.intent,
+                "predicted": parse["intent"]["name"], "ms": round(ms, 1),
+                "in_scope": bool(expected_norms), "cited": sorted(cited),
+                "citation_ok": bool(cited & expected_norms) if expected_norms else None,
+                "oos_cited": (not expected_norms and q.intent == "out_of_scope" and bool(cited)),
+            }
+        )
+    return {"rows": rows}
+
+
+def summarise(rows: list[dict], retrieval: dict, detector: LanguageDetector, questions: list[Question]) -> dict:
+    out: dict = {}
+    for split in ("heldout", "all"):
+        chosen = [r for r in rows if split == "all" or r["split"] == split]
+        per_lang = {}
+        for lang in ("kk", "ru"):
+            rs = [r for r in chosen if r["lang"] == lang]
+            in_scope = [r for r in rs if r["in_scope"]]
+            oos = [r for r in rs if r["intent"] == "out_of_scope"]
+            qs = [q for q in questions if q.lang == lang and (split == "all" or q.split == split)]
+            per_lang[lang] = {
+                "questions": len(rs),
+                "intent_macro_f1": macro_f1([(r["intent"], r["predicted"]) for r in rs]),
+                "intent_accuracy": round(sum(r["intent"] == r["predicted"] for r in rs) / max(len(rs), 1), 3),
+                "citation_accuracy": round(sum(r["citation_ok"] for r in in_scope) / max(len(in_scope), 1), 3),
+                "out_of_scope_with_citation": sum(r["oos_cited"] for r in oos),
+                "out_of_scope_questions": len(oos),
+                "language_detection_accuracy": round(
+                    sum(detector.detect(q.text)[0] == lang for q in qs) / max(len(qs), 1), 3
+                ),
+                "retrieval": retrieval[split].get(lang, {}),
+            }
+            by_style = defaultdict(list)
+            for r in in_scope:
+                by_style[r["style"]].append(r["citation_ok"])
+            per_lang[lang]["citation_accuracy_by_style"] = {
+                s: f"{sum(v)}/{len(v)}" for s, v in sorted(by_style.items())
+            }
+        out[split] = per_lang
+    ms = [r["ms"] for r in rows]
+    out["latency_ms"] = {"turns": len(ms), "p50": percentile(ms, 0.5), "p95": percentile(ms, 0.95),
+                         "mean": round(statistics.mean(ms), 1)}
+    out["misses"] = [
+        {k: r[k] for k in ("id", "split", "intent", "predicted", "cited")}
+        for r in rows if r["citation_ok"] is False or r["oos_cited"]
+    ]
+    return out
+
+
+def write_markdown(result: dict, command: str) -> str:
+    h, lat, env = result["heldout"], result["latency_ms"], result["environment"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Command: `{command}` (runs `bench/eval.py`), {result['finished']}, on this 2-core machine.",
+        f"Dev set: bench/devset/questions.yml ({result['questions']} questions; held-out part never used for training or tuning).",
+        "",
+        "## Held-out split",
+        "",
+        "| metric | kk | ru | target |",
+        "|---|---|---|---|",
+        f"| intent macro-F1 | {h['kk']['intent_macro_f1']} | {h['ru']['intent_macro_f1']} | >= 0.90 |",
+        f"| intent accuracy | {h['kk']['intent_accuracy']} | {h['ru']['intent_accuracy']} | |",
+        f"| citation accuracy (REST, end to end) | {h['kk']['citation_accuracy']} | {h['ru']['citation_accuracy']} | kk >= 0.85, ru >= 0.90 |",
+        f"| out-of-scope answers with a legal citation | {h['kk']['out_of_scope_with_citation']}/{h['kk']['out_of_scope_questions']} | {h['ru']['out_of_scope_with_citation']}/{h['ru']['out_of_scope_questions']} | 0 |",
+        f"| retrieval R@1 | {h['kk']['retrieval'].get('R@1')} | {h['ru']['retrieval'].get('R@1')} | |",
+        f"| retrieval R@3 | {h['kk']['retrieval'].get('R@3')} | {h['ru']['retrieval'].get('R@3')} | |",
+        f"| retrieval MRR | {h['kk']['retrieval'].get('MRR')} | {h['ru']['retrieval'].get('MRR')} | |",
+        f"| language detection accuracy | {h['kk']['language_detection_accuracy']} | {h['ru']['language_detection_accuracy']} | |",
+        f"| citation accuracy by spelling | {h['kk']['citation_accuracy_by_style']} | {h['ru']['citation_accuracy_by_style']} | |",
+        "",
+        "## Whole dev set (tune + held-out)",
+        "",
+        "| metric | kk | ru |",
+        "|---|---|---|",
+    ]
+    a = result["all"]
+    for key in ("intent_macro_f1", "citation_accuracy", "language_detection_accuracy"):
+        lines.append(f"| {key} | {a['kk'][key]} | {a['ru'][key]} |")
+    lines += [
+        "",
+        "## Speed and size",
+        "",
+        f"- REST turn latency over {lat['turns']} turns (retrieval loaded, fresh conversation per question): "
+        f"p50 {lat['p50']} ms, p95 {lat['p95']} ms (target p95 <= 150 ms).",
+        f"- Assistant ready {result['ready_s']} s after start (both servers up and retrieval warmed; models already built; target <= 30 s).",
+        f"- Resident memory after the run: Rasa {env['rss_mib']['rasa']} MiB + action server {env['rss_mib']['actions']} MiB = "
+        f"{env['rss_total_gib']} GiB (target <= 2.5 GiB).",
+        "",
+        f"Misses on the held-out split: {sum(1 for m in result['misses'] if m['split'] == 'heldout')} (listed in bench/results.json).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rasa-port", type=int, default=5305)
+    parser.add_argument("--action-port", type=int, default=5355)
+    parser.add_argument("--no-write", action="store_true", help="print only; do not update bench/RESULTS.md")
+    args = parser.parse_args()
+
+    questions = load_devset()
+    detector = LanguageDetector.load(BUILD / "langid.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services(args.rasa_port, args.action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
+        try:
+            print("[eval] starting Rasa + action server ...", flush=True)
+            ready = services.start()
+            print(f"[eval] ready in {ready:.1f} s; {len(questions)} questions through REST ...", flush=True)
+            e2e = run_e2e(services, questions)
+            rss = services.rss_mib()
+        finally:
+            services.stop()
+
+    print("[eval] retrieval metrics ...", flush=True)
+    from actions.knowledge.explanations import load_knowledge
+    from actions.retrieval.encoder import Encoder
+    from actions.retrieval.search import HybridSearcher
+
+    searcher = HybridSearcher(load_knowledge(), Encoder())
+    retrieval = {
+        "heldout": evaluate(searcher, [q for q in questions if q.split == "heldout"]),
+        "all": evaluate(searcher, questions),
+    }
+    result = summarise(e2e["rows"], retrieval, detector, questions)
+    result.update(
+        questions=len(questions),
+        ready_s=round(ready, 1),
+        environment={"rss_mib": rss, "rss_total_gib": round(sum(rss.values()) / 1024, 2)},
+        finished=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        rows=e2e["rows"],
+    )
+    text = write_markdown(result, "make eval")
+    print(text)
+    if not args.no_write:
+        (ROOT / "bench" / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
