@@ -22,8 +22,8 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class LanguageDetector:
         self._words = set(self.model.get("words") or [])
 
     @classmethod
-    def train(cls, samples: Iterable[tuple[str, str]], alpha: float = 0.5) -> "LanguageDetector":
+    def train(cls, samples: Iterable[tuple[str, str]], alpha: float = 0.5) -> LanguageDetector:
         counts = {lang: Counter() for lang in LANGS}
         docs = Counter()
         words: set[str] = set()
@@ -129,7 +129,7 @@ class LanguageDetector:
         return cls(model)
 
     @classmethod
-    def load(cls, path: Path | None) -> "LanguageDetector":
+    def load(cls, path: Path | None) -> LanguageDetector:
         if path is None or not Path(path).is_file():
             logger.warning("language model %s not found; using letter rules only", path)
             return cls()

@@ -22,7 +22,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +213,7 @@ def main() -> int:
         questions=len(questions),
         ready_s=round(ready, 1),
         environment={"rss_mib": rss, "rss_total_gib": round(sum(rss.values()) / 1024, 2)},
-        finished=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        finished=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         rows=e2e["rows"],
     )
     text = write_markdown(result, "make eval")

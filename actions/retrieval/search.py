@@ -33,7 +33,7 @@ class Settings:
     threshold: float = 0.5
 
     @classmethod
-    def load(cls, path: Path = SETTINGS_FILE) -> "Settings":
+    def load(cls, path: Path = SETTINGS_FILE) -> Settings:
         if not path.is_file():
             return cls()
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,0 +1,63 @@
+"""Spelling folding, language detection and explicit language requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.knowledge.norms import ROOT
+from actions.lang import LanguageDetector, fold, load_nlu_samples, requested_language
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector.train(load_nlu_samples(ROOT / "nlu_data" / "data" / "nlu"))
+
+
+def test_kazakh_spellings_fold_to_one_form() -> None:
+    forms = ["Жұмыстан шығарды", "жумыстан шыгарды", "jumystan shygardy", "jūmystan şyğardy"]
+    assert len({fold(f) for f in forms}) == 1
+
+
+def test_fold_drops_punctuation_and_case() -> None:
+    assert fold("Меня УВОЛИЛИ!!! Почему?") == "меня уволили почему"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("бастығым маған жүктісің деп айлықты азайтты", "kk"),
+        ("бастыгым мага жуктисин деп айлыкты азайтты", "kk"),
+        ("bastygym magan aılyq bermedi", "kk"),
+        ("bastyğym jalaqymdy azaittı", "kk"),
+        ("начальник снизил мне зарплату после декрета", "ru"),
+        ("nachalnik snizil mne zarplatu", "ru"),
+    ],
+)
+def test_detects_language_for_unseen_sentences(detector: LanguageDetector, text: str, lang: str) -> None:
+    assert detector.detect(text)[0] == lang
+
+
+def test_no_letters_means_unknown(detector: LanguageDetector) -> None:
+    assert detector.detect("😀🙏 123 !!!") == (None, 0.0)
+
+
+def test_known_words(detector: LanguageDetector) -> None:
+    assert detector.known_words("qqqqqqqq zzzzzzz")[0] == 0
+    known, total = detector.known_words("меня уволили с работы")
+    assert total == 3 and known >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("қазақша жаз", "kk"), ("на казахском пожалуйста", "kk"), ("kazaksha", "kk"),
+     ("орысша", "ru"), ("давай по-русски", "ru"), ("отвечай на русском", "ru"), ("меня уволили", None)],
+)
+def test_requested_language(text: str, lang: str | None) -> None:
+    assert requested_language(text) == lang
+
+
+def test_detector_round_trips_through_json(tmp_path, detector: LanguageDetector) -> None:
+    path = tmp_path / "langid.json"
+    detector.save(path)
+    again = LanguageDetector.load(path)
+    assert again.detect("жұмыс беруші") == detector.detect("жұмыс беруші")
