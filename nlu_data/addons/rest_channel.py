@@ -26,9 +26,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons import _ROOT
 from actions.lang import LanguageDetector
 from actions.system_messages import message as system_message
+from addons import _ROOT
 
 logger = logging.getLogger(__name__)
 

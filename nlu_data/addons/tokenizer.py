@@ -14,8 +14,8 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from addons import _ROOT  # noqa: F401  (puts the project root on sys.path)
 from actions.lang import fold
+from addons import _ROOT  # noqa: F401  (puts the project root on sys.path)
 
 
 @DefaultV1Recipe.register(
