@@ -75,18 +75,26 @@ def run(cmd: list[str], env: dict | None = None, **kw) -> None:
 
 # ---------------------------------------------------------------- install
 def find_python(version: str) -> str:
-    candidates = [shutil.which(f"python{version}")]
-    pyenv = shutil.which("pyenv")
+    """A working interpreter of ``version``: pyenv's installs first (its shims fail unless that
+    version is selected), then the PATH. Each candidate is run to check its version."""
+    candidates: list[str] = []
+    if sys.version_info[:2] == tuple(map(int, version.split("."))):
+        candidates.append(sys.executable)
     roots = []
+    pyenv = shutil.which("pyenv")
     if pyenv:
         roots.append(subprocess.run([pyenv, "root"], capture_output=True, text=True).stdout.strip())
     roots += [os.environ.get("PYENV_ROOT", ""), str(Path.home() / ".pyenv")]
     for root in filter(None, roots):
         candidates += sorted(glob.glob(f"{root}/versions/{version}.*/bin/python{version}"), reverse=True)
-    if sys.version_info[:2] == tuple(map(int, version.split("."))):
-        candidates.insert(0, sys.executable)
+    candidates += [c for c in (shutil.which(f"python{version}"), f"/usr/bin/python{version}") if c]
     for c in candidates:
-        if c and Path(c).exists():
+        try:
+            out = subprocess.run([c, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                 capture_output=True, text=True, timeout=30)
+        except OSError:
+            continue
+        if out.returncode == 0 and out.stdout.strip() == version:
             return c
     fail(
         f"Python {version} not found. Rasa 3.6 needs Python 3.10 and the project needs 3.11. "
