@@ -186,7 +186,8 @@ def build_index() -> None:
 
 def train_rasa() -> None:
     nlu = ROOT / "nlu_data"
-    value = digest([nlu / "config.yml", nlu / "domain", nlu / "data", nlu / "addons", ROOT / "actions" / "lang.py"])
+    addons = [nlu / "addons" / "__init__.py", nlu / "addons" / "tokenizer.py"]  # the channel is not in the model
+    value = digest([nlu / "config.yml", nlu / "domain", nlu / "data", *addons, ROOT / "actions" / "lang.py"])
     if is_fresh("rasa", value, RASA_MODEL):
         return
     say("training the Rasa model (NLU + rules) ...")

@@ -1,8 +1,8 @@
 """Rasa's REST channel, hardened: same URL (POST /webhooks/rest/webhook), same JSON in and out.
 
 What it adds to ``rasa.core.channels.rest.RestInput``:
-* malformed JSON, a missing sender or a non-text message get a polite reply (HTTP 400), never a
-  stack trace; control characters are removed; a message longer than ``TENDIK_MAX_MESSAGE_CHARS``
+* malformed JSON or a missing sender get a polite reply (HTTP 400), never a stack trace; a
+  non-text ``message`` is treated as empty; control characters are removed; a message longer than ``TENDIK_MAX_MESSAGE_CHARS``
   is cut and the user is told so; an empty message gets a hint without touching the tracker;
 * only known metadata keys pass (``language``: kk/ru, ``channel``), so clients cannot write
   arbitrary data into the tracker store;
@@ -18,7 +18,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -79,26 +79,31 @@ class TendikRestInput(RestInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TendikRestInput":
         return cls()
 
-    async def _stored_language(self, request: Request, sender_id: Text) -> Optional[Text]:
+    async def _stored_language(self, request: Request, sender_id: Text) -> Tuple[Optional[Text], Optional[Text]]:
+        """(sticky preference, last reply language) from the conversation, if any."""
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
-            return None
+            return None, None
         try:
             tracker = await agent.tracker_store.retrieve(sender_id)
         except Exception:  # noqa: BLE001 - the store being down must not break the reply
             logger.warning("tracker store unavailable while choosing the reply language")
-            return None
+            return None, None
         if tracker is None:
-            return None
-        return tracker.get_slot("language_pref") or tracker.get_slot("language")
+            return None, None
+        return tracker.get_slot("language_pref"), tracker.get_slot("language")
 
     async def _language(
         self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
     ) -> Optional[Text]:
+        """Same order as the action server's choose_language: channel choice, the user's explicit
+        preference, then the message's own language, then the conversation's last language."""
         if metadata.get("language"):
             return metadata["language"]
+        pref, stored = await self._stored_language(request, sender_id)
+        if pref:
+            return pref
         detected, confidence = self.detector.detect(text)
-        stored = await self._stored_language(request, sender_id)
         if detected and (confidence >= 0.7 or stored is None):
             return detected
         return stored or detected
