@@ -8,6 +8,7 @@ edition date. Out-of-scope replies never carry a citation.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,10 +84,13 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     source: str = "intent"
     scores: dict[str, float] = field(default_factory=dict)
+    # Names this answer for votes and reviews (stored by Rasa with the bot message).
+    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def payload(self) -> dict[str, Any]:
         return {
             "type": "tendik_answer",
+            "answer_id": self.answer_id,
             "source": self.source,
             "knowledge_ids": self.knowledge_ids,
             "citations": [c.as_dict() for c in self.citations],

@@ -144,6 +144,7 @@ def rasa_env() -> dict:
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         PYTHONWARNINGS="ignore",
+        RASA_CACHE_DIRECTORY=str(BUILD / "rasa-cache"),  # not .rasa/ in the work tree
     )
     return env
 
@@ -379,7 +380,7 @@ def chat(services: Services) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     cmd_build(args)
-    services = Services()
+    services = Services(rasa_port=args.rasa_port, action_port=args.action_port, db_url=args.db_url)
     say("starting the action server and the Rasa server ...")
     try:
         ready = services.start()
@@ -403,7 +404,7 @@ def cmd_test(args: argparse.Namespace) -> None:
     cmd_build(args)
     py = app_python()
     say("linting (ruff) ...")
-    run([py, "-m", "ruff", "check", "actions", "scripts", "tests", "bench", "nlu_data/addons"], env=app_env())
+    run([py, "-m", "ruff", "check", "actions", "bot", "scripts", "tests", "bench", "nlu_data/addons"], env=app_env())
     say("running the test suite (pytest) ...")
     result = subprocess.run([py, "-m", "pytest", *args.pytest_args], cwd=ROOT, env=app_env())
     raise SystemExit(result.returncode)
@@ -447,6 +448,9 @@ def main() -> None:
         p = sub.add_parser(name, help=text)
         if name == "run":
             p.add_argument("--no-chat", action="store_true", help="serve only, no terminal chat")
+            p.add_argument("--rasa-port", type=int, default=5005, help="Rasa server port (5005)")
+            p.add_argument("--action-port", type=int, default=5055, help="action server port (5055)")
+            p.add_argument("--db-url", default=None, help="tracker store URL (TENDIK_DB_URL or SQLite in data/)")
         if name == "test":
             p.add_argument("pytest_args", nargs="*")
         if name == "eval":

@@ -4,6 +4,8 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
 * malformed JSON or a missing sender get a polite reply (HTTP 400), never a stack trace; a
   non-text ``message`` is treated as empty; control characters are removed; a message longer than ``TENDIK_MAX_MESSAGE_CHARS``
   is cut and the user is told so; an empty message gets a hint without touching the tracker;
+* personal data in the text (IIN, phone, e-mail, card numbers, names where feasible) is masked
+  before the message reaches NLU and the tracker store (``actions.redact``);
 * only known metadata keys pass (``language``: kk/ru, ``channel``), so clients cannot write
   arbitrary data into the tracker store;
 * if the assistant produced no reply (the action server is down, or an error), the user gets
@@ -27,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.lang import LanguageDetector
+from actions.redact import redact
 from actions.system_messages import message as system_message
 from addons import _ROOT
 
@@ -143,6 +146,8 @@ class TendikRestInput(RestInput):
                 metadata["truncated_from"] = str(len(text))
                 text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
             language = await self._language(request, sender_id, text, metadata)
+            # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store.
+            text = redact(text)
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
 

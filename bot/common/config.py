@@ -1,0 +1,36 @@
+"""Settings shared by every Python 3.11 service, read from the environment (and ``.env``).
+
+Each variable is documented in ``.env.example``. Service-specific settings subclass
+:class:`CommonSettings` and add their own prefix-free ``TENDIK_*`` fields.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("TENDIK_DATA_DIR") or ROOT / "data")
+
+
+def default_db_url() -> str:
+    return os.environ.get("TENDIK_DB_URL") or f"sqlite:///{default_data_dir() / 'tracker.db'}"
+
+
+class CommonSettings(BaseSettings):
+    """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_RASA_TIMEOUT``."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDIK_", env_file=ROOT / ".env", extra="ignore")
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    db_url: str = ""
+    rasa_timeout: float = 30.0
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.db_url:
+            self.db_url = default_db_url()
