@@ -45,6 +45,13 @@ _LATIN_SINGLE = {
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
 _LATIN_WORD = re.compile(r"^[a-zäğıñöūüşçáǵńóúý'’]+$")
 
+# Kazakh grammar words (folded): one of them makes a mixed sentence Kazakh ("это законно ма?").
+_KK_FUNCTION_WORDS = {
+    "ма", "ме", "ба", "бе", "па", "пе", "деп", "туралы", "бар", "жок", "емес", "бойынша", "ушин", "деген",
+    "дегенимиз", "кандай", "канша", "кайда", "калай", "неге", "мен", "сен", "биз", "олар", "бул", "осы",
+    "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
+}
+
 _REQUEST_KK = re.compile(
     r"(қазақ|казак|казах|qazaq|kazak|kazakh)\w*\s*(ша|ша\b|тілінде|тилинде|языке|язык|sha|şa|tilinde)|"
     r"\b(қазақша|казакша|qazaqsha|qazaqşa|kazaksha|kazakša|по-казахски|на казахском)\b",
@@ -153,7 +160,26 @@ class LanguageDetector:
         if not letters:
             return None, 0.0
         if any(ch in KK_LETTERS for ch in letters):
-            return "kk", 1.0
+            return self._detect_with_kazakh_letters(low)
+        return self._naive_bayes(low, letters)
+
+    def _detect_with_kazakh_letters(self, low: str) -> tuple[str | None, float]:
+        """Kazakh-only letters are strong evidence, but a Russian sentence with a few Kazakh words
+        mixed in ("уволили 2 ай бұрын, в суд еще успеваю?") is still Russian: it is Russian when
+        at most a third of its words carry Kazakh letters and the rest reads clearly as Russian."""
+        words = _WORD.findall(low)
+        marked = [w for w in words if KK_LETTERS & set(w)]
+        rest = " ".join(w for w in words if not KK_LETTERS & set(w))
+        kazakh_frame = any(w.translate(_KK_FOLD) in _KK_FUNCTION_WORDS for w in words)
+        if not kazakh_frame and len(marked) * 3 <= len(words) and self.model.get("logprob"):
+            lang, confidence = self._naive_bayes(rest, [ch for ch in rest if ch.isalpha()])
+            if lang == "ru" and confidence >= 0.9:
+                return "ru", round(confidence * (1 - len(marked) / len(words)), 3)
+        return "kk", 1.0
+
+    def _naive_bayes(self, low: str, letters: list[str]) -> tuple[str | None, float]:
+        if not letters:
+            return None, 0.0
         grams = _ngrams(low)
         logprob = self.model.get("logprob") or {}
         if not grams or not logprob:
