@@ -1,6 +1,6 @@
 # Tendik: every command goes through scripts/manage.py (standard library only).
 PY ?= python3
-.PHONY: help install build run test eval tune import-norms clean lint
+.PHONY: help install build run test eval tune tune-fallback import-norms clean
 help:          ## list every command
 	@$(PY) scripts/manage.py help
 install:       ## create/update both virtual environments from the lock files
@@ -15,6 +15,8 @@ eval:          ## the benchmark (writes bench/results.json; see bench/RESULTS.md
 	@$(PY) scripts/manage.py eval
 tune:          ## tune retrieval weights on the dev set's tune split
 	@$(PY) scripts/manage.py tune
+tune-fallback: ## choose the NLU fallback threshold on the dev set's tune split
+	@$(PY) scripts/manage.py tune-fallback
 import-norms:  ## re-copy norms verbatim from ../shared/legal-sources
 	@$(PY) scripts/manage.py import-norms
 clean:         ## delete build outputs (keeps conversations)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -187,8 +188,9 @@ def build_index() -> None:
 
 def train_rasa() -> None:
     nlu = ROOT / "nlu_data"
-    addons = [nlu / "addons" / "__init__.py", nlu / "addons" / "tokenizer.py"]  # the channel is not in the model
-    value = digest([nlu / "config.yml", nlu / "domain", nlu / "data", *addons, ROOT / "actions" / "lang.py"])
+    # What the model is made of (the REST channel and the lock store are not in the model).
+    addons = [nlu / "addons" / name for name in ("__init__.py", "tokenizer.py", "e5.py", "intent_classifier.py")]
+    value = digest([nlu / "config.yml", nlu / "domain", nlu / "data", *addons, ROOT / "actions" / "lang.py", LOCKS["rasa"]])
     if is_fresh("rasa", value, RASA_MODEL):
         return
     say("training the Rasa model (NLU + rules) ...")
@@ -236,9 +238,17 @@ def wait_for(url: str, timeout: float, proc: subprocess.Popen | None = None, wha
 class Services:
     """Rasa server + action server as child processes (used by `run`, `eval` and the tests)."""
 
-    def __init__(self, rasa_port: int = 5005, action_port: int = 5055, db_url: str | None = None, log_dir: Path | None = None):
+    def __init__(
+        self,
+        rasa_port: int = 5005,
+        action_port: int = 5055,
+        db_url: str | None = None,
+        log_dir: Path | None = None,
+        redis_url: str | None = None,
+    ):
         self.rasa_port, self.action_port = rasa_port, action_port
         self.db_url = db_url or os.environ.get("TENDIK_DB_URL") or f"sqlite:///{DATA / 'tracker.db'}"
+        self.redis_url = redis_url if redis_url is not None else os.environ.get("TENDIK_REDIS_URL", "")
         self.log_dir = log_dir or DATA / "logs"
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -268,10 +278,40 @@ class Services:
         if wait:
             wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, proc, "action server")
 
+    def endpoints_file(self) -> Path:
+        """nlu_data/endpoints.yml, plus a Redis lock store when ``redis_url`` (TENDIK_REDIS_URL) is
+        set: several Rasa replicas sharing one tracker store must lock conversations across
+        processes, or concurrent messages of one user can interleave or lose events."""
+        base = ROOT / "nlu_data" / "endpoints.yml"
+        if not self.redis_url:
+            return base
+        parsed = urllib.parse.urlsplit(self.redis_url)
+        if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+            fail(f"TENDIK_REDIS_URL must look like redis://[:password@]host:6379/0, got {self.redis_url!r}")
+        lines = [
+            "",
+            "# Added by scripts/manage.py because TENDIK_REDIS_URL is set.",
+            "lock_store:",
+            "  type: addons.lock_store.AtomicRedisLockStore  # Rasa's RedisLockStore is not atomic across replicas",
+            f"  url: {parsed.hostname}",
+            f"  port: {parsed.port or 6379}",
+            f"  db: {int((parsed.path or '/0').strip('/') or 0)}",
+            "  key_prefix: tendik",
+            f"  use_ssl: {'true' if parsed.scheme == 'rediss' else 'false'}",
+        ]
+        if parsed.password:
+            lines.append("  password: ${TENDIK_REDIS_PASSWORD}")
+        out = BUILD / f"endpoints-{self.rasa_port}.yml"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(base.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+        return out
+
     def start_rasa(self, wait: bool = True) -> None:
         if self.db_url.startswith("sqlite:///"):
             Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         env = rasa_env()
+        if self.redis_url:
+            env["TENDIK_REDIS_PASSWORD"] = urllib.parse.urlsplit(self.redis_url).password or ""
         env.update(
             TENDIK_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             TENDIK_DB_URL=self.db_url,
@@ -281,7 +321,7 @@ class Services:
             "rasa",
             [
                 str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api", "--model", str(RASA_MODEL),
-                "--endpoints", "nlu_data/endpoints.yml", "--credentials", "nlu_data/credentials.yml",
+                "--endpoints", str(self.endpoints_file()), "--credentials", "nlu_data/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             ],
             env,
@@ -415,6 +455,11 @@ def cmd_eval(args: argparse.Namespace) -> None:
     run([app_python(), "bench/eval.py", *args.eval_args], env=app_env())
 
 
+def cmd_tune_fallback(args: argparse.Namespace) -> None:
+    cmd_build(args)
+    run([app_python(), "bench/tune_fallback.py"], env=app_env())
+
+
 def cmd_import_norms(_: argparse.Namespace) -> None:
     run([app_python(), "-m", "actions.knowledge.import_norms"], env=app_env())
 
@@ -436,6 +481,7 @@ COMMANDS = {
     "test": (cmd_test, "build, ruff, then the whole test suite (pytest)"),
     "eval": (cmd_eval, "build, then the benchmark: intent F1, retrieval, citation accuracy, latency, memory"),
     "tune": (cmd_tune, "tune retrieval fusion weights/threshold on the dev set's tune split"),
+    "tune-fallback": (cmd_tune_fallback, "choose the NLU fallback threshold on the dev set's tune split (prints a table)"),
     "import-norms": (cmd_import_norms, "re-copy norms verbatim from ../shared/legal-sources"),
     "clean": (cmd_clean, "delete build outputs (keeps conversations)"),
 }
