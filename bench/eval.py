@@ -32,6 +32,7 @@ from actions.lang import LanguageDetector  # noqa: E402
 from actions.retrieval.evaluate import Question, evaluate, load_devset  # noqa: E402
 from scripts.manage import BUILD, Services, http_json  # noqa: E402
 
+NOTES_MARKER = "<!-- notes: everything below is kept when bench/eval.py rewrites this file -->"
 TARGETS = {
     "citation_accuracy_ru": 0.90,
     "citation_accuracy_kk": 0.85,
@@ -220,7 +221,11 @@ def main() -> int:
     print(text)
     if not args.no_write:
         (ROOT / "bench" / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-        (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+        results_md = ROOT / "bench" / "RESULTS.md"
+        previous = results_md.read_text(encoding="utf-8") if results_md.exists() else ""
+        if NOTES_MARKER in previous:  # hand-written analysis below the marker is kept
+            text += "\n" + previous[previous.index(NOTES_MARKER):]
+        results_md.write_text(text, encoding="utf-8")
     return 0
 
 
