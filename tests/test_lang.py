@@ -37,6 +37,21 @@ def test_detects_language_for_unseen_sentences(detector: LanguageDetector, text:
     assert detector.detect(text)[0] == lang
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Russian frame with a Kazakh word or two: Russian
+        ("меня уволили, бастық сказал что жүктілік мешает работе, так можно?", "ru"),
+        ("директор говорит на собрании только қазақша, это законно или нет", "ru"),
+        # Kazakh frame with Russian words: Kazakh
+        ("директор меня уволил деп айтты, бұл законно ма?", "kk"),
+        ("зарплата разная бізде, бұл дискриминация ма", "kk"),
+    ],
+)
+def test_mixed_sentences_follow_their_grammar(detector: LanguageDetector, text: str, lang: str) -> None:
+    assert detector.detect(text)[0] == lang
+
+
 def test_no_letters_means_unknown(detector: LanguageDetector) -> None:
     assert detector.detect("😀🙏 123 !!!") == (None, 0.0)
 
