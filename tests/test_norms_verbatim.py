@@ -69,3 +69,19 @@ def test_explanations_never_cite_old_constitution_articles() -> None:
         for field in (exp.summary, exp.next_steps, exp.caveats):
             for text in field.values():
                 assert not OLD_CONSTITUTION.search(text), f"{exp.id} cites an old (1995) Constitution article"
+
+
+@pytest.mark.parametrize("norm_id", sorted(NORMS))
+def test_every_displayed_paragraph_is_non_empty_and_verbatim(norm_id: str) -> None:
+    """What an answer quotes (a paragraph, an item with its lead, or the whole article) is never
+    empty and every line of it is in the source file."""
+    from actions.knowledge.norms import paragraph_for_display
+
+    for lang, version in NORMS[norm_id].versions.items():
+        _, body = split_file(source_dir() / version.source_file)
+        source = squash(body)
+        for key in [None, *version.paragraphs()]:
+            shown = paragraph_for_display(version, key)
+            assert shown.strip(), f"{norm_id} ({lang}) paragraph {key!r} displays empty"
+            for line in shown.splitlines():
+                assert squash(line) in source, f"{norm_id} ({lang}) paragraph {key!r}: {line[:60]!r} not in source"

@@ -118,7 +118,9 @@ def paragraph_for_display(version: NormVersion, key: str | None) -> str:
     """The verbatim paragraph to show; for an item, its paragraph's lead line plus the item."""
     paras = version.paragraphs()
     if not key or key not in paras:
-        return "\n".join(version.text.splitlines()[1:]).split("\n>")[0].strip()
+        # the whole article without its heading and footnotes ("> Сноска ..." may come first)
+        body = [line for line in version.text.splitlines()[1:] if not line.startswith(">")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
     if "." in key:
         lead = paras.get(key.split(".")[0], "").splitlines()[0]
         return f"{lead}\n{paras[key].strip()}"
