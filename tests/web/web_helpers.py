@@ -172,3 +172,26 @@ class HostSite:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+HOSTILE_CSS = """
+  * { font-family: "Comic Sans MS", cursive !important; color: #ff0000 !important; letter-spacing: 4px !important;
+      line-height: 3 !important; text-transform: uppercase !important; box-sizing: content-box !important; }
+  button { background: #ffff00 !important; border: 5px dotted #00ff00 !important; padding: 30px !important; }
+  div, p, span { margin: 20px !important; font-size: 30px !important; }
+  [hidden] { display: block !important; }
+  svg { width: 200px !important; }
+"""
+
+
+def host_page(service_url: str, title: str, config: str = "", hostile: bool = True, load_widget: bool = True) -> str:
+    """A host page of another site: its own (hostile, very broad) CSS, content, and the one tag."""
+    style = f"<style>{HOSTILE_CSS}</style>" if hostile else ""
+    cfg = f"<script>window.TendikConfig = {config};</script>" if config else ""
+    tag = f'<script src="{service_url}/widget/tendik-widget.js" defer></script>' if load_widget else ""
+    return (
+        f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        f"<title>{title}</title>{style}</head><body><h1 id='h'>{title}</h1>"
+        f"<p id='p'>Страница другого сайта, на которую встроен виджет.</p><button id='b'>Кнопка сайта</button>"
+        f'<div id="box">блок</div>{cfg}{tag}</body></html>'
+    )

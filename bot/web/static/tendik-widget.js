@@ -362,7 +362,7 @@
     "font-weight:400;font-style:normal;word-spacing:normal;direction:ltr;-webkit-font-smoothing:antialiased;}",
     "*,*::before,*::after{box-sizing:border-box;}",
     "button,textarea{font:inherit;color:inherit;letter-spacing:inherit;margin:0;}",
-    "button{cursor:pointer;-webkit-appearance:none;appearance:none;}",
+    "button{cursor:pointer;-webkit-appearance:none;appearance:none;-webkit-tap-highlight-color:transparent;}",
     "[hidden]{display:none !important;}",
     ".tw-sr{position:absolute !important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;}",
     "svg{width:20px;height:20px;display:block;flex:none;}",
@@ -383,6 +383,7 @@
     ".tw-left .tw-panel{right:auto;left:20px;}",
     "@media (max-width:480px),(max-height:520px){.tw-panel{inset:0;width:100%;max-width:100%;height:100%;max-height:100%;",
     "border-radius:0;border:0;}.tw-open .tw-launcher{display:none;}}",
+    "@media (max-width:400px){.tw-subtitle{display:none;}.tw-header{padding-left:12px;gap:4px;}}",
     // header
     ".tw-header{display:flex;align-items:center;gap:8px;padding:10px 10px 10px 16px;background:var(--tw-primary);color:var(--tw-on-primary);flex:none;}",
     ".tw-titles{flex:1;min-width:0;}",
@@ -428,6 +429,7 @@
     ".tw-card{border:1px solid var(--tw-line);border-radius:10px;background:#fff;overflow:hidden;}",
     ".tw-card-btn{display:flex;gap:8px;align-items:flex-start;width:100%;text-align:left;background:#fff;border:0;padding:9px 10px;}",
     ".tw-card-btn:hover{background:var(--tw-bg);}",
+    ".tw-card-btn:focus-visible{outline-offset:-3px;}",
     ".tw-card-btn svg{margin-top:1px;transition:transform .15s;color:var(--tw-accent);}",
     ".tw-card-btn[aria-expanded=true] svg{transform:rotate(90deg);}",
     ".tw-card-head{display:flex;flex-direction:column;min-width:0;}",
@@ -443,7 +445,7 @@
     ".tw-chip{border:1.5px solid var(--tw-accent);color:var(--tw-accent);background:#fff;border-radius:999px;padding:6px 12px;",
     "font-size:14px;text-align:left;min-height:36px;line-height:1.25;}",
     ".tw-chip:hover{background:var(--tw-bg);text-decoration:underline;}",
-    ".tw-chip:disabled,.tw-send:disabled{cursor:not-allowed;opacity:.75;}",
+    ".tw-send[aria-disabled=true],.tw-btn[aria-disabled=true]{cursor:progress;}",
     ".tw-vote{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:13px;color:var(--tw-muted);}",
     ".tw-vote-btn{display:inline-flex;align-items:center;gap:4px;border:1.5px solid var(--tw-line);background:#fff;",
     "color:var(--tw-ink);border-radius:999px;padding:4px 10px;min-height:32px;font-size:13px;}",
@@ -467,6 +469,7 @@
     ".tw-send{width:44px;height:44px;border-radius:10px;border:0;background:var(--tw-primary);color:var(--tw-on-primary);",
     "display:flex;align-items:center;justify-content:center;padding:0;flex:none;}",
     ".tw-meta{display:flex;justify-content:space-between;gap:8px;font-size:12.5px;color:var(--tw-muted);min-height:18px;padding-top:3px;}",
+    ".tw-counter{white-space:nowrap;margin-left:auto;}",
     ".tw-error{color:var(--tw-err);font-weight:600;}",
     ".tw-over{color:var(--tw-err);}",
     ".tw-footer{flex:none;margin:0;padding:4px 12px 8px;font-size:12px;color:var(--tw-muted);background:#fff;line-height:1.35;}",
@@ -765,15 +768,15 @@
     });
   };
 
-  Widget.prototype.send = function (text, shown, retryOf) {
+  Widget.prototype.send = function (text, shown, retryOf, retryLang) {
     var self = this;
     if (!this.cid) {
       this.cid = newId();
       this.persist();
     }
-    var bubble = retryOf || this.addUser(shown);
+    var lang = retryLang || this.lang; // a retried message keeps the language it was written in
+    var bubble = retryOf || this.addUser(shown, lang);
     this.setBusy(true);
-    var lang = this.lang;
     return this.api("POST", "api/chat", { conversation_id: this.cid, message: text, language: lang }, CHAT_TIMEOUT_MS)
       .then(function (r) {
         self.setBusy(false);
@@ -786,21 +789,22 @@
           self.cid = null; // the stored id is not usable: the next message starts a new one
           self.persist();
         }
-        self.markFailed(bubble, text, shown, r.status === 0 || r.status === 503 || r.status === 429);
+        self.markFailed(bubble, text, shown, lang, r.status === 0 || r.status === 503 || r.status === 429);
         self.addNotice(msgs.length ? msgs[0].text : self.t(r.status === 0 ? "offline" : "unavailable"), lang);
       });
   };
 
   Widget.prototype.setBusy = function (busy) {
     this.busy = busy;
-    this.typing.hidden = !busy;
-    this.sendButton.disabled = busy;
+    this.sendButton.setAttribute("aria-disabled", String(busy)); // not disabled: it would drop the focus
     if (busy) {
-      this.log.appendChild(this.typing);
+      this.log.appendChild(this.typing); // always the last item of the log while it is shown
       this.status.textContent = this.t("typing");
+      this.typing.hidden = false;
       this.scrollTo(this.typing);
     } else {
       this.status.textContent = "";
+      this.typing.hidden = true;
     }
     this.log.setAttribute("aria-busy", String(busy));
   };
@@ -879,7 +883,7 @@
     ]), quiet);
   };
 
-  Widget.prototype.markFailed = function (bubble, text, shown, canRetry) {
+  Widget.prototype.markFailed = function (bubble, text, shown, lang, canRetry) {
     var self = this;
     if (!bubble || bubble.querySelector(".tw-failed")) return;
     var row = h("div", { class: "tw-failed" }, [h("span", { text: this.t("notSent") })]);
@@ -889,7 +893,7 @@
         onclick: function () {
           if (self.busy) return;
           bubble.removeChild(row);
-          self.send(text, shown, bubble);
+          self.send(text, shown, bubble, lang);
         },
       }));
     }
@@ -1007,12 +1011,14 @@
   };
 
   Widget.prototype.vote = function (answerId, choice, buttons, status, lang) {
-    var self = this;
-    buttons.forEach(function (b) { b.disabled = true; });
+    var self = this, group = buttons[0].parentNode;
+    // not disabled while saving: a disabled button would lose the keyboard focus
+    if (group.getAttribute("aria-busy") === "true") return Promise.resolve();
+    group.setAttribute("aria-busy", "true");
     return this.api("POST", "api/vote", { conversation_id: this.cid, answer_id: answerId, vote: choice, language: lang })
       .then(function (r) {
+        group.setAttribute("aria-busy", "false");
         buttons.forEach(function (b) {
-          b.disabled = false;
           if (r.status === 200) b.setAttribute("aria-pressed", String(b.getAttribute("data-vote") === choice));
         });
         status.textContent = r.status === 200 ? T[lang].voteSaved : (r.data && r.data.message) || T[lang].offline;
@@ -1053,9 +1059,10 @@
       this.newConversation();
       return Promise.resolve();
     }
-    this.confirmYes.disabled = true;
+    if (this.confirmYes.getAttribute("aria-disabled") === "true") return Promise.resolve();
+    this.confirmYes.setAttribute("aria-disabled", "true");
     return this.api("POST", "api/delete", { conversation_id: this.cid, language: lang }).then(function (r) {
-      self.confirmYes.disabled = false;
+      self.confirmYes.setAttribute("aria-disabled", "false");
       if (r.status === 200) {
         self.cid = null;
         self.persist();
