@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.common.db import delete_user_data
-from bot.common.feedback import record_vote
+from bot.common.feedback import record_comment, record_vote
 from bot.common.rasa_client import RasaClient, RasaUnavailable
 from bot.web import history, validate
 from bot.web.errors import ApiError, error_body, json_response, request_language
@@ -75,6 +75,18 @@ async def vote(request: web.Request) -> web.Response:
     await _db(request, lang, record_vote, sender, answer_id, choice, CHANNEL, lang)
     logger.info("vote %s: %s", short(cid), choice)
     return json_response({"ok": True, "answer_id": answer_id, "vote": choice, "message": say("vote_saved", lang)})
+
+
+async def comment(request: web.Request) -> web.Response:
+    """The optional follow-up comment on a vote (personal data masked by ``record_comment``)."""
+    body, lang = await validate.json_body(request)
+    cid = validate.conversation_id(body.get("conversation_id"), lang)
+    answer_id = validate.answer_id(body.get("answer_id"), lang)
+    text = validate.comment(body.get("comment"), lang)
+    if not await _db(request, lang, record_comment, validate.sender_id(cid), answer_id, text):
+        raise ApiError("vote_first", 404, lang)
+    logger.info("comment %s: stored", short(cid))
+    return json_response({"ok": True, "answer_id": answer_id, "message": say("comment_saved", lang)})
 
 
 async def delete(request: web.Request) -> web.Response:

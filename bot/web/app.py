@@ -58,6 +58,7 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     app.router.add_get("/widget/tendik-widget.js", assets.widget_js)
     app.router.add_post("/api/chat", api.chat)
     app.router.add_post("/api/vote", api.vote)
+    app.router.add_post("/api/comment", api.comment)
     app.router.add_post("/api/delete", api.delete)
     app.router.add_get("/api/history", api.conversation_history)
     app.router.add_get("/healthz", api.healthz)

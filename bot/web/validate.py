@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.common.feedback import VOTES
+from bot.common.feedback import MAX_COMMENT, VOTES
 from bot.web.errors import LANGS, ApiError, request_language
 
 # crypto.randomUUID() (and the widget's fallback) make version-4 UUIDs in lower case.
@@ -70,4 +70,15 @@ def answer_id(value: Any, lang: str | None) -> str:
 def vote(value: Any, lang: str | None) -> str:
     if value not in VOTES:
         raise ApiError("bad_vote", 400, lang)
+    return value
+
+
+def comment(value: Any, lang: str | None) -> str:
+    if not isinstance(value, str):
+        raise ApiError("malformed", 400, lang)
+    value = value.strip()
+    if not value:
+        raise ApiError("empty", 400, lang)
+    if len(value) > MAX_COMMENT:
+        raise ApiError("comment_too_long", 413, lang, limit=MAX_COMMENT)
     return value

@@ -284,6 +284,25 @@ def test_votes_on_answers_not_in_the_conversation_are_refused(web, assistant) ->
     assert db_rows(assistant.db_url, "tendik_feedback", SENDER.format(other)) == []
 
 
+def test_comment_after_a_vote_is_stored_with_personal_data_masked(web, assistant) -> None:  # noqa: ANN001
+    cid = new_cid()
+    answer_id = legal_answers(chat(web.url, cid, "меня уволили когда я была беременна", "ru").json())[0]["answer_id"]
+    body = {"conversation_id": cid, "answer_id": answer_id, "comment": "Не хватило сроков. Мой телефон +7 701 123 45 67",
+            "language": "kk"}
+    _assert_error(_post(web.url, "/api/comment", body), "vote_first", 404, "kk")
+    _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "kk"})
+    resp = _post(web.url, "/api/comment", body)
+    assert resp.status == 200 and resp.json()["message"] == web_text("comment_saved", "kk")
+    [row] = db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid))
+    assert row[3] == "not_helpful" and row[4].startswith("Не хватило сроков.")
+    assert "123 45 67" not in row[4], "the phone number is masked before it is stored"
+    too_long = dict(body, comment="x" * 1001)
+    _assert_error(_post(web.url, "/api/comment", too_long), "comment_too_long", 413, "kk", limit=1000)
+    for bad in (None, 5, ["a"]):
+        _assert_error(_post(web.url, "/api/comment", dict(body, comment=bad)), "malformed", 400, "kk")
+    assert _post(web.url, "/api/comment", dict(body, comment="  ")).json()["message"] == system_message("empty", "kk")
+
+
 # ---------------------------------------------------------------- history and delete
 def test_history_restores_the_conversation(web) -> None:  # noqa: ANN001
     cid = new_cid()

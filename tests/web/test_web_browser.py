@@ -114,6 +114,18 @@ def test_kazakh_question_answer_with_citation_card_and_vote(page, web, assistant
     votes = db_rows(assistant.db_url, "tendik_feedback", f"web-{cid}")
     assert [(v[3], v[5], v[6]) for v in votes] == [("helpful", "web", "kk")]
     shots(page, "voted")
+
+    # the optional comment, as in Telegram
+    msg.locator(".tw-comment-open").click()
+    comment = msg.locator(".tw-comment-input")
+    assert comment.is_visible() and active(page)["tag"] == "textarea"
+    comment.fill("Мерзімдер туралы толығырақ болса екен")
+    shots(page, "comment")
+    msg.locator(".tw-comment-send").click()
+    page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.startsWith('Рахмет! Пікір')")
+    assert msg.locator(".tw-comment").is_hidden() and active(page)["vote"] == "helpful"
+    votes = db_rows(assistant.db_url, "tendik_feedback", f"web-{cid}")
+    assert [v[4] for v in votes] == ["Мерзімдер туралы толығырақ болса екен"]
     assert_clean(page, web.url, urls)
 
 
@@ -371,7 +383,8 @@ TEXT_SELECTORS = [
     ".tw-welcome .tw-bubble", ".tw-welcome .tw-chip", ".tw-msg-user .tw-bubble", ".tw-msg-bot:not(.tw-welcome) .tw-bubble",
     ".tw-cite", ".tw-ed", ".tw-badge", ".tw-norm", ".tw-note", ".tw-card-body a", ".tw-vote > span",
     ".tw-vote-btn[aria-pressed=false]", ".tw-vote-btn[aria-pressed=true]", ".tw-footer", ".tw-input", ".tw-input::placeholder",
-    ".tw-menu-item.tw-new", ".tw-menu-item.tw-danger", ".tw-law-h", ".tw-error", ".tw-msg-notice .tw-bubble",
+    ".tw-menu-item.tw-new", ".tw-menu-item.tw-danger", ".tw-law-h", ".tw-form .tw-error", ".tw-msg-notice .tw-bubble",
+    ".tw-comment label", ".tw-comment-send", ".tw-failed > span", ".tw-retry",
 ]
 
 
@@ -387,6 +400,8 @@ def test_aria_roles_and_contrast(page, strict_web, shots) -> None:  # noqa: ANN0
         msg.locator(".tw-card-btn").nth(i).click()
     msg.locator(".tw-vote-btn[data-vote=helpful]").click()
     page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.length > 0")
+    assert contrasts(page, [".tw-comment-open"])[0]["ratio"] >= 4.5
+    msg.locator(".tw-comment-open").click()
     ask(page, "спасибо")
     ask(page, "привет")
     page.locator(".tw-input").fill("привет")
@@ -403,7 +418,7 @@ def test_aria_roles_and_contrast(page, strict_web, shots) -> None:  # noqa: ANN0
         f"""() => {{ const r = {ROOT_JS}; const p = r.querySelector('.tw-panel'); const log = r.querySelector('.tw-log');
         return {{dialog: p.getAttribute('role'), labelled: p.getAttribute('aria-labelledby') || p.getAttribute('aria-label'),
                  log: log.getAttribute('role'), live: log.getAttribute('aria-live'), logLabel: log.getAttribute('aria-label'),
-                 status: r.querySelector('[role=status]') !== null, alert: r.querySelector('.tw-error').getAttribute('role'),
+                 status: r.querySelector('[role=status]') !== null, alert: r.querySelector('.tw-form .tw-error').getAttribute('role'),
                  clickable: [...r.querySelectorAll('.tw-chip, .tw-card-btn, .tw-vote-btn, .tw-lang, .tw-launcher, .tw-retry')]
                    .map(e => e.tagName), inputLabel: r.querySelector('.tw-input').getAttribute('aria-label'),
                  unlabelled: [...r.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label') || b.textContent.trim()))
@@ -527,14 +542,14 @@ def test_open_button_on_the_host_page_and_input_limits(page, web, shots) -> None
     assert page.locator(".tw-panel").is_visible()
     box = page.locator(".tw-input")
     box.press("Enter")
-    assert page.locator(".tw-error").inner_text() == "Алдымен сұрағыңызды жазыңыз."
+    assert page.locator(".tw-form .tw-error").inner_text() == "Алдымен сұрағыңызды жазыңыз."
     box.fill("а" * 2001)
-    assert "2000" in page.locator(".tw-error").inner_text() and box.get_attribute("aria-invalid") == "true"
+    assert "2000" in page.locator(".tw-form .tw-error").inner_text() and box.get_attribute("aria-invalid") == "true"
     assert page.locator(".tw-counter").inner_text() == "2001 / 2000 таңба"
     box.press("Enter")
     assert page.locator(".tw-msg-user").count() == 0, "an over-long message is not sent"
     shots(page, "too-long")
     box.fill("")
     box.type("a")
-    assert page.locator(".tw-error").inner_text() == "" and box.get_attribute("aria-invalid") == "false"
+    assert page.locator(".tw-form .tw-error").inner_text() == "" and box.get_attribute("aria-invalid") == "false"
     assert bot_count(page) == 0

@@ -70,6 +70,10 @@
       helpful: "Пайдалы",
       notHelpful: "Пайдасыз",
       voteSaved: "Рахмет! Бағаңыз сақталды.",
+      addComment: "Пікір қосу",
+      commentLabel: "Жауапта не жетіспеді немесе не дұрыс емес? (міндетті емес; жеке деректеріңізді жазбаңыз)",
+      commentSend: "Пікірді жіберу",
+      commentSaved: "Рахмет! Пікіріңіз сақталды.",
       notSent: "Жіберілмеді.",
       retry: "Қайталау",
       offline: "Қызметпен байланыс орнамады. Интернет байланысын тексеріп, қайталап көріңізші.",
@@ -125,6 +129,10 @@
       helpful: "Полезно",
       notHelpful: "Не полезно",
       voteSaved: "Спасибо! Ваша оценка сохранена.",
+      addComment: "Добавить комментарий",
+      commentLabel: "Чего не хватило в ответе или что в нём не так? (необязательно; не пишите личные данные)",
+      commentSend: "Отправить комментарий",
+      commentSaved: "Спасибо! Комментарий сохранён.",
       notSent: "Не отправлено.",
       retry: "Повторить",
       offline: "Не удалось связаться с сервисом. Проверьте подключение к интернету и попробуйте ещё раз.",
@@ -452,6 +460,9 @@
     ".tw-vote-btn svg{width:16px;height:16px;}",
     ".tw-vote-btn.tw-down svg{transform:rotate(180deg);}",
     ".tw-vote-btn[aria-pressed=true]{background:var(--tw-accent);border-color:var(--tw-accent);color:#fff;}",
+    ".tw-feedback{display:flex;flex-direction:column;align-items:flex-start;gap:4px;}",
+    ".tw-comment{display:flex;flex-direction:column;gap:6px;width:100%;font-size:13px;}",
+    ".tw-comment-input{width:100%;min-height:60px;flex:none;}",
     // typing
     ".tw-typing{align-self:flex-start;display:flex;gap:5px;padding:12px 14px;background:#fff;border:1px solid var(--tw-line);border-radius:14px;}",
     ".tw-typing span{width:8px;height:8px;border-radius:50%;background:var(--tw-muted);animation:tw-blink 1.2s infinite ease-in-out;}",
@@ -461,10 +472,10 @@
     // form
     ".tw-form{flex:none;border-top:1px solid var(--tw-line);padding:10px 10px 6px;background:#fff;}",
     ".tw-input-row{display:flex;gap:8px;align-items:flex-end;}",
-    ".tw-input{flex:1;min-width:0;resize:none;border:1.5px solid #6b7280;border-radius:10px;padding:9px 11px;min-height:44px;",
+    ".tw-input,.tw-comment-input{flex:1;min-width:0;resize:none;border:1.5px solid #6b7280;border-radius:10px;padding:9px 11px;min-height:44px;",
     "max-height:140px;background:#fff;color:var(--tw-ink);line-height:1.4;}",
     ".tw-input::placeholder{color:#5f6773;opacity:1;}",
-    ".tw-input:focus-visible{outline:3px solid var(--tw-accent);outline-offset:1px;}",
+    ".tw-input:focus-visible,.tw-comment-input:focus-visible{outline:3px solid var(--tw-accent);outline-offset:1px;}",
     ".tw-input[aria-invalid=true]{border-color:var(--tw-err);}",
     ".tw-send{width:44px;height:44px;border-radius:10px;border:0;background:var(--tw-primary);color:var(--tw-on-primary);",
     "display:flex;align-items:center;justify-content:center;padding:0;flex:none;}",
@@ -530,6 +541,7 @@
     this.launcher = h("button", {
       type: "button", class: "tw-launcher", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-controls": "tw-panel",
       onclick: function () { self.toggle(); },
+      onkeydown: function (e) { if (e.key === "Escape" && self.isOpen) { e.preventDefault(); self.close(); } },
     }, [icon("chat", "tw-ico-chat")]);
 
     this.title = this.tr(h("h2", { class: "tw-title", id: "tw-title" }), "text", "title");
@@ -596,7 +608,7 @@
     ]);
 
     this.panel = h("div", {
-      id: "tw-panel", class: "tw-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "tw-title", hidden: true,
+      id: "tw-panel", class: "tw-panel", role: "dialog", "aria-modal": "false", hidden: true, // aria-label: applyLanguage
       onkeydown: function (e) { self.onPanelKey(e); },
     }, [header, this.menu, this.log, this.status, this.form,
       this.tr(h("p", { class: "tw-footer" }), "text", "footer")]);
@@ -1002,18 +1014,72 @@
     var buttons = [["helpful", tx.helpful, "up", ""], ["not_helpful", tx.notHelpful, "up", " tw-down"]].map(function (v) {
       return h("button", {
         type: "button", class: "tw-vote-btn" + v[3], "data-vote": v[0], "aria-pressed": String(answer.vote === v[0]),
-        onclick: function () { self.vote(answer.answer_id, v[0], buttons, status, lang); },
+        onclick: function () {
+          self.vote(answer.answer_id, v[0], buttons, status, lang).then(function (ok) {
+            if (ok && comment.form.hidden) comment.opener.hidden = false;
+          });
+        },
       }, [icon(v[2]), v[1]]);
     });
-    return h("div", { class: "tw-vote", role: "group", "aria-labelledby": qid }, [
+    var group = h("div", { class: "tw-vote", role: "group", "aria-labelledby": qid }, [
       h("span", { id: qid, text: tx.helpfulQ }),
     ].concat(buttons, [status]));
+    var comment = this.renderComment(answer, lang, buttons, status);
+    comment.opener.hidden = !answer.vote;
+    return h("div", { class: "tw-feedback" }, [group, comment.opener, comment.form]);
   };
 
+  /** The optional comment after a vote: a link that opens a small form. */
+  Widget.prototype.renderComment = function (answer, lang, buttons, status) {
+    var self = this, tx = T[lang];
+    var inputId = nextId("comment"), errorId = nextId("comment-err");
+    var input = h("textarea", { id: inputId, class: "tw-comment-input", rows: "2", maxlength: "1000",
+      "aria-describedby": errorId });
+    var error = h("span", { class: "tw-error", id: errorId, role: "alert" });
+    var opener = h("button", { type: "button", class: "tw-link-btn tw-comment-open", text: tx.addComment,
+      "aria-expanded": "false", "aria-controls": inputId + "-form",
+      onclick: function () {
+        form.hidden = false;
+        opener.hidden = true;
+        opener.setAttribute("aria-expanded", "true");
+        input.focus();
+      },
+    });
+    var form = h("form", {
+      id: inputId + "-form", class: "tw-comment", hidden: true, novalidate: true,
+      onsubmit: function (e) {
+        e.preventDefault();
+        var text = input.value.trim();
+        if (!text) {
+          error.textContent = tx.empty;
+          return;
+        }
+        self.api("POST", "api/comment", { conversation_id: self.cid, answer_id: answer.answer_id, comment: text, language: lang })
+          .then(function (r) {
+            if (r.status === 200) {
+              form.hidden = true;
+              status.textContent = (r.data && r.data.message) || tx.commentSaved;
+              var pressed = buttons.filter(function (b) { return b.getAttribute("aria-pressed") === "true"; })[0];
+              (pressed || buttons[0]).focus(); // the form is gone: keep the focus nearby
+            } else {
+              error.textContent = (r.data && r.data.message) || tx.offline;
+            }
+          });
+      },
+    }, [
+      h("label", { for: inputId, text: tx.commentLabel }),
+      input,
+      error,
+      h("div", { class: "tw-row" }, [h("button", { type: "submit", class: "tw-btn tw-comment-send", text: tx.commentSend })]),
+    ]);
+    return { opener: opener, form: form };
+  };
+
+  /** Resolves to true when the vote was saved. */
   Widget.prototype.vote = function (answerId, choice, buttons, status, lang) {
     var self = this, group = buttons[0].parentNode;
     // not disabled while saving: a disabled button would lose the keyboard focus
-    if (group.getAttribute("aria-busy") === "true") return Promise.resolve();
+    if (group.getAttribute("aria-busy") === "true") return Promise.resolve(false);
     group.setAttribute("aria-busy", "true");
     return this.api("POST", "api/vote", { conversation_id: this.cid, answer_id: answerId, vote: choice, language: lang })
       .then(function (r) {
@@ -1023,6 +1089,7 @@
         });
         status.textContent = r.status === 200 ? T[lang].voteSaved : (r.data && r.data.message) || T[lang].offline;
         if (r.status !== 200) self.status.textContent = status.textContent;
+        return r.status === 200;
       });
   };
 
