@@ -251,6 +251,23 @@ async def load_test(base: str, clients: int, messages: int) -> dict:
     }
 
 
+async def baseline(base: str, messages: int) -> dict:
+    """One visitor alone, messages one after another: the reply latency without queueing."""
+    questions = load_questions()
+    random.Random(11).shuffle(questions)
+    chat_ms, rasa_ms = [], []
+    cid = str(uuid.uuid4())
+    async with aiohttp.ClientSession(headers={"Origin": base, "X-Forwarded-For": "10.255.0.1"}) as session:
+        for q in questions[:messages]:
+            body = {"conversation_id": cid, "message": q["text"], "language": q["lang"]}
+            t0 = time.perf_counter()
+            async with session.post(base + "/api/chat", json=body) as resp:
+                await resp.read()
+                chat_ms.append((time.perf_counter() - t0) * 1000)
+                rasa_ms.append(float(resp.headers.get("Server-Timing", "rasa;dur=nan").split("=", 1)[1]))
+    return {"messages": messages, "chat_ms": summary(chat_ms), "rasa_ms": summary(rasa_ms)}
+
+
 async def warm_up(base: str) -> None:
     async with aiohttp.ClientSession() as session:
         for text, lang in (("привет", "ru"), ("сәлем", "kk")):
@@ -269,7 +286,8 @@ def markdown(r: dict, command: str) -> str:
     lines = [
         "# Website chat widget: benchmark",
         "",
-        f"Measured {r['finished']} on {r['machine']}. Command (from the repository root):",
+        f"Measured {r['finished']} on {r['machine']} (load average when it started: "
+        f"{', '.join(map(str, r['load_average_at_start']))}: other work was running). Command (from the repository root):",
         "",
         "```bash",
         command,
@@ -323,12 +341,14 @@ def markdown(r: dict, command: str) -> str:
             f"| POST /api/chat (reply latency seen by the widget) | {c['chat_ms']['n']} | {c['chat_ms']['p50']} ms | {c['chat_ms']['p95']} ms | {c['chat_ms']['max']} ms |",
             f"| … of which Rasa + action server (`Server-Timing: rasa`) | {c['rasa_ms']['n']} | {c['rasa_ms']['p50']} ms | {c['rasa_ms']['p95']} ms | {c['rasa_ms']['max']} ms |",
             f"| … of which the web service itself | {c['service_overhead_ms']['n']} | {c['service_overhead_ms']['p50']} ms | {c['service_overhead_ms']['p95']} ms | {c['service_overhead_ms']['max']} ms |",
+            f"| POST /api/chat, one client alone (baseline, no queueing) | {r['baseline']['chat_ms']['n']} | "
+            f"{r['baseline']['chat_ms']['p50']} ms | {r['baseline']['chat_ms']['p95']} ms | {r['baseline']['chat_ms']['max']} ms |",
             f"| POST /api/vote | {c['vote_ms']['n']} | {c['vote_ms']['p50']} ms | {c['vote_ms']['p95']} ms | {c['vote_ms']['max']} ms |",
             f"| GET /api/history | {c['history_ms']['n']} | {c['history_ms']['p50']} ms | {c['history_ms']['p95']} ms | {c['history_ms']['max']} ms |",
             f"| GET demo page / widget file | {c['static_ms']['n']} | {c['static_ms']['p50']} ms | {c['static_ms']['p95']} ms | {c['static_ms']['max']} ms |",
             "",
             "Rasa answers the messages of all clients on the shared cores, so under this burst the reply latency is",
-            "mostly queueing in Rasa and the action server; the service's own share is the third row.",
+            "mostly queueing in Rasa and the action server (compare the one-client baseline); the service's own share is the third row.",
             "",
         ]
     if c and c["errors"]:
@@ -349,7 +369,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
-    result: dict = {"bundle": bundle_sizes()}
+    result: dict = {"bundle": bundle_sizes(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     print(f"[bench] widget {result['bundle']['widget']}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         services = None
@@ -367,6 +387,8 @@ def main() -> int:
                 print(f"[bench] {result['tti']['cold_ready_ms']}", flush=True)
             if not args.skip_load:
                 asyncio.run(warm_up(web.url))
+                print("[bench] one client alone, 10 messages ...", flush=True)
+                result["baseline"] = asyncio.run(baseline(web.url, 10))
                 print(f"[bench] {args.clients} concurrent clients x {args.messages} messages ...", flush=True)
                 result["load"] = asyncio.run(load_test(web.url, args.clients, args.messages))
                 print(f"[bench] chat {result['load']['chat_ms']} statuses {result['load']['chat_status']}", flush=True)

@@ -277,6 +277,30 @@ def test_new_conversation_and_delete(page, web, assistant, shots) -> None:  # no
     assert_clean(page, web.url)
 
 
+def test_two_tabs_share_the_conversation_and_its_deletion(context, web, assistant, shots) -> None:  # noqa: ANN001
+    """Two tabs of the same site: one conversation; deleting it in one tab clears the other, so the
+    other tab cannot write into the deleted conversation again."""
+    first, second = context.new_page(), context.new_page()
+    open_demo(first, web.url, "/ru")
+    first.locator(".tw-launcher").click()
+    ask(first, "привет")
+    cid = storage(first)["cid"]
+    open_demo(second, web.url, "/ru")
+    assert second.locator(".tw-panel").is_visible(), "the panel was left open: it opens again on the next page"
+    second.wait_for_function(f"() => {ROOT_JS}.querySelectorAll('.tw-msg-user').length === 1")
+    shots(second, "second-tab-same-conversation")
+    second.locator(".tw-menu-btn").click()
+    second.locator(".tw-delete").click()
+    second.locator(".tw-confirm-yes").click()
+    second.locator(".tw-msg-ok").wait_for()
+    first.wait_for_function(f"() => {ROOT_JS}.querySelectorAll('.tw-msg-user').length === 0")
+    shots(first, "first-tab-cleared")
+    assert db_rows(assistant.db_url, "events", f"web-{cid}") == []
+    ask(first, "привет")
+    assert storage(first)["cid"] != cid
+    assert db_rows(assistant.db_url, "events", f"web-{cid}") == [], "the deleted conversation stays deleted"
+
+
 # ---------------------------------------------------------------- 6. keyboard only
 def test_keyboard_only(page, web, shots) -> None:  # noqa: ANN001
     open_demo(page, web.url, "/")

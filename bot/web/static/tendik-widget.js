@@ -511,7 +511,27 @@
     this.build();
     this.applyLanguage();
     if (stored.open || cfg.openOnLoad) this.open(false);
+    var self = this;
+    window.addEventListener("storage", function (e) {
+      if (e.key === STORE_KEY) self.syncFromOtherTab();
+    });
   }
+
+  /** Another tab of the same site started, changed or deleted the conversation: follow it. */
+  Widget.prototype.syncFromOtherTab = function () {
+    var s = loadState();
+    var cid = UUID.test(s.cid || "") ? s.cid : null;
+    if (pickLang(s.lang) && s.lang !== this.lang) {
+      this.lang = s.lang;
+      this.applyLanguage();
+    }
+    if (cid === this.cid) return;
+    this.cid = cid;
+    while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    this.welcome = null;
+    this.loaded = false;
+    if (this.isOpen) this.loadHistory();
+  };
 
   Widget.prototype.t = function (key) {
     return T[this.lang][key];
