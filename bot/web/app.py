@@ -1,0 +1,65 @@
+"""The aiohttp application: routes, middlewares, and the shared resources (Rasa client, DB)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from bot.common.db import create_tables, make_engine
+from bot.common.rasa_client import RasaClient
+from bot.web import api
+from bot.web.assets import Assets
+from bot.web.middleware import cors, json_errors, rate_limit, security_headers
+from bot.web.settings import WebSettings
+
+logger = logging.getLogger(__name__)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Method, path (never the query string: it carries the conversation id), status, time.
+    No client address and no user text."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.0f ms", request.method, request.path, response.status, time * 1000)
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[api.SETTINGS]
+    engine = make_engine(settings.db_url)
+    await asyncio.to_thread(create_tables, engine)
+    app[api.ENGINE] = engine
+    app[api.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    yield
+    await app[api.RASA].close()
+    engine.dispose()
+
+
+def create_app(settings: WebSettings | None = None) -> web.Application:
+    settings = settings or WebSettings()
+    app = web.Application(
+        middlewares=[json_errors, cors(settings), rate_limit(settings)],
+        client_max_size=settings.web_max_body_bytes,
+    )
+    app[api.SETTINGS] = settings
+    app.cleanup_ctx.append(_resources)
+    app.on_response_prepare.append(security_headers)
+    assets = Assets()
+    app.router.add_get("/", assets.page_kk)
+    app.router.add_get("/ru", assets.page_ru)
+    app.router.add_get("/demo/{name}", assets.demo_file)
+    app.router.add_get("/widget/tendik-widget.js", assets.widget_js)
+    app.router.add_post("/api/chat", api.chat)
+    app.router.add_post("/api/vote", api.vote)
+    app.router.add_post("/api/comment", api.comment)
+    app.router.add_post("/api/delete", api.delete)
+    app.router.add_get("/api/history", api.conversation_history)
+    app.router.add_get("/healthz", api.healthz)
+    return app

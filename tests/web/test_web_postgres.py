@@ -1,0 +1,74 @@
+"""The widget service on PostgreSQL: a throw-away PostgreSQL cluster, the real Rasa server and
+action server using it as their tracker store, and the web service on the same database. Chat,
+vote, comment, history and "delete my conversation" all work there too (the history and vote
+checks read Rasa's ``events`` table with plain SQL that must run on both databases)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+from web_helpers import ROOT, PgCluster, WebService, chat, free_port, legal_answers, new_cid, request
+
+sys.path.insert(0, str(ROOT))
+from scripts.manage import Services  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pg_stack(tmp_path_factory) -> Iterator[tuple[WebService, str]]:  # noqa: ANN001
+    tmp = tmp_path_factory.mktemp("web-pg")
+    cluster = PgCluster().start()
+    services = None
+    web = None
+    try:
+        url = cluster.create_db("tendik_web")
+        services = Services(rasa_port=free_port(), action_port=free_port(), db_url=url, log_dir=tmp / "logs")
+        try:
+            services.start()
+        except SystemExit:
+            logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in (tmp / "logs").glob("*.log"))
+            pytest.fail("the assistant did not start on PostgreSQL:\n" + logs)
+        web = WebService("pg", tmp, {"TENDIK_RASA_URL": services.rasa_url, "TENDIK_DB_URL": url,
+                                     "TENDIK_RASA_TIMEOUT": "120"}).start()
+        yield web, url
+    finally:
+        if web:
+            web.stop()
+        if services:
+            services.stop()
+        cluster.stop()
+
+
+def _rows(url: str, table: str, sender: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table} WHERE sender_id = %s", (sender,)).fetchone()[0]  # noqa: S608
+
+
+def test_widget_api_on_postgresql(pg_stack) -> None:  # noqa: ANN001
+    web, url = pg_stack
+    cid = new_cid()
+    sender = f"web-{cid}"
+    assert request(web.url + "/healthz").json() == {"status": "ok", "rasa": True, "db": True}
+
+    data = chat(web.url, cid, "жүкті болғаным үшін жұмысқа алмады", "kk").json()
+    answer = legal_answers(data)[0]
+    assert "tk-025" in {c["norm_id"] for c in answer["citations"]}
+    body = {"conversation_id": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"}
+    assert request(web.url + "/api/vote", body).status == 200
+    assert request(web.url + "/api/comment", dict(body, comment="Жақсы жауап")).status == 200
+    assert request(web.url + "/api/vote", dict(body, answer_id="ab" * 16)).status == 404
+
+    history = request(f"{web.url}/api/history?conversation_id={cid}").json()
+    assert [m["role"] for m in history["messages"]][:1] == ["user"] and history["language"] == "kk"
+    restored = next(m["answer"] for m in history["messages"] if m.get("answer"))
+    assert restored["answer_id"] == answer["answer_id"] and restored["vote"] == "helpful"
+    assert restored["citations"] == answer["citations"]
+    assert _rows(url, "events", sender) > 5 and _rows(url, "tendik_feedback", sender) == 1
+
+    deleted = request(web.url + "/api/delete", {"conversation_id": cid, "language": "ru"}).json()
+    assert deleted["deleted"]["tendik_feedback"] == 1 and deleted["deleted"]["events"] > 5
+    assert _rows(url, "events", sender) == 0 and _rows(url, "tendik_feedback", sender) == 0
+    assert request(f"{web.url}/api/history?conversation_id={cid}").json()["messages"] == []

@@ -1,0 +1,298 @@
+"""Unit tests of the widget service's parts that need no running service: rate limiting, texts,
+URL and id checks, settings, how answers are split around their citation cards (on every real
+explanation of the knowledge base), and static checks of the widget bundle and demo page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from actions.answers import explanation_answer, norm_answer
+from actions.knowledge.explanations import load_knowledge
+from bot.common.rasa_client import BotMessage
+from bot.web import texts
+from bot.web.assets import DEMO, WIDGET
+from bot.web.present import display_segments, message_json, safe_url
+from bot.web.ratelimit import RateLimiter, retry_after_seconds
+from bot.web.settings import WebSettings
+from bot.web.validate import CONVERSATION_ID
+
+
+# ---------------------------------------------------------------- rate limiting
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limiter_allows_a_burst_then_refills() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(3, 60, clock=clock)
+    assert [limiter.hit("a") for _ in range(3)] == [0, 0, 0]
+    wait = limiter.hit("a")
+    assert wait == pytest.approx(20.0)  # one token every 60/3 s
+    assert retry_after_seconds(wait) == 20
+    assert limiter.hit("b") == 0, "another client has its own bucket"
+    clock.now += 19.9
+    assert limiter.hit("a") > 0
+    clock.now += 0.2
+    assert limiter.hit("a") == 0
+    assert limiter.hit("a") > 0
+
+
+def test_rate_limiter_refused_requests_take_nothing() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(1, 10, clock=clock)
+    assert limiter.hit("a") == 0
+    for _ in range(50):
+        assert limiter.hit("a") > 0
+    clock.now += 10
+    assert limiter.hit("a") == 0, "hammering while limited must not push the client further back"
+
+
+def test_rate_limiter_table_is_bounded() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(5, 10, clock=clock, max_clients=100)
+    for i in range(100):
+        limiter.hit(f"idle-{i}")
+    clock.now += 60  # everyone has refilled
+    limiter.hit("new")
+    assert len(limiter) == 1
+    for i in range(500):
+        limiter.hit(f"busy-{i}")
+    assert len(limiter) <= 100
+
+
+def test_rate_limiter_rejects_nonsense_settings() -> None:
+    with pytest.raises(ValueError):
+        RateLimiter(0, 10)
+    with pytest.raises(ValueError):
+        RateLimiter(1, 0)
+
+
+# ---------------------------------------------------------------- texts
+def test_every_web_text_exists_in_both_languages_with_kazakh_letters() -> None:
+    for key, variants in texts.WEB_MESSAGES.items():
+        assert set(variants) == {"kk", "ru"}, key
+        assert set("әғқңөұүһі") & set(variants["kk"].lower()), f"{key}: Kazakh text without Kazakh letters"
+        russian = variants["ru"].replace("Теңдік", "")  # the bot's name is written the Kazakh way in both
+        assert not set("әғқңөұүһі") & set(russian.lower()), f"{key}: Kazakh letters in the Russian text"
+        assert re.findall(r"\{\w+\}", variants["kk"]) == re.findall(r"\{\w+\}", variants["ru"]), key
+
+
+def test_text_falls_back_to_both_languages_and_formats() -> None:
+    both = texts.text("message_too_long", None, limit=50)
+    assert both.index("таңба") < both.index("символов"), "Kazakh first"
+    assert "50" in texts.text("message_too_long", "kk", limit=50)
+    assert texts.text("unavailable", "ru").startswith("Извините")  # the assistant's shared messages work too
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [("kk", "kk"), ("kk-KZ,ru;q=0.8", "kk"), ("ru-RU,ru;q=0.9,en;q=0.8", "ru"), ("en-US,en", None), ("", None), (None, None)],
+)
+def test_language_from_accept_language(header: str | None, lang: str | None) -> None:
+    assert texts.language_from_header(header) == lang
+
+
+# ---------------------------------------------------------------- ids, URLs, settings
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", True),
+        ("2F1C7A52-8F0E-4B7A-9C1D-0A1B2C3D4E5F", False),  # the browser makes lower case
+        ("2f1c7a52-8f0e-1b7a-9c1d-0a1b2c3d4e5f", False),  # version 1
+        ("2f1c7a52-8f0e-4b7a-7c1d-0a1b2c3d4e5f", False),  # wrong variant
+        ("web-2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", False),
+        ("2f1c7a528f0e4b7a9c1d0a1b2c3d4e5f", False),
+        ("", False),
+        ("../../etc/passwd", False),
+    ],
+)
+def test_conversation_id_format(value: str, ok: bool) -> None:
+    assert bool(CONVERSATION_ID.fullmatch(value)) is ok
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://adilet.zan.kz/rus/docs/K1500000414", True),
+        ("http://example.kz/a?b=c#d", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/x", False),
+        ("/relative/path", False),
+        ("https://", False),
+        ("https://exa mple.kz", False),
+        ("https://example.kz/\nSet-Cookie:x", False),
+        (None, False),
+        (42, False),
+    ],
+)
+def test_safe_url_keeps_only_http_links(url: object, ok: bool) -> None:
+    assert (safe_url(url) == url) is ok
+    if not ok:
+        assert safe_url(url) == ""
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TENDIK_WEB_PORT", "9999")
+    monkeypatch.setenv("TENDIK_WEB_ALLOWED_ORIGINS", " https://ngo.kz/ ,HTTPS://WWW.NGO.KZ,, ")
+    monkeypatch.setenv("TENDIK_WEB_RATE_LIMIT", "7")
+    monkeypatch.setenv("TENDIK_RASA_URL", "http://rasa:5005")
+    s = WebSettings()
+    assert s.web_port == 9999
+    assert s.allowed_origins == {"https://ngo.kz", "https://www.ngo.kz"}
+    assert s.web_rate_limit == 7
+    assert s.rasa_url == "http://rasa:5005"
+    assert s.db_url  # CommonSettings fills in the default store
+
+
+def test_settings_defaults_run_out_of_the_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("TENDIK_WEB_HOST", "TENDIK_WEB_PORT", "TENDIK_WEB_ALLOWED_ORIGINS", "TENDIK_WEB_MAX_MESSAGE_CHARS"):
+        monkeypatch.delenv(var, raising=False)
+    s = WebSettings(_env_file=None)
+    assert (s.web_host, s.web_port, s.web_max_message_chars) == ("127.0.0.1", 8080, 2000)
+    assert s.allowed_origins == frozenset()
+
+
+@pytest.mark.parametrize("var", ["TENDIK_WEB_RATE_LIMIT", "TENDIK_WEB_MAX_MESSAGE_CHARS"])
+def test_settings_reject_nonsense(monkeypatch: pytest.MonkeyPatch, var: str) -> None:
+    monkeypatch.setenv(var, "0")
+    with pytest.raises(ValueError):
+        WebSettings()
+
+
+# ---------------------------------------------------------------- answers around their citation cards
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+def _as_message(answer) -> BotMessage:  # noqa: ANN001
+    return BotMessage(text=answer.text, answer=answer.payload())
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_explanation_answer_gets_cards_for_every_quoted_norm(kb, lang: str) -> None:  # noqa: ANN001
+    checked = 0
+    for exp in kb.explanations.values():
+        answer = explanation_answer(kb, exp, lang)
+        shown = message_json(_as_message(answer))
+        segments = shown.get("segments")
+        assert segments, f"{exp.id} ({lang}): the law block was not recognised"
+        assert [s["type"] for s in segments].count("citations") == 1
+        visible = "\n\n".join(s.get("text", "") for s in segments)
+        # nothing but the quoted norms went away: every quote is now on a card, verbatim
+        for c in answer.citations:
+            if f"«{c.text}»" in answer.text:
+                assert f"«{c.text}»" not in visible
+        cards = [c["text"] for c in shown["answer"]["citations"]]
+        assert cards == [c.text for c in answer.citations], "the cards carry the norm texts unchanged"
+        # the explanation, next steps and the disclaimer are still shown
+        assert exp.summary[lang].strip()[:60] in visible
+        assert "ℹ️" in visible, f"{exp.id}: the disclaimer must stay visible"
+        assert "📖" not in visible
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_norm_answers_get_cards(kb, lang: str) -> None:  # noqa: ANN001
+    for norm_id in kb.norms:  # whole articles too: blank lines and «quotes» inside the norm text
+        answer = norm_answer(kb, norm_id, None, lang)
+        segments = display_segments(answer.text, [c.as_dict() for c in answer.citations])
+        if not all(c.text for c in answer.citations):
+            assert segments is None, f"{norm_id}: a citation without text must not replace the quote"
+            continue
+        assert segments and segments[-1]["type"] == "text" and "ℹ️" in segments[-1]["text"], norm_id
+        assert "«" not in "".join(s.get("text", "") for s in segments if s["type"] == "text").replace("«" + (
+            kb.explanation_for_norm(norm_id).title[lang] if kb.explanation_for_norm(norm_id) else "") + "»", ""), norm_id
+
+
+def test_block_with_a_quote_not_on_a_card_is_shown_whole(kb) -> None:  # noqa: ANN001
+    exp = next(iter(kb.explanations.values()))
+    answer = explanation_answer(kb, exp, "ru")
+    citations = [c.as_dict() for c in answer.citations]
+    quoted = [c for c in citations if f"«{c['text']}»" in answer.text]
+    assert quoted
+    # one quoted norm lost from the payload: the text must not be cut
+    missing = [c for c in citations if c is not quoted[0]]
+    assert display_segments(answer.text, missing) is None
+    # a quote in the text that differs from the card text (not verbatim): no cut either
+    changed = [dict(c, text=c["text"] + " (изменено)") if c is quoted[0] else c for c in citations]
+    assert display_segments(answer.text, changed) is None
+
+
+def test_texts_without_law_block_have_no_segments() -> None:
+    assert display_segments("Сәлеметсіз бе!", []) is None
+    assert display_segments("Привет", [{"text": "x"}]) is None
+    assert display_segments("", [{"text": "x"}]) is None
+
+
+def test_message_json_for_a_non_legal_answer_has_no_vote() -> None:
+    m = BotMessage(text="Извините, не знаю.", answer={"type": "tendik_answer", "answer_id": "ab12cd34", "knowledge_ids": []})
+    shown = message_json(m)
+    assert "answer" not in shown
+
+
+def test_message_json_drops_unsafe_source_links() -> None:
+    payload = {
+        "type": "tendik_answer", "answer_id": "ab12cd34ef", "knowledge_ids": ["tk-006"],
+        "citations": [{"norm_id": "tk-006", "citation": "статья 6", "edition": "редакция", "text": "x",
+                       "source_url": "javascript:alert(1)"}],
+    }
+    shown = message_json(BotMessage(text="t", answer=payload))
+    assert shown["answer"]["citations"][0]["source_url"] == ""
+    assert shown["answer"]["answer_id"] == "ab12cd34ef"
+
+
+# ---------------------------------------------------------------- the bundle and the demo page
+def _code(text: str) -> str:
+    """JavaScript/CSS without its comments (the header comment shows an embedding example)."""
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+
+
+def _widget() -> str:
+    return _code(WIDGET.read_text(encoding="utf-8"))
+
+
+def test_widget_never_parses_text_as_html() -> None:
+    js = _widget()
+    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert forbidden not in js, forbidden
+
+
+def test_widget_defines_one_global_and_links_safely() -> None:
+    js = _widget()
+    assigned = set(re.findall(r"window\.([A-Za-z_$][\w$]*)\s*=(?!=)", js))
+    defined = set(re.findall(r"defineProperty\(window,\s*\"(\w+)\"", js))
+    assert assigned | defined == {"TendikWidget"}
+    assert 'rel: "noopener noreferrer"' in js and 'target: "_blank"' in js
+    assert 'attachShadow({ mode: "open" })' in js
+
+
+@pytest.mark.parametrize("path", [WIDGET, *sorted(p for p in DEMO.iterdir() if p.suffix in {".html", ".css", ".js"})])
+def test_no_external_assets(path: Path) -> None:
+    """Nothing is loaded from a CDN: every src/href/url()/@import points at the project itself."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<!--.*?-->", "", _code(text), flags=re.S)
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", text) + re.findall(r"url\(([^)]+)\)", text)
+    refs += re.findall(r"@import\s+[\"']([^\"']+)", text)
+    for ref in refs:
+        ref = ref.strip("'\" ")
+        assert not re.match(r"(https?:)?//", ref), f"{path.name} loads {ref} from outside"
+
+
+def test_demo_pages_have_exactly_one_script_tag_and_their_language() -> None:
+    for name, lang in (("index.html", "kk"), ("ru.html", "ru")):
+        html = (DEMO / name).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in html
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert len(scripts) == 1 and 'src="/widget/tendik-widget.js"' in scripts[0], scripts
+        assert "style=" not in html, "inline styles would need 'unsafe-inline' in the CSP"

@@ -1,0 +1,245 @@
+"""Helpers for the widget tests: the web service as a real subprocess (``python -m bot.web``),
+small host sites on other origins, HTTP calls, the SQLite store, screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+REPLY_TIMEOUT = 120  # seconds: the machine is shared, answers can be slow (never asserted)
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def new_cid() -> str:
+    return str(uuid.uuid4())
+
+
+def has_kazakh_letters(text: str) -> bool:
+    return bool(KAZAKH_LETTERS & set(text.lower()))
+
+
+class WebService:
+    """``python -m bot.web`` started as a child process on a free port."""
+
+    def __init__(self, name: str, log_dir: Path, env: dict[str, str]) -> None:
+        self.name = name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"web-{name}.log"
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> WebService:
+        env = dict(os.environ)
+        env.update(PYTHONPATH=str(ROOT), TENDIK_WEB_HOST="127.0.0.1", TENDIK_WEB_PORT=str(self.port), **self.env)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the web service exited ({self.proc.returncode}):\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise RuntimeError(f"the web service did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Response:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):  # noqa: ANN201
+        return json.loads(self.body or b"null")
+
+    def __repr__(self) -> str:
+        return f"<{self.status} {self.body[:500]!r}>"
+
+
+def request(
+    url: str, body: object | bytes | None = None, method: str | None = None, headers: dict[str, str] | None = None,
+    timeout: float = REPLY_TIMEOUT,
+) -> Response:
+    """An HTTP call that returns 4xx/5xx answers instead of raising."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    hdrs = {"Content-Type": "application/json"} if data is not None else {}
+    hdrs.update(headers or {})
+    req = urllib.request.Request(url, data=data, headers=hdrs, method=method or ("POST" if data is not None else "GET"))
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
+    except urllib.error.HTTPError as err:
+        return Response(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
+
+
+def chat(base: str, cid: str, message: str, language: str = "ru", **headers: str) -> Response:
+    return request(f"{base}/api/chat", {"conversation_id": cid, "message": message, "language": language}, headers=headers)
+
+
+def legal_answers(data: dict) -> list[dict]:
+    return [m["answer"] for m in data.get("messages", []) if m.get("answer") and m["answer"].get("answer_id")]
+
+
+# ---------------------------------------------------------------- the SQLite store
+def db_path(db_url: str) -> Path:
+    return Path(db_url.removeprefix("sqlite:///"))
+
+
+def db_rows(db_url: str, table: str, sender: str) -> list[tuple]:
+    con = sqlite3.connect(f"file:{db_path(db_url)}?mode=ro", uri=True, timeout=30)
+    try:
+        exists = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()
+        if not exists:
+            return []
+        return con.execute(f"SELECT * FROM {table} WHERE sender_id = ?", (sender,)).fetchall()  # noqa: S608
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- host sites on other origins
+class HostSite:
+    """A tiny web site on its own origin (another port) whose pages embed the widget, served by a
+    real HTTP server. ``pages`` maps a path to a function returning the HTML."""
+
+    def __init__(self, port: int, pages: dict[str, Callable[[], str]]) -> None:
+        self.port = port
+        self.origin = f"http://127.0.0.1:{port}"
+        self.pages = pages
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                page = site.pages.get(self.path.split("?")[0])
+                body = (page() if page else "not found").encode()
+                self.send_response(200 if page else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> HostSite:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+HOSTILE_CSS = """
+  * { font-family: "Comic Sans MS", cursive !important; color: #ff0000 !important; letter-spacing: 4px !important;
+      line-height: 3 !important; text-transform: uppercase !important; box-sizing: content-box !important; }
+  button { background: #ffff00 !important; border: 5px dotted #00ff00 !important; padding: 30px !important; }
+  div, p, span { margin: 20px !important; font-size: 30px !important; }
+  [hidden] { display: block !important; }
+  svg { width: 200px !important; }
+"""
+
+
+def host_page(service_url: str, title: str, config: str = "", hostile: bool = True, load_widget: bool = True) -> str:
+    """A host page of another site: its own (hostile, very broad) CSS, content, and the one tag."""
+    style = f"<style>{HOSTILE_CSS}</style>" if hostile else ""
+    cfg = f"<script>window.TendikConfig = {config};</script>" if config else ""
+    tag = f'<script src="{service_url}/widget/tendik-widget.js" defer></script>' if load_widget else ""
+    return (
+        f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        f"<title>{title}</title>{style}</head><body><h1 id='h'>{title}</h1>"
+        f"<p id='p'>Страница другого сайта, на которую встроен виджет.</p><button id='b'>Кнопка сайта</button>"
+        f'<div id="box">блок</div>{cfg}{tag}</body></html>'
+    )
+
+
+# ---------------------------------------------------------------- a throw-away PostgreSQL cluster
+class PgCluster:
+    """initdb + pg_ctl in a temporary directory, trust auth on 127.0.0.1 only (as root, the server
+    runs as the ``postgres`` user: initdb refuses root)."""
+
+    def __init__(self) -> None:
+        import shutil
+        import tempfile
+
+        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+        initdb = str(candidates[-1]) if candidates else shutil.which("initdb")
+        if not initdb:
+            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        self.bindir = Path(initdb).parent
+        self.workdir = Path(tempfile.mkdtemp(prefix="tendik-web-pg-"))
+        self.as_postgres: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+            self.as_postgres = ["runuser", "-u", "postgres", "--"]
+        self.port = free_port()
+
+    def _run(self, *cmd: str) -> None:
+        r = subprocess.run([*self.as_postgres, *cmd], capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} failed: {r.stdout}\n{r.stderr}")
+
+    def start(self) -> PgCluster:
+        data = self.workdir / "data"
+        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "tendik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.workdir / "server.log"), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        return self
+
+    def create_db(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://tendik@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://tendik@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        import shutil
+
+        subprocess.run([*self.as_postgres, str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "-m", "fast", "-w", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(self.workdir, ignore_errors=True)
