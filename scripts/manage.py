@@ -245,8 +245,9 @@ class Services:
         db_url: str | None = None,
         log_dir: Path | None = None,
         redis_url: str | None = None,
+        web_port: int | None = None,
     ):
-        self.rasa_port, self.action_port = rasa_port, action_port
+        self.rasa_port, self.action_port, self.web_port = rasa_port, action_port, web_port
         self.db_url = db_url or os.environ.get("TENDIK_DB_URL") or f"sqlite:///{DATA / 'tracker.db'}"
         self.redis_url = redis_url if redis_url is not None else os.environ.get("TENDIK_REDIS_URL", "")
         self.log_dir = log_dir or DATA / "logs"
@@ -306,6 +307,18 @@ class Services:
         out.write_text(base.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
         return out
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def start_web(self, wait: bool = True) -> None:
+        """The website chat widget service (bot/web): demo page, widget bundle, JSON API."""
+        env = app_env()
+        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port))
+        proc = self._spawn("web", [app_python(), "-m", "bot.web"], env)
+        if wait:
+            wait_for(f"{self.web_url}/healthz", 60, proc, "web widget service")
+
     def start_rasa(self, wait: bool = True) -> None:
         if self.db_url.startswith("sqlite:///"):
             Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -355,6 +368,8 @@ class Services:
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.procs["actions"], "action server")
         wait_for(f"{self.rasa_url}/status", 120, self.procs["rasa"], "Rasa server")
         self.warm_up()
+        if self.web_port:
+            self.start_web()
         return time.time() - started
 
     def stop(self, name: str | None = None) -> None:
@@ -420,11 +435,15 @@ def chat(services: Services) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     cmd_build(args)
-    services = Services(rasa_port=args.rasa_port, action_port=args.action_port, db_url=args.db_url)
+    services = Services(rasa_port=args.rasa_port, action_port=args.action_port, db_url=args.db_url,
+                        web_port=None if args.no_web else args.web_port)
     say("starting the action server and the Rasa server ...")
     try:
         ready = services.start()
         say(f"assistant ready in {ready:.1f} s: REST {services.rest_url}, HTTP API {services.rasa_url}")
+        if services.web_port:
+            say(f"website widget: demo page {services.web_url}/ (Russian {services.web_url}/ru), "
+                f"script {services.web_url}/widget/tendik-widget.js")
         say(f"conversations are stored in {services.db_url}; logs in {services.log_dir}")
         if args.no_chat or not sys.stdin.isatty():
             say("running; Ctrl-C to stop")
@@ -477,7 +496,7 @@ def cmd_clean(_: argparse.Namespace) -> None:
 COMMANDS = {
     "install": (cmd_install, "create/update both virtual environments from the lock files"),
     "build": (cmd_build, "install, then rebuild whatever is stale: language detector, e5 model, index, Rasa model"),
-    "run": (cmd_run, "build, start Rasa (:5005) + action server (:5055), chat in the terminal"),
+    "run": (cmd_run, "build, start Rasa (:5005) + action server (:5055) + web widget (:8080), chat in the terminal"),
     "test": (cmd_test, "build, ruff, then the whole test suite (pytest)"),
     "eval": (cmd_eval, "build, then the benchmark: intent F1, retrieval, citation accuracy, latency, memory"),
     "tune": (cmd_tune, "tune retrieval fusion weights/threshold on the dev set's tune split"),
@@ -497,6 +516,9 @@ def main() -> None:
             p.add_argument("--rasa-port", type=int, default=5005, help="Rasa server port (5005)")
             p.add_argument("--action-port", type=int, default=5055, help="action server port (5055)")
             p.add_argument("--db-url", default=None, help="tracker store URL (TENDIK_DB_URL or SQLite in data/)")
+            p.add_argument("--web-port", type=int, default=int(os.environ.get("TENDIK_WEB_PORT") or 8080),
+                           help="website chat widget + demo page port (TENDIK_WEB_PORT, 8080)")
+            p.add_argument("--no-web", action="store_true", help="do not start the website chat widget service")
         if name == "test":
             p.add_argument("pytest_args", nargs="*")
         if name == "eval":
