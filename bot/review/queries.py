@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, desc, func, or_, select, text, tuple_
+from sqlalchemy import Engine, and_, case, desc, func, or_, select, text, true, tuple_
 
 from actions.lang import fold
 from bot.common.feedback import feedback
@@ -178,11 +178,11 @@ def list_page(engine: Engine, filters: Filters, size: int, after: str | None = N
     after_key, before_key = decode_cursor(after), decode_cursor(before)
     key = tuple_(c.last_ts, c.sender_id)
     if before_key:
-        q = select(*LIST_COLUMNS).where(and_(*cond, key > tuple_(*before_key))).order_by(c.last_ts, c.sender_id).limit(size + 1)
+        q = select(*LIST_COLUMNS).where(and_(true(), *cond, key > tuple_(*before_key))).order_by(c.last_ts, c.sender_id).limit(size + 1)
     else:
         if after_key:
             cond.append(key < tuple_(*after_key))
-        q = select(*LIST_COLUMNS).where(and_(*cond)).order_by(desc(c.last_ts), desc(c.sender_id)).limit(size + 1)
+        q = select(*LIST_COLUMNS).where(and_(true(), *cond)).order_by(desc(c.last_ts), desc(c.sender_id)).limit(size + 1)
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
     more = len(rows) > size

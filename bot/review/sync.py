@@ -148,8 +148,9 @@ def _apply(ev: Event, s: dict[str, Any], msgs: dict[int, dict[str, Any]], old_ms
             kids = [str(k) for k in answer.get("knowledge_ids") or []]
             if kids:
                 s["n_answers"] += 1
-            else:
+            else:  # the knowledge base had no answer: the bot fell back to "not sure"
                 s["n_unanswered"] += 1
+                s["fallback"] = True
             if m is not None and not m.get("answer_id"):
                 m["answer_id"] = str(answer.get("answer_id") or "")[:64] or None
                 m["source"] = str(answer.get("source") or "")[:16] or None

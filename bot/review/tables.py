@@ -32,6 +32,7 @@ conversations = Table(
     Column("n_unanswered", Integer, nullable=False, default=0),  # "not sure" answers, no citation
     Column("intents", Text, nullable=False, default="|"),  # "|greet|ask_equal_pay|", for LIKE filters
     Column("min_confidence", Float, nullable=True),  # lowest NLU confidence of a typed message
+    # NLU fallback, Rasa's default fallback, or a "not sure" answer (no knowledge could answer)
     Column("fallback", Boolean, nullable=False, default=False),
     Column("not_helpful", Boolean, nullable=False, default=False),
     Column("n_votes", Integer, nullable=False, default=0),
