@@ -80,6 +80,6 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
             "vote": vote["vote"] if vote else None,
             "vote_comment": redact(vote["comment"]) if vote and vote.get("comment") else None,
             "judgement": judged.get(turn.user_event_id) if turn.user_event_id is not None else None,
-            "judgeable": turn.user_event_id is not None and bool(turn.replies or turn.actions),
+            "judgeable": turn.user_event_id is not None,  # no reply at all is judged too (wrong)
         })
     return {"sender_id": sender_id, "summary": dict(summary) if summary else None, "turns": out_turns}
