@@ -178,7 +178,7 @@ def test_bound_to_loopback_by_default(review_server, monkeypatch):
     with open("/proc/net/tcp") as f:
         rows = [line.split() for line in f.readlines()[1:]]
     listening = [r[1] for r in rows if r[3] == "0A" and int(r[1].split(":")[1], 16) == review_server.port]
-    assert listening == ["0100007F:%04X" % review_server.port]
+    assert listening == [f"0100007F:{review_server.port:04X}"]
 
 
 def test_short_secret_is_refused(monkeypatch):

@@ -5,43 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
-from conftest import RASA_PY, ROOT, Client, cli
+from conftest import Client, cli, rasa_load
 from sqlalchemy import select
 
 from bot.common.db import make_engine
 from bot.review import tables as t
-
-RASA_CHECK = r"""
-import json, sys
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
-from rasa.shared.nlu.training_data.loading import load_data
-domain = Domain.load("nlu_data/domain")
-out = {"nlu": {}, "stories": {}}
-for path in sys.argv[1:]:
-    if "/nlu/" in path:
-        td = load_data(path)
-        out["nlu"][path] = sorted((m.get("intent"), m.get("text")) for m in td.intent_examples)
-    else:
-        assert YAMLStoryReader.is_test_stories_file(path), path
-        steps = YAMLStoryReader(domain).read_from_file(path)
-        out["stories"][path] = [
-            [(e.type_name, getattr(e, "intent_name", None) or getattr(e, "action_name", None)) for e in s.events] for s in steps
-        ]
-print(json.dumps(out, ensure_ascii=False))
-"""
-
-
-def rasa_load(files: list[Path]) -> dict:
-    """Load exported files with the real Rasa 3.6 loaders (in the Rasa virtual environment)."""
-    r = subprocess.run([RASA_PY, "-c", RASA_CHECK, *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                       env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "nlu_data"), "RASA_TELEMETRY_ENABLED": "false",
-                            "TF_CPP_MIN_LOG_LEVEL": "3", "HOME": "/tmp"})
-    assert r.returncode == 0, r.stderr[-3000:]
-    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def first_turn(client: Client, sender: str, n: int = 0) -> str:

@@ -9,7 +9,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import RAW_PII_TEXT, Client, XSS_TEXT
+from conftest import RAW_PII_TEXT, XSS_TEXT, Client
 from sqlalchemy import select
 
 from bot.common.db import make_engine
