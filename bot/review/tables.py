@@ -48,7 +48,7 @@ conversations = Table(
     Index("ix_review_conv_nothelpful_last", "not_helpful", "last_ts"),
     Index("ix_review_conv_fallback_last", "fallback", "last_ts"),
     Index("ix_review_conv_reviewed_last", "reviewed", "last_ts"),
-    Index("ix_review_conv_day", "day"),
+    Index("ix_review_conv_day", "day", "language", "channel"),
 )
 
 messages = Table(
@@ -70,7 +70,7 @@ messages = Table(
     Column("knowledge_ids", Text, nullable=True),  # JSON list
     Column("answered", Boolean, nullable=True),  # True: cited knowledge; False: "not sure"; None: no legal answer
     UniqueConstraint("sender_id", "event_id", name="uq_review_messages_event"),
-    Index("ix_review_messages_day", "day"),
+    Index("ix_review_messages_day", "day", "intent", "answered"),  # covers the dashboard's group-bys
     Index("ix_review_messages_intent", "intent"),
 )
 

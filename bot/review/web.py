@@ -49,6 +49,8 @@ ENGINE = web.AppKey("engine", Engine)
 JINJA = web.AppKey("jinja", jinja2.Environment)
 SYNC_LOCK = web.AppKey("sync_lock", asyncio.Lock)
 SYNC_TASK = web.AppKey("sync_task", asyncio.Task)
+CACHE = web.AppKey("cache", dict)
+CACHE_SECONDS = 60.0  # facets and dashboard: aggregate queries, refreshed after a sync indexes something
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -80,6 +82,18 @@ def render(request: web.Request, template: str, status: int = 200, **ctx: Any) -
 async def db(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a blocking database call off the event loop."""
     return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+async def cached(app: web.Application, key: tuple, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` (a blocking aggregate query), kept for CACHE_SECONDS or until the next sync
+    that indexes something."""
+    cache = app[CACHE]
+    hit = cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    value = await db(fn, *args)
+    cache[key] = (time.monotonic() + CACHE_SECONDS, value)
+    return value
 
 
 def redirect(location: str, msg: str | None = None, fragment: str = "") -> web.HTTPFound:
@@ -207,7 +221,7 @@ async def conversation_list(request: web.Request) -> web.Response:
     page = await db(queries.list_page, engine, filters, settings.review_page_size, request.query.get("after"),
                     request.query.get("before"))
     elapsed = (time.perf_counter() - started) * 1000
-    facets = await db(queries.facet_values, engine)
+    facets = await cached(request.app, ("facets",), queries.facet_values, engine)
     params = filters.as_params()
     for row in page.rows:
         row["preview"] = views.redact(row["preview"])
@@ -256,9 +270,9 @@ async def dashboard_page(request: web.Request) -> web.Response:
         days = min(max(int(request.query.get("days", "30")), 1), 366)
     except ValueError:
         days = 30
-    data = await db(queries.dashboard, request.app[ENGINE], days)
-    for u in data["unanswered"]:
-        u["text"] = views.redact(u["text"])
+    data = await cached(request.app, ("dashboard", days), queries.dashboard, request.app[ENGINE], days)
+    unanswered = [{**u, "text": views.redact(u["text"])} for u in data["unanswered"]]
+    data = {**data, "unanswered": unanswered}
     return render(request, "dashboard.html", d=data)
 
 
@@ -352,7 +366,10 @@ async def conversations_csv(request: web.Request) -> web.StreamResponse:
 # ------------------------------------------------------------------ sync in the background
 async def run_sync(app: web.Application):  # noqa: ANN201
     async with app[SYNC_LOCK]:
-        return await db(sync, app[ENGINE])
+        result = await db(sync, app[ENGINE])
+    if result.events or result.votes:
+        app[CACHE].clear()
+    return result
 
 
 async def _sync_loop(app: web.Application) -> None:
@@ -396,6 +413,7 @@ def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     app[ENGINE] = engine
     app[JINJA] = make_jinja()
     app[SYNC_LOCK] = asyncio.Lock()
+    app[CACHE] = {}
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login_post)
     app.router.add_post("/logout", logout)
