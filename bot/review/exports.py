@@ -203,23 +203,26 @@ CSV_FIELDS = ["conversation", "channel", "language", "first_message", "last_mess
               "not_sure", "intents", "min_confidence", "fallback", "not_helpful", "votes", "reviewed", "judged", "first_question"]
 
 
-def conversations_csv(engine: Engine, filters: Filters) -> Iterator[str]:
-    """The list view (with its filters) as CSV lines, streamed."""
+def conversations_csv(engine: Engine, filters: Filters, chunk: int = 1000) -> Iterator[str]:
+    """The list view (with its filters) as CSV text, streamed in pieces of ``chunk`` rows."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_FIELDS)
-    yield buf.getvalue()
     day = lambda ts: datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")  # noqa: E731
-    for r in iter_all(engine, filters):
-        buf.seek(0)
-        buf.truncate()
+    n = 0
+    for r in iter_all(engine, filters, chunk):
         w.writerow([
-            pseudonym(r["sender_id"]), r["channel"], r["language"], day(r["first_ts"]), day(r["last_ts"]), r["n_user"], r["n_answers"],
-            r["n_unanswered"], " ".join(r["intent_list"]),
+            pseudonym(r["sender_id"]), _csv_safe(r["channel"]), _csv_safe(r["language"]), day(r["first_ts"]), day(r["last_ts"]),
+            r["n_user"], r["n_answers"], r["n_unanswered"], _csv_safe(" ".join(r["intent_list"])),
             "" if r["min_confidence"] is None else f"{r['min_confidence']:.3f}", int(bool(r["fallback"])),
             int(bool(r["not_helpful"])), r["n_votes"], int(bool(r["reviewed"])), r["n_judged"], _csv_safe(redact(r["preview"])),
         ])
-        yield buf.getvalue()
+        n += 1
+        if n % chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool = False) -> list[Path]:

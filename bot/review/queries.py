@@ -123,7 +123,8 @@ class Filters:
         if self.date_to:
             cond.append(c.first_ts < _epoch(date.fromisoformat(self.date_to) + timedelta(days=1)))
         if self.intent:
-            cond.append(c.intents.like(f"%|{self.intent}|%"))
+            escaped = self.intent.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            cond.append(c.intents.like(f"%|{escaped}|%", escape="\\"))
         if self.max_confidence:
             cond.append(c.min_confidence < float(self.max_confidence))
         if self.fallback:

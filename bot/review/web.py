@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -162,8 +163,13 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
 
 
 # ------------------------------------------------------------------ login
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[\x21-\x7e]{0,2000}$")
+
+
 def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) < 2000:
+    """Only a path on this site: no scheme, no "//host", no backslash, no white space or control
+    characters (browsers drop tabs and newlines, which would turn "/\t/evil" into "//evil")."""
+    if value and _LOCAL_PATH.match(value) and "\\" not in value:
         return value
     return "/conversations"
 
