@@ -223,7 +223,8 @@ def run(args: argparse.Namespace) -> None:
     engine = make_engine(db_url)
     dialect = engine.dialect.name
     now = time.time()
-    results: dict = {"dialect": dialect, "conversations": args.conversations, "cpu_count": os.cpu_count()}
+    results: dict = {"dialect": dialect, "conversations": args.conversations, "cpu_count": os.cpu_count(),
+                     "load_average_at_start": [round(x, 1) for x in os.getloadavg()]}
     print(f"[bench] {dialect}: generating {args.conversations:,} conversations ...", file=sys.stderr)
     n_events, gen_s = generate(engine, args.conversations, args.seed, now)
     results["events"] = n_events
@@ -354,9 +355,12 @@ def run(args: argparse.Namespace) -> None:
         server.terminate()
         server.wait(10)
         log.close()
+    results["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
     out = Path(args.json) if args.json else Path(__file__).with_name(f"results-{dialect}.json")
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(f"\n### {dialect}: {args.conversations:,} conversations ({results['events']:,} events, {results['db_size_mb']} MB)\n")
+    print(f"- machine: {results['cpu_count']} cores shared with other work; load average (1/5/15 min) "
+          f"{results['load_average_at_start']} at start, {results['load_average_at_end']} at the end\n")
     print(f"- generate: {results['generate_s']} s; initial sync: {results['sync_initial']['seconds']} s "
           f"({results['sync_initial']['events_per_s']:,} events/s); incremental sync of {extra:,} conversations: "
           f"{results['sync_incremental']['seconds']} s\n")
