@@ -240,19 +240,41 @@ async def conversation_list(request: web.Request) -> web.Response:
     )
 
 
+TURNS_PER_PAGE = 100
+
+
 async def transcript_page(request: web.Request) -> web.Response:
+    """One conversation, ``TURNS_PER_PAGE`` turns at a time (``start``, or the page holding ``turn``)."""
     sender_id = request.query.get("id", "")
     data = await db(views.transcript, request.app[ENGINE], sender_id) if sender_id else None
     if data is None:
         return render(request, "error.html", status=404, title="Not found", message="No such conversation.")
-    return render(request, "transcript.html", c=data, intents=project.intents(), knowledge=project.knowledge_titles(),
-                  back=_safe_next(request.query.get("back")))
+    turns = data["turns"]
+    try:
+        start = max(0, int(request.query.get("start", "0")))
+    except ValueError:
+        start = 0
+    wanted = request.query.get("turn")
+    if wanted and wanted.isdigit():
+        index = next((i for i, x in enumerate(turns) if x["event_id"] == int(wanted)), None)
+        if index is not None:
+            start = index - index % TURNS_PER_PAGE
+    start = min(start, max(0, len(turns) - 1) - max(0, len(turns) - 1) % TURNS_PER_PAGE)
+    base = {"id": sender_id}
+    pager = {
+        "total": len(turns), "first": start + 1, "last": min(start + TURNS_PER_PAGE, len(turns)),
+        "prev": "/transcript?" + urlencode({**base, "start": start - TURNS_PER_PAGE}) if start > 0 else None,
+        "next": "/transcript?" + urlencode({**base, "start": start + TURNS_PER_PAGE}) if start + TURNS_PER_PAGE < len(turns) else None,
+    }
+    data = {**data, "turns": turns[start : start + TURNS_PER_PAGE]}
+    return render(request, "transcript.html", c=data, pager=pager, intents=project.intents(),
+                  knowledge=project.knowledge_titles(), back=_safe_next(request.query.get("back")))
 
 
 async def judge(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     sender_id = str(form.get("sender_id", ""))
-    back = "/transcript?" + urlencode({"id": sender_id})
+    back = "/transcript?" + urlencode({"id": sender_id, "turn": str(form.get("turn_event_id", ""))[:20]})
     try:
         event_id = int(str(form.get("turn_event_id", "")))
         await db(

@@ -205,3 +205,32 @@ def test_dashboard_numbers(reviewer, review_data):
     assert any(x["label"] == "ask_pregnant_dismissal" for x in d["topics"])
     assert {x["label"]: x["value"] for x in d["votes"]} == {"helpful": 1, "not helpful": 1}
     assert "qwzx prtkl vbnm zzqj" in page  # the unanswered question is listed
+
+
+def test_long_conversation_is_paged_and_judging_returns_to_the_right_page(start_server, db_copy, review_data):
+    import sqlite3
+
+    from conftest import REVIEWER
+
+    con = sqlite3.connect(db_copy.removeprefix("sqlite:///"))
+    rows = con.execute("SELECT type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id = ? ORDER BY id",
+                       (review_data.senders["tg"],)).fetchall()
+    for i in range(250):
+        con.executemany("INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) VALUES ('long', ?, ?, ?, ?, ?)",
+                        [(r[0], r[1] + i, r[2], r[3], r[4]) for r in rows])
+    con.commit()
+    con.close()
+    srv = start_server(db_copy)
+    c = Client(srv)
+    c.login(*REVIEWER)
+    first = c.get("/transcript", params={"id": "long"}).text
+    assert "turns 1–100 of 250" in first and first.count('class="turn"') == 100
+    third = c.get(html.unescape(re.search(r'href="([^"]+)" rel="next"', c.get(
+        html.unescape(re.search(r'href="([^"]+)" rel="next"', first).group(1))).text).group(1))).text
+    assert "turns 201–250 of 250" in third and third.count('class="turn"') == 50
+    ev = re.findall(r'name="turn_event_id" value="(\d+)"', third)[-1]
+    r = c.post("/judge", {"sender_id": "long", "turn_event_id": ev, "verdict": "correct"})
+    back = c.get(r.headers["Location"]).text
+    assert "turns 201–250 of 250" in back and "Saved." in back
+    assert c.get("/transcript", params={"id": "long", "start": "-5"}).status_code == 200
+    assert c.get("/transcript", params={"id": "long", "start": "99999"}).status_code == 200
