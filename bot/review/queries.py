@@ -237,6 +237,12 @@ def ensure_search_index(engine: Engine) -> bool:
 
 
 # ------------------------------------------------------------------ dashboard
+def _grouped(column):  # noqa: ANN001, ANN202
+    """Group by an expression, not the bare column: otherwise SQLite walks that column's whole
+    index (to avoid a sort) instead of the ``day`` range of the covering index; 5x slower."""
+    return func.coalesce(column, "")
+
+
 def dashboard(engine: Engine, days: int = 30, now: float | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC).timestamp()
     start_day = (datetime.fromtimestamp(now, UTC).date() - timedelta(days=days - 1)).isoformat()
@@ -247,18 +253,18 @@ def dashboard(engine: Engine, days: int = 30, now: float | None = None) -> dict[
         per_language = [
             {"label": lang or "?", "value": n}
             for lang, n in conn.execute(
-                select(c.language, func.count()).where(c.day >= start_day).group_by(c.language).order_by(desc(func.count())))
+                select(_grouped(c.language), func.count()).where(c.day >= start_day).group_by(_grouped(c.language)).order_by(desc(func.count())))
         ]
         per_channel = [
             {"label": ch or "?", "value": n}
             for ch, n in conn.execute(
-                select(c.channel, func.count()).where(c.day >= start_day).group_by(c.channel).order_by(desc(func.count())))
+                select(_grouped(c.channel), func.count()).where(c.day >= start_day).group_by(_grouped(c.channel)).order_by(desc(func.count())))
         ]
         topics = [
             {"label": intent, "value": n}
             for intent, n in conn.execute(
-                select(m.intent, func.count()).where(m.day >= start_day, m.intent.is_not(None))
-                .group_by(m.intent).order_by(desc(func.count()), m.intent).limit(12))
+                select(_grouped(m.intent), func.count()).where(m.day >= start_day, m.intent.is_not(None))
+                .group_by(_grouped(m.intent)).order_by(desc(func.count()), _grouped(m.intent)).limit(12))
         ]
         totals = conn.execute(
             select(
