@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, desc, func, or_, select, text, true, tuple_
+from sqlalchemy import Engine, and_, case, desc, func, literal_column, or_, select, text, true, tuple_
 
 from actions.lang import fold
 from bot.common.feedback import feedback
@@ -240,7 +240,7 @@ def ensure_search_index(engine: Engine) -> bool:
 def _grouped(column):  # noqa: ANN001, ANN202
     """Group by an expression, not the bare column: otherwise SQLite walks that column's whole
     index (to avoid a sort) instead of the ``day`` range of the covering index; 5x slower."""
-    return func.coalesce(column, "")
+    return func.coalesce(column, literal_column("''"))  # a literal, not a bind: PostgreSQL must see one expression
 
 
 def dashboard(engine: Engine, days: int = 30, now: float | None = None) -> dict[str, Any]:
