@@ -6,7 +6,7 @@ import re
 
 import pytest
 import requests
-from conftest import ADMIN, REVIEWER, Client, cli
+from review_support import ADMIN, REVIEWER, Client, cli
 from sqlalchemy import select
 
 from bot.common.db import make_engine

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, ARTIFACTS, XSS_TEXT, rasa_load
+from review_support import ADMIN, ARTIFACTS, XSS_TEXT, rasa_load
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import Client, cli, rasa_load
+from review_support import Client, cli, rasa_load
 from sqlalchemy import select
 
 from bot.common.db import make_engine

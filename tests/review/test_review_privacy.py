@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from conftest import cli
+from review_support import cli
 from sqlalchemy import func, inspect, select, text
 
 from bot.common.db import delete_user_data, make_engine

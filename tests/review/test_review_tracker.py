@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, answer_of, free_port, say
+from review_support import ROOT, answer_of, free_port, say
 from sqlalchemy import func, select, text
 
 from bot.common.db import make_engine

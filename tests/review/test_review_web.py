@@ -9,7 +9,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
-from conftest import RAW_PII_TEXT, XSS_TEXT, Client
+from review_support import RAW_PII_TEXT, XSS_TEXT, Client
 from sqlalchemy import select
 
 from bot.common.db import make_engine
@@ -81,7 +81,7 @@ def test_full_text_search(reviewer, review_data):
 def test_keyset_pagination_walks_every_conversation_once(start_server, db_copy, review_data):
     srv = start_server(db_copy, TENDIK_REVIEW_PAGE_SIZE="2")
     c = Client(srv)
-    from conftest import REVIEWER
+    from review_support import REVIEWER
 
     c.login(*REVIEWER)
     seen: list[str] = []
@@ -210,7 +210,7 @@ def test_dashboard_numbers(reviewer, review_data):
 def test_long_conversation_is_paged_and_judging_returns_to_the_right_page(start_server, db_copy, review_data):
     import sqlite3
 
-    from conftest import REVIEWER
+    from review_support import REVIEWER
 
     con = sqlite3.connect(db_copy.removeprefix("sqlite:///"))
     rows = con.execute("SELECT type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id = ? ORDER BY id",
