@@ -1,0 +1,3 @@
+from bot.review.cli import main
+
+raise SystemExit(main())

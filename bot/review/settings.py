@@ -1,0 +1,37 @@
+"""Settings of the review service (environment variables, documented in ``.env.example``)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from bot.common.config import CommonSettings
+
+logger = logging.getLogger(__name__)
+
+
+class ReviewSettings(CommonSettings):
+    """``TENDIK_REVIEW_*`` and ``TENDIK_RETENTION_DAYS`` on top of the common settings."""
+
+    review_host: str = "127.0.0.1"
+    review_port: int = 8090
+    # Signs the CSRF tokens and keys the stored session hashes. Empty: a random one per process
+    # (sessions then end when the server restarts).
+    review_secret: str = ""
+    # Set to true behind HTTPS so the session cookie is only ever sent over TLS.
+    review_cookie_secure: bool = False
+    review_session_hours: float = 8.0
+    review_max_failures: int = 5
+    review_lockout_minutes: float = 15.0
+    review_sync_seconds: float = 30.0
+    review_page_size: int = 50
+    review_low_confidence: float = 0.6
+    # 0 keeps conversations for ever; `python -m bot.review retention` deletes older ones.
+    retention_days: int = 0
+
+    def model_post_init(self, __context: object) -> None:
+        super().model_post_init(__context)
+        if not self.review_secret:
+            self.review_secret = secrets.token_urlsafe(32)
+        if len(self.review_secret) < 16:
+            raise ValueError("TENDIK_REVIEW_SECRET must be at least 16 characters long")
