@@ -15,11 +15,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from scripts.manage import BUILD, RASA_MODEL, Services  # noqa: E402
+from scripts.pg_cluster import PgCluster, PgUnavailable  # noqa: E402
 
 
 def free_port() -> int:
@@ -62,64 +61,28 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 
 # ------------------------------------------------------------------ PostgreSQL
-def _pg_bindir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name), reverse=True)
-    if found:
-        return found[0].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-@dataclass
-class PgServer:
-    port: int
-    user: str
-
-    def url(self, db: str) -> str:
-        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
-
-
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+def pg_server() -> Iterator[PgCluster]:
     """A throw-away PostgreSQL cluster for this test session (trust auth on 127.0.0.1 only)."""
     if os.environ.get("TENDIK_SKIP_PG") == "1":
         pytest.skip("TENDIK_SKIP_PG=1: PostgreSQL tests skipped on request")
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL server binaries not found (apt-get install postgresql); set TENDIK_SKIP_PG=1 to skip")
-    as_postgres: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="tendik-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(workdir, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data, port = workdir / "data", free_port()
-
-    def run(*cmd: str) -> None:
-        r = subprocess.run([*as_postgres, *cmd], capture_output=True, text=True, timeout=120)
-        assert r.returncode == 0, f"{cmd[0]} failed: {r.stdout}\n{r.stderr}"
-
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "tendik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w", "-t", "60", "-o",
-        f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
     try:
-        yield PgServer(port=port, user="tendik")
+        cluster = PgCluster().start()
+    except PgUnavailable as exc:
+        pytest.fail(f"{exc}; set TENDIK_SKIP_PG=1 to skip")
+    try:
+        yield cluster
     finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.stop()
 
 
 @pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
+def pg_url(pg_server: PgCluster) -> Iterator[str]:
     """A new, empty database on the throw-away cluster."""
-    import psycopg
-
     name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield pg_server.url(name)
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = pg_server.create_db(name)
+    yield url
+    pg_server.drop_db(name)
 
 
 # ------------------------------------------------------------------ Redis

@@ -203,13 +203,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the SQLite file")
-    ap.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL cluster (bench/review/pg_cluster.py)")
+    ap.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL cluster (scripts/pg_cluster.py)")
     args = ap.parse_args()
     if args.postgres:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from pg_cluster import throwaway_cluster
+        from scripts.pg_cluster import throwaway_cluster
 
-        with throwaway_cluster() as url:
+        with throwaway_cluster("tendik_bench", settings=("shared_buffers=256MB",)) as url:
             args.db_url = url
             run(args)
     else:

@@ -147,11 +147,23 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def knows_a_word(self, text: Text) -> bool:
+        """True if a word of 3+ letters of the text was seen in training, or the text has none."""
+        words = [w for w in fold(text).split() if len(w) >= 3 and not w.isdigit()]
+        vocabulary = self.vectorizers["word"].vocabulary_
+        return not words or any(w in vocabulary for w in words)
+
     def process(self, messages: List[Message]) -> List[Message]:
         todo = [m for m in messages if m.get(TEXT)]
         if not todo or self.coef is None:
             return messages
-        probabilities = self.predict_proba([m.get(TEXT) for m in todo])
+        texts = [m.get(TEXT) for m in todo]
+        probabilities = self.predict_proba(texts)
+        for text, probs in zip(texts, probabilities):
+            if not self.knows_a_word(text):
+                # Not one word seen in training ("qwzx prtkl"): no intent is trustworthy, so the
+                # message falls back to knowledge-base search (FallbackClassifier).
+                probs *= 0.0
         for message, probs in zip(todo, probabilities):
             order = np.argsort(-probs)
             ranking = [{"name": self.classes[i], "confidence": float(probs[i])} for i in order]

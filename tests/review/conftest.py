@@ -1,3 +1,3 @@
 """Fixtures of the operator review tests, defined in review_support.py (see there)."""
 
-from review_support import admin, db_copy, pg_server, pg_url, review_data, review_server, reviewer, start_server  # noqa: F401
+from review_support import admin, db_copy, review_data, review_server, reviewer, start_server  # noqa: F401

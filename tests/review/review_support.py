@@ -7,9 +7,7 @@
 * ``db_copy``: a private copy of that database for a test that changes things.
 * ``review_server``: ``python -m bot.review serve`` as a real process on a free port, with two
   accounts created through the real CLI (password on standard input).
-* ``pg_server`` / ``pg_url``: a throw-away PostgreSQL cluster (initdb + pg_ctl, run as the
-  ``postgres`` user when the tests run as root) on a free port; a new database per test.
-  ``TENDIK_SKIP_PG=1`` skips those tests; otherwise a missing server fails them.
+* PostgreSQL (``pg_server`` / ``pg_url``) and ``free_port`` come from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,20 +15,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -38,12 +35,6 @@ RASA_PY = str(ROOT / ".venv-rasa" / "bin" / "python")
 ARTIFACTS = ROOT / "test-artifacts" / "review"
 ADMIN = ("admin-ops", "correct horse battery 1")
 REVIEWER = ("lawyer1", "another long secret 2")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def app_env(**extra: str) -> dict[str, str]:
@@ -282,67 +273,6 @@ def reviewer(review_server: ReviewServer) -> Client:
     c = Client(review_server)
     assert c.login(*REVIEWER).status_code == 302
     return c
-
-
-# ------------------------------------------------------------------ PostgreSQL
-def _pg_bindir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name), reverse=True)
-    if found:
-        return found[0].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-@dataclass
-class PgServer:
-    port: int
-    user: str
-
-    def url(self, db: str) -> str:
-        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A throw-away PostgreSQL cluster for this test session (trust auth on 127.0.0.1 only)."""
-    if os.environ.get("TENDIK_SKIP_PG") == "1":
-        pytest.skip("TENDIK_SKIP_PG=1: PostgreSQL tests skipped on request")
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.fail("PostgreSQL server binaries not found (apt-get install postgresql); set TENDIK_SKIP_PG=1 to skip")
-    as_postgres: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="tendik-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(workdir, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data, port = workdir / "data", free_port()
-
-    def run(*cmd: str) -> None:
-        r = subprocess.run([*as_postgres, *cmd], capture_output=True, text=True, timeout=120)
-        assert r.returncode == 0, f"{cmd[0]} failed: {r.stdout}\n{r.stderr}"
-
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "tendik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w", "-t", "60", "-o",
-        f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-    try:
-        yield PgServer(port=port, user="tendik")
-    finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """A new, empty database on the throw-away cluster."""
-    import psycopg
-
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield pg_server.url(name)
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # ------------------------------------------------------------------ Rasa's own loaders

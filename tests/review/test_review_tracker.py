@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from review_support import ROOT, answer_of, free_port, say
+from review_support import ROOT, answer_of, say
 from sqlalchemy import func, select, text
 
 from bot.common.db import make_engine
@@ -17,6 +17,7 @@ from bot.review import queries
 from bot.review import tables as t
 from bot.review.sync import sync
 from bot.review.tracker import read_turns
+from tests.conftest import free_port
 
 sys.path.insert(0, str(ROOT))
 from scripts.manage import Services  # noqa: E402

@@ -9,35 +9,34 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import ROOT, PgCluster, WebService, chat, free_port, legal_answers, new_cid, request
+from web_helpers import ROOT, WebService, chat, free_port, legal_answers, new_cid, request
 
 sys.path.insert(0, str(ROOT))
 from scripts.manage import Services  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory) -> Iterator[tuple[WebService, str]]:  # noqa: ANN001
+def pg_stack(tmp_path_factory, pg_server, assistant) -> Iterator[tuple[WebService, str]]:  # noqa: ANN001
+    """A Rasa server on a new PostgreSQL database (sharing the session's action server) and the
+    web service on the same database."""
     tmp = tmp_path_factory.mktemp("web-pg")
-    cluster = PgCluster().start()
-    services = None
+    url = pg_server.create_db("tendik_web")
+    services = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=url, log_dir=tmp / "logs")
     web = None
     try:
-        url = cluster.create_db("tendik_web")
-        services = Services(rasa_port=free_port(), action_port=free_port(), db_url=url, log_dir=tmp / "logs")
         try:
-            services.start()
+            services.start_rasa()
         except SystemExit:
             logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in (tmp / "logs").glob("*.log"))
-            pytest.fail("the assistant did not start on PostgreSQL:\n" + logs)
+            pytest.fail("Rasa did not start on PostgreSQL:\n" + logs)
         web = WebService("pg", tmp, {"TENDIK_RASA_URL": services.rasa_url, "TENDIK_DB_URL": url,
                                      "TENDIK_RASA_TIMEOUT": "120"}).start()
         yield web, url
     finally:
         if web:
             web.stop()
-        if services:
-            services.stop()
-        cluster.stop()
+        services.stop()
+        pg_server.drop_db("tendik_web")
 
 
 def _rows(url: str, table: str, sender: str) -> int:

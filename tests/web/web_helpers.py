@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.conftest import free_port  # noqa: F401  (re-exported for the web tests)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "web"
 CHROMIUM = "/usr/bin/chromium"
@@ -28,11 +29,6 @@ CHROMIUM_ARGS = [
 REPLY_TIMEOUT = 120  # seconds: the machine is shared, answers can be slow (never asserted)
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def new_cid() -> str:
@@ -198,48 +194,3 @@ def host_page(service_url: str, title: str, config: str = "", hostile: bool = Tr
 
 
 # ---------------------------------------------------------------- a throw-away PostgreSQL cluster
-class PgCluster:
-    """initdb + pg_ctl in a temporary directory, trust auth on 127.0.0.1 only (as root, the server
-    runs as the ``postgres`` user: initdb refuses root)."""
-
-    def __init__(self) -> None:
-        import shutil
-        import tempfile
-
-        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-        initdb = str(candidates[-1]) if candidates else shutil.which("initdb")
-        if not initdb:
-            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
-        self.bindir = Path(initdb).parent
-        self.workdir = Path(tempfile.mkdtemp(prefix="tendik-web-pg-"))
-        self.as_postgres: list[str] = []
-        if os.geteuid() == 0:
-            shutil.chown(self.workdir, "postgres", "postgres")
-            self.as_postgres = ["runuser", "-u", "postgres", "--"]
-        self.port = free_port()
-
-    def _run(self, *cmd: str) -> None:
-        r = subprocess.run([*self.as_postgres, *cmd], capture_output=True, text=True, timeout=120)
-        if r.returncode != 0:
-            raise RuntimeError(f"{cmd[0]} failed: {r.stdout}\n{r.stderr}")
-
-    def start(self) -> PgCluster:
-        data = self.workdir / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "tendik", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.workdir / "server.log"), "-w", "-t", "60", "-o",
-                  f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-        return self
-
-    def create_db(self, name: str) -> str:
-        import psycopg
-
-        with psycopg.connect(f"postgresql://tendik@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://tendik@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        import shutil
-
-        subprocess.run([*self.as_postgres, str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(self.workdir, ignore_errors=True)
