@@ -435,6 +435,8 @@ def chat(services: Services) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     cmd_build(args)
+    # `kill <pid>` (SIGTERM) stops the services too, like Ctrl-C, instead of orphaning them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     services = Services(rasa_port=args.rasa_port, action_port=args.action_port, db_url=args.db_url,
                         web_port=None if args.no_web else args.web_port)
     say("starting the action server and the Rasa server ...")
