@@ -192,6 +192,7 @@ class LocalBotAPI:
         self.blocked: set[int] = set()
         self._failures: dict[str, list[APIError]] = {}  # method -> errors for its next calls
         self.retry_after_hits: list[tuple[str, float]] = []
+        self.delays: dict[str, float] = {}  # method (lower case) -> seconds before answering
         self._changed: asyncio.Condition | None = None
         self._webhook_session: aiohttp.ClientSession | None = None
         self._webhook_tasks: set[asyncio.Task] = set()
@@ -230,6 +231,8 @@ class LocalBotAPI:
             self.calls.append(Call(method, params, 401, time.monotonic()))
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         try:
+            if delay := self.delays.get(method.lower()):
+                await asyncio.sleep(delay)  # a slow network / a slow Telegram
             failures = self._failures.get(method.lower())
             if failures:
                 failure = failures.pop(0)
