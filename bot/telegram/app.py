@@ -163,7 +163,7 @@ def webhook_secret(settings: TelegramSettings) -> str:
 
 def build_webhook_app(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secret: str) -> web.Application:
     """The aiohttp app: POST <path> (Telegram's updates, secret token header checked: 401
-    otherwise), GET /healthz. On startup it registers the webhook with Telegram."""
+    otherwise), GET /healthz."""
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=settings.telegram_webhook_path)
 
@@ -171,15 +171,15 @@ def build_webhook_app(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secr
         return web.json_response({"ok": True})
 
     app.router.add_get("/healthz", health)
-
-    async def register_webhook(_: web.Application) -> None:
-        url = settings.telegram_webhook_url.rstrip("/") + settings.telegram_webhook_path
-        await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types(), drop_pending_updates=False)
-        logger.info("webhook registered with Telegram")
-
-    app.on_startup.append(register_webhook)
     setup_application(app, dp, bot=bot)
     return app
+
+
+async def register_webhook(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secret: str) -> None:
+    """Tell Telegram where to post updates (once the server listens), with the secret token."""
+    url = settings.telegram_webhook_url.rstrip("/") + settings.telegram_webhook_path
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types(), drop_pending_updates=False)
+    logger.info("webhook registered with Telegram")
 
 
 async def run_webhook(settings: TelegramSettings, stop: asyncio.Event | None = None) -> None:
@@ -187,11 +187,13 @@ async def run_webhook(settings: TelegramSettings, stop: asyncio.Event | None = N
     ctx.mode = "webhook"
     bot = create_bot(settings)
     dp = create_dispatcher(ctx)
-    app = build_webhook_app(bot, dp, settings, webhook_secret(settings))
+    secret = webhook_secret(settings)
+    app = build_webhook_app(bot, dp, settings, secret)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.telegram_webhook_host, settings.telegram_webhook_port)
     await site.start()
+    await register_webhook(bot, dp, settings, secret)
     logger.info("webhook server listening on %s:%s%s", settings.telegram_webhook_host, settings.telegram_webhook_port,
                 settings.telegram_webhook_path)
     stop = stop or asyncio.Event()

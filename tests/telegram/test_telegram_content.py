@@ -100,3 +100,23 @@ def test_messages_of_one_user_are_answered_in_order(tg: TelegramBot) -> None:
     keys = dict(CONTENT)
     replies = [m.text for m in tg.api.bot_messages(user)][-len(kinds):]
     assert replies == [TEXTS[keys[k]]["ru"] for k in kinds]
+
+
+@pytest.mark.parametrize(
+    "text,expect",
+    [
+        ("😀😀😀", None),  # emoji only
+        ("ж" * 30 + " " + "меня уволили из-за беременности " * 120, "первые 2000 символов"),  # near Telegram's 4,096 maximum
+        ("\u202e\u200b текст с управляющими символами \u0007", None),
+        ("<b>жирный</b> & <i>курсив</i> &amp; <script>alert(1)</script>", None),
+    ],
+)
+def test_odd_text_gets_a_polite_reply(tg: TelegramBot, text: str, expect: str | None) -> None:
+    user = new_user_id()
+    tg.choose_language(user, "ru")
+    errors = len(tg.handled.errors)
+    reply = tg.say(user, text[:4096])
+    assert reply and all(m.text.strip() for m in reply)  # every part was valid for Telegram (the server checks)
+    if expect:
+        assert expect in visible(reply)
+    assert tg.handled.errors[errors:] == []

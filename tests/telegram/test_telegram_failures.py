@@ -57,7 +57,7 @@ def black_hole(loop_thread: LoopThread):
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", hang)
         app.router.add_get("/status", status)
-        runner = web.AppRunner(app)
+        runner = web.AppRunner(app, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -85,6 +85,11 @@ def test_subscribe_sends_a_first_card_and_unsubscribe_forgets_the_chat(outreach:
     ]
     again = h.say(user, "/subscribe")
     assert len(again) == 1 and "/unsubscribe" in again[0].text
+    # Cards follow a language change.
+    other = "ru" if lang == "kk" else "kk"
+    h.press(user, h.say(user, "/lang")[-1], f"l:{other}")
+    assert h.query("SELECT language FROM tendik_tg_subscriptions WHERE sender_id = ?", sender) == [(other,)]
+    h.press(user, h.say(user, "/lang")[-1], f"l:{lang}")
     # The card's button asks the assistant for the whole topic.
     _, answer = h.press(user, card, card.button("t:")["callback_data"])
     assert answer[-1].button("v:h:")

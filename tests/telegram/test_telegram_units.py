@@ -269,3 +269,26 @@ def test_long_rasa_payloads_fit_in_callback_data() -> None:
     data = payloads.encode(long_payload)
     assert len(data.encode()) <= 64 and payloads.decode(data) == long_payload
     assert Payloads().decode(data) is None  # unknown after a restart: the button is outdated
+
+
+def test_broadcast_limiter_spaces_messages_overall_and_per_chat() -> None:
+    import asyncio
+    import time
+
+    from bot.telegram.broadcast import Limiter
+
+    async def run() -> tuple[list[float], list[float]]:
+        limiter = Limiter(rate=20, chat_interval=0.3)
+        overall = []
+        for chat in range(10):
+            await limiter.wait(chat)
+            overall.append(time.monotonic())
+        same_chat = []
+        for _ in range(3):
+            await limiter.wait(99)
+            same_chat.append(time.monotonic())
+        return overall, same_chat
+
+    overall, same_chat = asyncio.run(run())
+    assert all(b - a >= 0.05 - 0.01 for a, b in zip(overall, overall[1:]))  # at most 20 per second
+    assert all(b - a >= 0.3 - 0.01 for a, b in zip(same_chat, same_chat[1:]))  # at most one per 0.3 s in one chat
