@@ -42,11 +42,15 @@ def main(argv: list[str] | None = None) -> None:
         )
         raise SystemExit(2)
 
-    from bot.telegram.app import describe, run_polling, run_webhook
+    from bot.telegram.app import TokenRefused, describe, run_polling, run_webhook
 
     logger.info("starting: %s", describe(settings))
     try:
         asyncio.run(run_webhook(settings) if args.webhook else run_polling(settings))
+    except TokenRefused:
+        print("Telegram refused the token (401 Unauthorized): check TENDIK_TELEGRAM_TOKEN (copy it again from @BotFather, "
+              "or /revoke there and use the new one).", file=sys.stderr)
+        raise SystemExit(2) from None
     except KeyboardInterrupt:
         pass
 

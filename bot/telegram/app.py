@@ -18,7 +18,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -133,13 +133,38 @@ async def on_shutdown(dispatcher: Dispatcher, ctx: BotContext) -> None:
     logger.info("bot stopped")
 
 
+class TokenRefused(Exception):
+    """Telegram refused the token (401)."""
+
+
+async def wait_for_telegram(bot: Bot, max_delay: float = 60.0) -> None:
+    """Check the token and that the Bot API answers; while Telegram cannot be reached, retry with
+    a growing pause (the bot starts by itself once the network is back). A refused token stops."""
+    delay = 1.0
+    while True:
+        try:
+            me = await bot.me()
+            logger.info("connected to the Bot API as @%s", me.username)
+            return
+        except TelegramUnauthorizedError as exc:
+            raise TokenRefused() from exc
+        except TelegramAPIError as exc:
+            logger.warning("the Bot API cannot be reached (%s); retrying in %.0f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(max_delay, delay * 2)
+
+
 # ---------------------------------------------------------------- polling
 async def run_polling(settings: TelegramSettings, handle_signals: bool = True) -> None:
     ctx = create_context(settings)
     ctx.mode = "polling"
     bot = create_bot(settings)
     dp = create_dispatcher(ctx)
-    await start_polling(bot, dp, settings, handle_signals=handle_signals)
+    try:
+        await wait_for_telegram(bot)
+        await start_polling(bot, dp, settings, handle_signals=handle_signals)
+    finally:
+        await bot.session.close()
 
 
 async def start_polling(bot: Bot, dp: Dispatcher, settings: TelegramSettings, handle_signals: bool = True) -> None:
@@ -187,6 +212,11 @@ async def run_webhook(settings: TelegramSettings, stop: asyncio.Event | None = N
     ctx.mode = "webhook"
     bot = create_bot(settings)
     dp = create_dispatcher(ctx)
+    try:
+        await wait_for_telegram(bot)
+    except BaseException:
+        await bot.session.close()
+        raise
     secret = webhook_secret(settings)
     app = build_webhook_app(bot, dp, settings, secret)
     runner = web.AppRunner(app, access_log=None)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
 
 from bot.common.config import CommonSettings, default_data_dir
 
@@ -42,7 +43,10 @@ def parse_duration(value: str | float | int) -> float:
 
 
 class TelegramSettings(CommonSettings):
-    """``TENDIK_TELEGRAM_*`` (plus the shared ``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ...)."""
+    """``TENDIK_TELEGRAM_*`` (plus the shared ``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ...). An empty
+    variable (as in a copied ``.env.example``) means the default."""
+
+    model_config = SettingsConfigDict(**{**CommonSettings.model_config, "env_ignore_empty": True})
 
     telegram_token: SecretStr = SecretStr("")
     # Bot API server base URL; the tests and the benchmark point it at bot.telegram.local_api.

@@ -171,3 +171,39 @@ def test_webhook_mode_checks_the_secret_and_uses_the_same_handlers(
         code = stop(proc)
     assert code == 0, log.read_text()
     assert api.webhook is not None  # the webhook stays registered across restarts
+
+
+def test_a_refused_token_stops_with_a_clear_message(api: LocalBotAPI, assistant, tmp_path: Path) -> None:  # noqa: ANN001
+    env = bot_env(api, assistant, tmp_path, TENDIK_TELEGRAM_TOKEN="42:wrong-token")
+    result = subprocess.run([sys.executable, "-m", "bot.telegram"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 2
+    assert "refused the token" in result.stderr and "@BotFather" in result.stderr
+    assert "wrong-token" not in result.stderr  # the token is never printed
+
+
+def test_bot_waits_for_an_unreachable_bot_api_and_then_works(loop_thread: LoopThread, assistant, tmp_path: Path) -> None:  # noqa: ANN001
+    port = free_port()
+    server = LocalBotAPI()
+    env = bot_env(None, assistant, tmp_path, TENDIK_TELEGRAM_TOKEN=server.token, TENDIK_TELEGRAM_API_URL=f"http://127.0.0.1:{port}")
+    log = tmp_path / "offline.log"
+    proc = spawn(env, log=log)
+    try:
+        loop_thread.run(_wait_for_text(log, "cannot be reached", 60))
+        loop_thread.run(server.start(port=port))  # the network is back
+        loop_thread.run(_wait_for_text(log, "Start polling", 90))
+        user = new_user_id()
+        loop_thread.run(server.send_text(user, "/help", "ru"))
+        assert "/topics" in loop_thread.run(server.wait_for_messages(user, 1, 60))[0].text
+    finally:
+        assert stop(proc) == 0, log.read_text()
+        loop_thread.run(server.stop())
+
+
+async def _wait_for_text(path: Path, text: str, timeout: float) -> None:
+    import asyncio
+
+    for _ in range(int(timeout * 10)):
+        if path.exists() and text in path.read_text():
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{text!r} not in {path}")

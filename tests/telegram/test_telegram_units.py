@@ -292,3 +292,12 @@ def test_broadcast_limiter_spaces_messages_overall_and_per_chat() -> None:
     overall, same_chat = asyncio.run(run())
     assert all(b - a >= 0.05 - 0.01 for a, b in zip(overall, overall[1:]))  # at most 20 per second
     assert all(b - a >= 0.3 - 0.01 for a, b in zip(same_chat, same_chat[1:]))  # at most one per 0.3 s in one chat
+
+
+def test_empty_variables_mean_the_defaults(monkeypatch) -> None:  # noqa: ANN001
+    """A copied .env.example has every variable empty: the defaults apply."""
+    for name in ("TOKEN", "API_URL", "WEBHOOK_PORT", "CARD_EVERY", "USER_RATE", "BROADCAST_RATE", "ID_SECRET"):
+        monkeypatch.setenv(f"TENDIK_TELEGRAM_{name}", "")
+    s = TelegramSettings()
+    assert s.token == "" and s.telegram_api_url == "https://api.telegram.org" and s.telegram_webhook_port == 8443
+    assert s.telegram_card_every == 7 * 86400 and s.telegram_user_rate == 12 and s.telegram_broadcast_rate == 25
