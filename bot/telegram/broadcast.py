@@ -45,7 +45,7 @@ from aiogram.exceptions import (
 )
 
 from bot.telegram.cards import CardDeck
-from bot.telegram.html_text import utf16_len
+from bot.telegram.html_text import parse_html, utf16_len
 from bot.telegram.keyboards import card_keyboard
 from bot.telegram.storage import Delivery, Store
 
@@ -271,13 +271,11 @@ class Plan:
 
 async def plan(store: Store, deck: CardDeck, topic: str | None, progress: Callable[[], None] | None = None) -> Plan:
     """What a broadcast would send now, rendered and checked, without sending or writing anything."""
-    from bot.telegram.local_api import parse_telegram_html  # Telegram's HTML rules, to validate cards
-
     out = Plan()
     for sub in await store.active_subscriptions():
         card_id = deck.next_card(sub.last_card, sub.seen_cards, preferred=topic)
         card = deck.card(card_id, sub.language)
-        visible = parse_telegram_html(card.html)
+        visible = parse_html(card.html)  # Telegram's HTML rules
         out.longest = max(out.longest, utf16_len(visible))
         out.by_card[(card_id, sub.language)] += 1
         out.by_lang[sub.language] += 1
@@ -288,9 +286,7 @@ async def plan(store: Store, deck: CardDeck, topic: str | None, progress: Callab
 
 
 def _plain(card_html: str) -> str:
-    from bot.telegram.local_api import parse_telegram_html
-
-    return parse_telegram_html(card_html)
+    return parse_html(card_html)
 
 
 # ---------------------------------------------------------------- command line

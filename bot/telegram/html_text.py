@@ -37,6 +37,60 @@ def visible_len(markup: str) -> int:
     return utf16_len(_ENTITY.sub(lambda m: html.unescape(m.group(0)), text))
 
 
+class TelegramHTMLError(ValueError):
+    """Text Telegram would refuse with "can't parse entities"."""
+
+
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
+    "blockquote", "tg-emoji",
+}
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TOKEN_RE = re.compile(
+    r"<(/?)([a-zA-Z][\w-]*)((?:\s+[^<>]*)?)>"  # a tag
+    r"|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"  # an entity
+    r"|([<>&])"  # a bare special character: an error in Telegram's HTML
+)
+
+
+def parse_html(text: str) -> str:
+    """The visible text of ``text`` parsed as Telegram HTML; :class:`TelegramHTMLError` where
+    Telegram would refuse it ("can't parse entities"): only Telegram's tags, balanced, every <, >
+    and & escaped, only &lt; &gt; &amp; &quot; and numeric entities."""
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        closing, tag, _attrs, entity, bare = m.groups()
+        if bare:
+            raise TelegramHTMLError(f"unescaped {bare!r} at byte offset {m.start()}")
+        if entity:
+            if entity.startswith("#x"):
+                out.append(chr(int(entity[2:], 16)))
+            elif entity.startswith("#"):
+                out.append(chr(int(entity[1:])))
+            elif entity in NAMED_ENTITIES:
+                out.append(NAMED_ENTITIES[entity])
+            else:
+                raise TelegramHTMLError(f"unsupported entity &{entity};")
+            continue
+        tag = tag.lower()
+        if tag not in ALLOWED_TAGS:
+            raise TelegramHTMLError(f'Unsupported start tag "{tag}"')
+        if closing:
+            if not stack or stack[-1] != tag:
+                raise TelegramHTMLError(f'unexpected end tag "{tag}"')
+            stack.pop()
+        else:
+            stack.append(tag)
+    out.append(text[pos:])
+    if stack:
+        raise TelegramHTMLError(f'can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return "".join(out)
+
+
 @dataclass
 class _Tok:
     raw: str

@@ -36,17 +36,14 @@ from typing import Any, TypeVar
 import aiohttp
 from aiohttp import web
 
+from bot.telegram.html_text import TelegramHTMLError, parse_html, utf16_len
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 DEFAULT_TOKEN = "123456789:LOCAL-test-token_for-the-local-bot-api"
 MAX_TEXT = 4096
-ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji",
-}
-NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 # Parameters that Telegram (and aiogram) send JSON-encoded inside form fields.
 JSON_FIELDS = {
     "reply_markup", "commands", "scope", "allowed_updates", "link_preview_options", "reply_parameters",
@@ -56,13 +53,6 @@ UPDATE_TYPES = (
     "message", "edited_message", "channel_post", "edited_channel_post", "callback_query", "my_chat_member",
     "chat_member", "inline_query", "chosen_inline_result", "message_reaction",
 )
-_TOKEN_RE = re.compile(
-    r"<(/?)([a-zA-Z][\w-]*)((?:\s+[^<>]*)?)>"  # a tag
-    r"|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"  # an entity
-    r"|([<>&])"  # a bare special character: an error in Telegram's HTML
-)
-
-
 class APIError(Exception):
     def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
@@ -76,44 +66,12 @@ class APIError(Exception):
 
 
 def parse_telegram_html(text: str) -> str:
-    """The visible text of ``text`` parsed as Telegram HTML; :class:`APIError` (400) where
-    Telegram would refuse it ("can't parse entities")."""
-    out: list[str] = []
-    stack: list[str] = []
-    pos = 0
-    for m in _TOKEN_RE.finditer(text):
-        out.append(text[pos : m.start()])
-        pos = m.end()
-        closing, tag, _attrs, entity, bare = m.groups()
-        if bare:
-            raise APIError(400, f"Bad Request: can't parse entities: unescaped {bare!r} at byte offset {m.start()}")
-        if entity:
-            if entity.startswith("#x"):
-                out.append(chr(int(entity[2:], 16)))
-            elif entity.startswith("#"):
-                out.append(chr(int(entity[1:])))
-            elif entity in NAMED_ENTITIES:
-                out.append(NAMED_ENTITIES[entity])
-            else:
-                raise APIError(400, f"Bad Request: can't parse entities: unsupported entity &{entity};")
-            continue
-        tag = tag.lower()
-        if tag not in ALLOWED_TAGS:
-            raise APIError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
-        if closing:
-            if not stack or stack[-1] != tag:
-                raise APIError(400, f'Bad Request: can\'t parse entities: unexpected end tag "{tag}"')
-            stack.pop()
-        else:
-            stack.append(tag)
-    out.append(text[pos:])
-    if stack:
-        raise APIError(400, f'Bad Request: can\'t parse entities: can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    return "".join(out)
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    """The visible text of ``text`` parsed as Telegram HTML; :class:`APIError` 400 where Telegram
+    would refuse it ("can't parse entities")."""
+    try:
+        return parse_html(text)
+    except TelegramHTMLError as exc:
+        raise APIError(400, f"Bad Request: can't parse entities: {exc}") from exc
 
 
 def check_reply_markup(markup: Any) -> None:
