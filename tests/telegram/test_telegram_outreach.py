@@ -143,11 +143,13 @@ def test_broadcast_stopped_midway_resumes_without_skipping_or_repeating(outreach
     assert report.finished and report.counts == {"sent": 30}
     ids = title_to_id(h)
     delivered = h.lt.run(ctx.store.delivered_cards(bid))
-    for user in users:
+    for i, user in enumerate(users):
         cards = cards_in(h, user)
         assert len(cards) == 2, cards  # the first card, then exactly one broadcast card
         assert cards[0] != cards[1]  # never the same card twice in a row
         assert ids[cards[1]] == delivered[h.sender_id(user)]
+        card_text = [m.text for m in h.api.bot_messages(user) if m.text.startswith("🗂")][-1]
+        assert card_text.startswith("🗂 Құқығыңды біл" if i % 2 else "🗂 Знай свои права")  # in the subscriber's language
     rows = h.query("SELECT last_card, cards_sent FROM tendik_tg_subscriptions")
     assert all(n == 2 for _, n in rows)
     # Rate: never more than 40 card messages in any second (plus one for the window edge).
