@@ -14,6 +14,7 @@ from bot.common.feedback import record_vote
 from bot.telegram.context import BotContext
 from bot.telegram.html_text import escape
 from bot.telegram.keyboards import SKIP_COMMENT, VOTE, skip_comment_keyboard, without_votes
+from bot.telegram.storage import UserState
 from bot.telegram.texts import short, t
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,9 @@ def router() -> Router:
     r = Router(name="feedback")
 
     @r.callback_query(F.data.startswith(VOTE))
-    async def vote(callback: CallbackQuery, bot: Bot, ctx: BotContext, sender_id: str, lang: str | None, user_state) -> None:  # noqa: ANN001
+    async def vote(
+        callback: CallbackQuery, bot: Bot, ctx: BotContext, sender_id: str, lang: str | None, user_state: UserState | None
+    ) -> None:
         parts = (callback.data or "").split(":", 2)
         if len(parts) != 3 or parts[1] not in ("h", "n") or not parts[2]:
             await callback.answer(short("outdated_button", lang))
