@@ -1,6 +1,6 @@
 # Tendik: every command goes through scripts/manage.py (standard library only).
 PY ?= python3
-.PHONY: help install build run test eval tune tune-fallback import-norms clean
+.PHONY: help install build run test eval tune tune-fallback import-norms clean review
 help:          ## list every command
 	@$(PY) scripts/manage.py help
 install:       ## create/update both virtual environments from the lock files
@@ -11,6 +11,8 @@ run:           ## build and start the assistant with a chat in the terminal
 	@$(PY) scripts/manage.py run
 test:          ## build, lint, run the whole test suite
 	@$(PY) scripts/manage.py test
+review:        ## operator review web app on 127.0.0.1:8090 (accounts: python3 scripts/manage.py review user add NAME --role admin)
+	@$(PY) scripts/manage.py review serve
 eval:          ## the benchmark (writes bench/results.json; see bench/RESULTS.md)
 	@$(PY) scripts/manage.py eval
 tune:          ## tune retrieval weights on the dev set's tune split

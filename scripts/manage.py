@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RASA_VENV = ROOT / ".venv-rasa"
 APP_VENV = ROOT / ".venv"
 BUILD = ROOT / "build"
-DATA = Path(os.environ.get("TENDIK_DATA_DIR", ROOT / "data"))
+DATA = Path(os.environ.get("TENDIK_DATA_DIR") or ROOT / "data")
 STAMPS = BUILD / ".stamps"
 RASA_MODEL = BUILD / "rasa-models" / "tendik.tar.gz"
 LOCKS = {"rasa": ROOT / "requirements" / "rasa.lock.txt", "app": ROOT / "requirements" / "app.lock.txt"}
@@ -222,6 +223,13 @@ def http_json(url: str, payload: object | None = None, timeout: float = 10) -> o
         return json.loads(resp.read() or b"null")
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now (for tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_for(url: str, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -267,6 +275,12 @@ class Services:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc
+
+    def start_telegram(self) -> None:
+        """The Telegram bot (long polling), talking to this Rasa and storing in this database."""
+        env = app_env()
+        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(DATA))
+        self._spawn("telegram", [app_python(), "-m", "bot.telegram"], env)
 
     def start_actions(self, wait: bool = True) -> None:
         env = app_env()
@@ -433,6 +447,22 @@ def chat(services: Services) -> None:
                 print(f"     [{b['title']}]  -> type {b['payload']}")
 
 
+def load_env_file(path: Path = ROOT / ".env") -> None:
+    """Settings from .env (KEY=value lines) into the environment, for every service started from
+    here; variables already set in the environment win, empty values are skipped."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip().strip("'\"")
+        if sep and key and not key.startswith("#") and value and key not in os.environ:
+            os.environ[key] = value
+
+
+def telegram_token() -> str:
+    return os.environ.get("TENDIK_TELEGRAM_TOKEN", "").strip()
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     cmd_build(args)
     # `kill <pid>` (SIGTERM) stops the services too, like Ctrl-C, instead of orphaning them.
@@ -447,9 +477,17 @@ def cmd_run(args: argparse.Namespace) -> None:
             say(f"website widget: demo page {services.web_url}/ (Russian {services.web_url}/ru), "
                 f"script {services.web_url}/widget/tendik-widget.js")
         say(f"conversations are stored in {services.db_url}; logs in {services.log_dir}")
+        if telegram_token():
+            services.start_telegram()
+            say(f"Telegram bot started (long polling); log: {services.log_dir / 'telegram.log'}")
+        else:
+            say("Telegram bot not started: no TENDIK_TELEGRAM_TOKEN. Get one from @BotFather in Telegram "
+                "(/newbot), put TENDIK_TELEGRAM_TOKEN=... in .env and run again (see bot/telegram/README.md)")
+        say("operator review app: `make review` (http://127.0.0.1:8090; see bot/review/README.md)")
         if args.no_chat or not sys.stdin.isatty():
             say("running; Ctrl-C to stop")
-            while all(p.poll() is None for p in services.procs.values()):
+            # the bot may stop (a refused token, say) without taking the assistant down
+            while all(p.poll() is None for name, p in services.procs.items() if name != "telegram"):
                 time.sleep(1)
             fail("a service stopped; see the logs")
         else:
@@ -476,6 +514,13 @@ def cmd_eval(args: argparse.Namespace) -> None:
     run([app_python(), "bench/eval.py", *args.eval_args], env=app_env())
 
 
+def cmd_review(args: argparse.Namespace) -> None:
+    """The operator review app (bot/review): `review serve`, `review user add NAME --role admin`, ..."""
+    cmd_install(args)
+    result = subprocess.run([app_python(), "-m", "bot.review", *(args.review_args or ["serve"])], cwd=ROOT, env=app_env())
+    raise SystemExit(result.returncode)
+
+
 def cmd_tune_fallback(args: argparse.Namespace) -> None:
     cmd_build(args)
     run([app_python(), "bench/tune_fallback.py"], env=app_env())
@@ -498,9 +543,10 @@ def cmd_clean(_: argparse.Namespace) -> None:
 COMMANDS = {
     "install": (cmd_install, "create/update both virtual environments from the lock files"),
     "build": (cmd_build, "install, then rebuild whatever is stale: language detector, e5 model, index, Rasa model"),
-    "run": (cmd_run, "build, start Rasa (:5005) + action server (:5055) + web widget (:8080), chat in the terminal"),
+    "run": (cmd_run, "build, start Rasa (:5005) + action server (:5055) + web widget (:8080) [+ Telegram bot if a token is set], chat"),
     "test": (cmd_test, "build, ruff, then the whole test suite (pytest)"),
     "eval": (cmd_eval, "build, then the benchmark: intent F1, retrieval, citation accuracy, latency, memory"),
+    "review": (cmd_review, "operator review app: `review serve` (:8090), `review user add NAME --role admin`, sync, export, retention"),
     "tune": (cmd_tune, "tune retrieval fusion weights/threshold on the dev set's tune split"),
     "tune-fallback": (cmd_tune_fallback, "choose the NLU fallback threshold on the dev set's tune split (prints a table)"),
     "import-norms": (cmd_import_norms, "re-copy norms verbatim from ../shared/legal-sources"),
@@ -525,8 +571,13 @@ def main() -> None:
             p.add_argument("pytest_args", nargs="*")
         if name == "eval":
             p.add_argument("eval_args", nargs="*")
+        if name == "review":
+            p.add_argument("review_args", nargs=argparse.REMAINDER, help="arguments for python -m bot.review (default: serve)")
     sub.add_parser("help", help="list the commands")
     args = parser.parse_args()
+    load_env_file()
+    global DATA
+    DATA = Path(os.environ.get("TENDIK_DATA_DIR") or ROOT / "data")
     if args.cmd in (None, "help"):
         print("Tendik commands (make <command> or python3 scripts/manage.py <command>):")
         for name, (_, text) in COMMANDS.items():

@@ -7,11 +7,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from scripts.manage import free_port
 
 
 class PgUnavailable(RuntimeError):
@@ -41,9 +42,7 @@ class PgCluster:
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres", "postgres")
             self.as_postgres = ["runuser", "-u", "postgres", "--"]
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
 
     def _run(self, *cmd: str) -> None:
         r = subprocess.run([*self.as_postgres, *cmd], capture_output=True, text=True, timeout=300)

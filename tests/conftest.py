@@ -24,14 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from scripts.manage import BUILD, RASA_MODEL, Services  # noqa: E402
+from scripts.manage import BUILD, RASA_MODEL, Services, free_port  # noqa: E402,F401  (free_port: for the tests)
 from scripts.pg_cluster import PgCluster, PgUnavailable  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def log_tail(log_dir: Path, lines: int = 40) -> str:

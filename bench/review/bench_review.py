@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from bot.common.feedback import feedback  # noqa: E402
 from bot.review import tables as t  # noqa: E402
 from bot.review.sync import sync  # noqa: E402
 from bot.review.tracker import events  # noqa: E402
+from scripts.manage import free_port  # noqa: E402
 
 DAY = 86400
 CHANNELS = [("telegram", 0.5), ("web", 0.4), ("rest", 0.1)]
@@ -173,11 +173,6 @@ def generate(engine, n: int, seed: int, now: float, prefix: str = "bench") -> tu
     print(file=sys.stderr)
     return total, time.perf_counter() - started
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed(session: requests.Session, url: str, **params) -> tuple[float, requests.Response]:

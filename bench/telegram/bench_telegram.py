@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import random
-import socket
 import sqlite3
 import statistics
 import sys
@@ -46,6 +45,7 @@ from bot.telegram.app import create_bot, create_dispatcher, start_polling  # noq
 from bot.telegram.config import TelegramSettings  # noqa: E402
 from bot.telegram.context import create_context  # noqa: E402
 from bot.telegram.local_api import LocalBotAPI, LoopThread  # noqa: E402
+from scripts.manage import free_port  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 USER_ID_BASE = 8_100_000_000
@@ -85,11 +85,6 @@ class TimedRasaClient(RasaClient):
         finally:
             self.durations[sender].append(time.monotonic() - started)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:

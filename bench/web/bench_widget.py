@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.web.assets import DEMO, WIDGET  # noqa: E402
-from scripts.manage import Services  # noqa: E402
+from scripts.manage import Services, free_port  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -56,11 +55,6 @@ CHROMIUM_ARGS = [
 ]
 READY_JS = "() => !!window.TendikWidget && performance.getEntriesByName('tendik-widget-ready').length > 0"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:

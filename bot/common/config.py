@@ -25,7 +25,8 @@ def default_db_url() -> str:
 class CommonSettings(BaseSettings):
     """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_RASA_TIMEOUT``."""
 
-    model_config = SettingsConfigDict(env_prefix="TENDIK_", env_file=ROOT / ".env", extra="ignore")
+    # An empty value (as copied from .env.example) means the default.
+    model_config = SettingsConfigDict(env_prefix="TENDIK_", env_file=ROOT / ".env", extra="ignore", env_ignore_empty=True)
 
     rasa_url: str = "http://127.0.0.1:5005"
     db_url: str = ""

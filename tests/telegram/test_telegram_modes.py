@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -21,14 +20,10 @@ from conftest import ROOT, new_user_id
 
 from bot.telegram.ids import SECRET_FILE, SenderIds
 from bot.telegram.local_api import LocalBotAPI, LoopThread
+from scripts.manage import free_port
 
 WEBHOOK_SECRET = "webhook-secret_token-123"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bot_env(api: LocalBotAPI | None, assistant, data_dir: Path, **extra: str) -> dict[str, str]:  # noqa: ANN001

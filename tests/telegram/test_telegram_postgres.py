@@ -1,15 +1,9 @@
 """The bot's tables and the resumable broadcast on PostgreSQL (TENDIK_DB_URL=postgresql://...), with
-a throw-away PostgreSQL server started for this module (initdb + pg_ctl, as the postgres user when
-run as root) and the broadcast sent through the local Bot API server."""
+a throw-away PostgreSQL database (tests/conftest.py) and the broadcast sent through the local Bot API
+server."""
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,39 +20,11 @@ from bot.telegram.local_api import LocalBotAPI, LoopThread
 from bot.telegram.storage import Store
 
 
-def _pg_bin(name: str) -> str | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
-        return str(candidate)
-    return shutil.which(name)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    assert initdb and pg_ctl, "PostgreSQL server binaries (initdb, pg_ctl) are needed: apt-get install postgresql"
-    base = Path(tempfile.mkdtemp(prefix="tendik-pg-"))
-    data = base / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as the postgres user
-        pw = pwd.getpwnam("postgres")
-        os.chown(base, pw.pw_uid, pw.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "tendik", "--no-sync"], check=True, capture_output=True)
-    port = _free_port()
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "pg.log"), "-w", "start"], check=True,
-                   capture_output=True)
-    try:
-        yield f"postgresql://tendik@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+def pg_url(pg_server) -> Iterator[str]:  # noqa: ANN001  (tests/conftest.py: a throw-away cluster)
+    url = pg_server.create_db("tendik_telegram")
+    yield url
+    pg_server.drop_db("tendik_telegram")
 
 
 @pytest.fixture(scope="module")
