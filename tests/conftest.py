@@ -36,6 +36,17 @@ def log_tail(log_dir: Path, lines: int = 40) -> str:
     return "\n".join(out)
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a child process, killing it if it does not stop in time."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from actions.system_messages import MESSAGES  # noqa: E402
 from actions.system_messages import message as system_message  # noqa: E402
 from scripts.manage import RASA_MODEL, Services, http_json  # noqa: E402
+from tests.conftest import log_tail  # noqa: E402
 
 RASA_PORT, ACTION_PORT = 5405, 5455
 KAZAKH_LETTERS = set("әғқңөұүһі")
@@ -32,14 +33,6 @@ REPLY_TIMEOUT = 120
 
 
 # ---------------------------------------------------------------- fixtures and helpers
-def _log_tail(log_dir: Path, lines: int = 40) -> str:
-    out = []
-    for log in sorted(log_dir.glob("*.log")):
-        tail = log.read_text(errors="replace").splitlines()[-lines:]
-        out.append(f"--- {log.name} ---\n" + "\n".join(tail))
-    return "\n".join(out)
-
-
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory):
     for needed in (RASA_MODEL, ROOT / "build" / "langid.json", ROOT / "build" / "index" / "manifest.json"):
@@ -50,7 +43,7 @@ def services(tmp_path_factory: pytest.TempPathFactory):
         try:
             svc.start()
         except SystemExit:
-            pytest.fail("the services did not start:\n" + _log_tail(svc.log_dir))
+            pytest.fail("the services did not start:\n" + log_tail(svc.log_dir))
         yield svc
     finally:
         svc.stop()
