@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,13 +48,11 @@ def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with
-    whatever the test starts next to it), ``.log_dir``."""
+@contextlib.contextmanager
+def started_assistant(tmp: Path) -> Iterator[Services]:
+    """Rasa + action server on free ports with a throw-away SQLite store in ``tmp``; stopped after."""
     for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
         assert needed.exists(), f"{needed} is missing: run `python3 scripts/manage.py build` first"
-    tmp = tmp_path_factory.mktemp("assistant")
     svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
     try:
         try:
@@ -63,6 +62,14 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
         yield svc
     finally:
         svc.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with
+    whatever the test starts next to it), ``.log_dir``."""
+    with started_assistant(tmp_path_factory.mktemp("assistant")) as svc:
+        yield svc
 
 
 # ------------------------------------------------------------------ PostgreSQL

@@ -23,10 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from actions.system_messages import MESSAGES  # noqa: E402
 from actions.system_messages import message as system_message  # noqa: E402
-from scripts.manage import RASA_MODEL, Services, http_json  # noqa: E402
-from tests.conftest import log_tail  # noqa: E402
+from scripts.manage import Services, http_json  # noqa: E402
+from tests.conftest import started_assistant  # noqa: E402
 
-RASA_PORT, ACTION_PORT = 5405, 5455
 KAZAKH_LETTERS = set("әғқңөұүһі")
 BOT_NAME = "Теңдік"  # the bot's name is written the Kazakh way in both languages
 REPLY_TIMEOUT = 120
@@ -35,18 +34,9 @@ REPLY_TIMEOUT = 120
 # ---------------------------------------------------------------- fixtures and helpers
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory):
-    for needed in (RASA_MODEL, ROOT / "build" / "langid.json", ROOT / "build" / "index" / "manifest.json"):
-        assert needed.exists(), f"{needed} is missing: run `python3 scripts/manage.py build` first"
-    tmp = tmp_path_factory.mktemp("e2e-rest")
-    svc = Services(rasa_port=RASA_PORT, action_port=ACTION_PORT, db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
-    try:
-        try:
-            svc.start()
-        except SystemExit:
-            pytest.fail("the services did not start:\n" + log_tail(svc.log_dir))
+    """A private assistant: these tests stop and restart its servers."""
+    with started_assistant(tmp_path_factory.mktemp("e2e-rest")) as svc:
         yield svc
-    finally:
-        svc.stop()
 
 
 def new_sender(prefix: str) -> str:
