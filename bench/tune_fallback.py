@@ -27,19 +27,7 @@ THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 15)]
 
 def action_answer(services: Services, q: Question, intent: str, confidence: float, ranking: list[dict]) -> set[str]:
     """Norm ids cited by action_answer for this question under the given NLU result."""
-    payload = {
-        "next_action": "action_answer",
-        "sender_id": "tune-fallback",
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": "tune-fallback", "slots": {"language": q.lang}, "events": [], "paused": False,
-            "followup_action": None, "active_loop": {}, "latest_action_name": None,
-            "latest_message": {"text": q.text, "intent": {"name": intent, "confidence": confidence},
-                               "intent_ranking": ranking, "entities": []},
-        },
-    }
-    reply = http_json(f"http://127.0.0.1:{services.action_port}/webhook", payload, timeout=120)
+    reply = services.call_action("action_answer", q.text, q.lang, intent, confidence, ranking)
     cited: set[str] = set()
     for r in reply.get("responses") or []:
         cited.update(c["norm_id"] for c in (r.get("custom") or {}).get("citations") or [])

@@ -356,23 +356,29 @@ class Services:
         if wait:
             wait_for(f"{self.rasa_url}/status", 120, proc, "Rasa server")
 
-    def warm_up(self) -> None:
-        """Ask the action server for one retrieval answer, so it loads the encoder and index now
-        (a direct action call: no conversation is stored)."""
+    def call_action(self, action: str, text: str, lang: str, intent: str, confidence: float,
+                    ranking: list[dict] | None = None) -> dict:
+        """Run one custom action directly on the action server for a single message (no
+        conversation is stored); returns the server's reply (``responses``, ``events``)."""
         payload = {
-            "next_action": "action_answer",
-            "sender_id": "warm-up",
+            "next_action": action,
+            "sender_id": "direct-call",
             "version": "3.6.21",
             "domain": {},
             "tracker": {
-                "sender_id": "warm-up", "slots": {"language": "ru"}, "events": [], "paused": False,
+                "sender_id": "direct-call", "slots": {"language": lang}, "events": [], "paused": False,
                 "followup_action": None, "active_loop": {}, "latest_action_name": None,
-                "latest_message": {"text": "дискриминация на работе", "intent": {"name": "nlu_fallback", "confidence": 0.3},
-                                   "intent_ranking": [], "entities": []},
+                "latest_message": {"text": text, "intent": {"name": intent, "confidence": confidence},
+                                   "intent_ranking": ranking or [], "entities": []},
             },
         }
         reply = http_json(f"http://127.0.0.1:{self.action_port}/webhook", payload, timeout=120)
-        if not isinstance(reply, dict) or not reply.get("responses"):
+        return reply if isinstance(reply, dict) else {}
+
+    def warm_up(self) -> None:
+        """Ask the action server for one retrieval answer, so it loads the encoder and index now."""
+        reply = self.call_action("action_answer", "дискриминация на работе", "ru", "nlu_fallback", 0.3)
+        if not reply.get("responses"):
             fail(f"action server warm-up failed: {reply!r}"[:300])
 
     def start(self) -> float:

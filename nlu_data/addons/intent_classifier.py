@@ -148,10 +148,10 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         return exp / exp.sum(axis=1, keepdims=True)
 
     def knows_a_word(self, text: Text) -> bool:
-        """True if a word of 3+ letters of the text was seen in training, or the text has none."""
-        words = [w for w in fold(text).split() if len(w) >= 3 and not w.isdigit()]
-        vocabulary = self.vectorizers["word"].vocabulary_
-        return not words or any(w in vocabulary for w in words)
+        """True if a word of 3+ letters of the text was seen in training, or the text has none
+        (the same test the action server applies: ``LanguageDetector.known_words``)."""
+        known, total = self._detector().known_words(text)
+        return not total or known > 0
 
     def process(self, messages: List[Message]) -> List[Message]:
         todo = [m for m in messages if m.get(TEXT)]
