@@ -1,6 +1,6 @@
 # Tendik: every command goes through scripts/manage.py (standard library only).
 PY ?= python3
-.PHONY: help install build run test eval tune tune-fallback import-norms clean review
+.PHONY: help install build run test eval tune tune-fallback import-norms content-check clean review
 help:          ## list every command
 	@$(PY) scripts/manage.py help
 install:       ## create/update both virtual environments from the lock files
@@ -21,5 +21,7 @@ tune-fallback: ## choose the NLU fallback threshold on the dev set's tune split
 	@$(PY) scripts/manage.py tune-fallback
 import-norms:  ## re-copy norms verbatim from ../shared/legal-sources
 	@$(PY) scripts/manage.py import-norms
+content-check: ## every legal statement traced to its paragraphs, every linked paragraph shown in every rendering
+	@$(PY) scripts/manage.py content-check
 clean:         ## delete build outputs (keeps conversations)
 	@$(PY) scripts/manage.py clean

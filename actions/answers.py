@@ -13,22 +13,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions.knowledge.explanations import Explanation, KnowledgeBase
-from actions.knowledge.norms import format_edition, is_stale, paragraph_for_display
+from actions.knowledge.norms import displayed_key, format_edition, is_stale, paragraph_for_display
 
 logger = logging.getLogger(__name__)
 
-# How many norm paragraphs are quoted in the text itself; all are in the structured citations.
-QUOTED_NORMS = 2
+# Verbatim paragraphs are quoted in the answer text in the explanation's order until this many
+# characters are quoted (at least one paragraph; an article a Constitutional Court note concerns as
+# a whole is always quoted whole). Every other linked paragraph is listed by its citation, so none
+# disappears; all are in the structured citations.
+QUOTE_BUDGET = 1800
 
 T = {
     "law": {"ru": "Что говорит закон", "kk": "Заң не дейді"},
     "steps": {"ru": "Что можно сделать", "kk": "Не істеуге болады"},
     "disclaimer": {
         "ru": "ℹ️ Это правовая информация, а не индивидуальная юридическая консультация. По своей ситуации "
-        "обратитесь в трудовую инспекцию (местное подразделение уполномоченного органа по труду), в суд или "
-        "за бесплатной юридической помощью.",
-        "kk": "ℹ️ Бұл жеке заң кеңесі емес, құқықтық ақпарат. Өз жағдайыңыз бойынша еңбек инспекциясына "
-        "(еңбек жөніндегі уәкілетті органның жергілікті бөлімшесіне), сотқа немесе тегін заң көмегіне жүгініңіз.",
+        "обратитесь в согласительную комиссию (если она рассматривает ваш спор), к медиатору, в трудовую инспекцию "
+        "(территориальное подразделение уполномоченного органа по труду), в суд или за юридической помощью "
+        "(о ней — в теме о юридической помощи).",
+        "kk": "ℹ️ Бұл жеке заң кеңесі емес, құқықтық ақпарат. Өз жағдайыңыз бойынша келісу комиссиясына (ол сіздің "
+        "дауыңызды қараса), медиаторға, еңбек инспекциясына (еңбек жөніндегі уәкілетті органның аумақтық "
+        "бөлімшесіне), сотқа немесе заң көмегіне жүгініңіз (ол туралы — заң көмегі тақырыбында).",
     },
     "stale": {
         "ru": "⚠️ В базе бота этот текст в редакции от {date}; он мог измениться. Сверьте действующую редакцию на adilet.zan.kz.",
@@ -46,6 +51,7 @@ T = {
         "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему вот это:",
         "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақыны мынау:",
     },
+    "see_also": {"ru": "Ещё нормы, на которые опирается ответ", "kk": "Жауап сүйенетін басқа нормалар"},
     "retrieval_norm_lead": {
         "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему эта норма:",
         "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақын норма:",
@@ -53,10 +59,11 @@ T = {
     "unsure": {
         "ru": "Извините, я не нашёл в своей базе надёжного ответа на этот вопрос и не буду гадать. "
         "Я знаю темы о дискриминации на работе — выберите одну из них или переформулируйте вопрос. "
-        "За индивидуальной помощью обратитесь в трудовую инспекцию, к юристу или за бесплатной юридической помощью.",
+        "За индивидуальной помощью обратитесь в трудовую инспекцию (территориальное подразделение уполномоченного "
+        "органа по труду), к юристу или за юридической помощью.",
         "kk": "Кешіріңіз, бұл сұраққа базамнан сенімді жауап таппадым, болжам айтпаймын. "
         "Мен жұмыстағы кемсітушілік туралы тақырыптарды білемін — біреуін таңдаңыз немесе сұрақты басқаша жазыңыз. "
-        "Жеке көмек үшін еңбек инспекциясына, заңгерге немесе тегін заң көмегіне жүгініңіз.",
+        "Жеке көмек үшін еңбек инспекциясына (аумақтық бөлімшеге), заңгерге немесе заң көмегіне жүгініңіз.",
     },
 }
 
@@ -103,24 +110,54 @@ def _lang(lang: str | None) -> str:
 
 
 def cite(kb: KnowledgeBase, norm_id: str, paragraphs: list[str], lang: str) -> list[Citation]:
+    """One citation per paragraph (``[]``: the whole article). The citation names what is really
+    shown: an article only ever shown whole is cited without a paragraph."""
     norm = kb.norms[norm_id]
     version, _ = norm.version(lang)
     out = []
     for para in paragraphs or [None]:
+        key = displayed_key(version, para)
         out.append(
             Citation(
                 norm_id=norm_id,
-                citation=norm.citation(lang, para),
-                paragraph=para,
+                citation=norm.citation(lang, key),
+                paragraph=key,
                 edition=format_edition(version, lang),
                 edition_date=".".join(reversed(version.edition.split("-"))) if version.edition else "",
-                text=paragraph_for_display(version, para),
+                text=paragraph_for_display(version, key),
                 text_lang=version.lang,
                 source_url=version.source_url,
                 stale=is_stale(version),
             )
         )
     return out
+
+
+def explanation_citations(kb: KnowledgeBase, exp: Explanation, lang: str) -> list[Citation]:
+    """The explanation's linked paragraphs as citations, in its order, without repeats (two keys of an
+    article shown whole are one citation)."""
+    out: list[Citation] = []
+    for link in exp.norms:
+        for c in cite(kb, link.id, link.paragraphs, lang):
+            if all((c.norm_id, c.paragraph) != (o.norm_id, o.paragraph) for o in out):
+                out.append(c)
+    return out
+
+
+def split_quoted(kb: KnowledgeBase, citations: list[Citation], budget: int = QUOTE_BUDGET) -> tuple[list[Citation], list[Citation]]:
+    """(quoted, listed): quote in order while the budget lasts (at least one), always quote an article
+    that is only ever shown whole; list the rest."""
+    quoted: list[Citation] = []
+    listed: list[Citation] = []
+    used = 0
+    for c in citations:
+        whole = kb.norms[c.norm_id].whole_article_only()
+        if whole or not quoted or used + len(c.text) <= budget:
+            quoted.append(c)
+            used += len(c.text)
+        else:
+            listed.append(c)
+    return quoted, listed
 
 
 def _quote(c: Citation, lang: str) -> str:
@@ -133,31 +170,22 @@ def _quote(c: Citation, lang: str) -> str:
     return body
 
 
+def _listed(c: Citation) -> str:
+    return f"{c.citation[0].upper()}{c.citation[1:]}, {c.edition}"
+
+
 def explanation_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead: str | None = None) -> Answer:
     lang = _lang(lang)
-    citations: list[Citation] = []
-    for link in exp.norms:
-        citations.extend(cite(kb, link.id, link.paragraphs, lang))
-    quoted = []
-    seen_norms: list[str] = []
-    for c in citations:
-        if c.norm_id in seen_norms and len(seen_norms) >= QUOTED_NORMS:
-            continue
-        if c.norm_id not in seen_norms:
-            if len(seen_norms) >= QUOTED_NORMS:
-                continue
-            seen_norms.append(c.norm_id)
-        quoted.append(_quote(c, lang))
-    others = [c.citation for c in citations if c.norm_id not in seen_norms]
+    citations = explanation_citations(kb, exp, lang)
+    quoted, listed = split_quoted(kb, citations)
     parts = []
     if lead:
         parts.append(lead)
     parts.append(f"📌 {exp.title[lang]}")
     parts.append(exp.summary[lang])
-    parts.append(f"📖 {T['law'][lang]}:\n" + "\n\n".join(quoted))
-    if others:
-        see = "См. также" if lang == "ru" else "Сондай-ақ қараңыз"
-        parts.append(f"{see}: " + "; ".join(dict.fromkeys(others)) + ".")
+    parts.append(f"📖 {T['law'][lang]}:\n" + "\n\n".join(_quote(c, lang) for c in quoted))
+    if listed:
+        parts.append(f"{T['see_also'][lang]}:\n" + "\n".join(f"– {_listed(c)}" for c in listed))
     parts.append(f"✅ {T['steps'][lang]}:\n{exp.next_steps[lang]}")
     if exp.caveats.get(lang):
         parts.append(f"⚠️ {exp.caveats[lang]}")

@@ -536,6 +536,12 @@ def cmd_import_norms(_: argparse.Namespace) -> None:
     run([app_python(), "-m", "actions.knowledge.import_norms"], env=app_env())
 
 
+def cmd_content_check(args: argparse.Namespace) -> None:
+    cmd_install(args)
+    result = subprocess.run([app_python(), "bench/content_check.py"], cwd=ROOT, env=app_env())
+    raise SystemExit(result.returncode)
+
+
 def cmd_tune(args: argparse.Namespace) -> None:
     cmd_build(args)
     run([app_python(), "-m", "actions.retrieval", "tune"], env=app_env())
@@ -556,6 +562,7 @@ COMMANDS = {
     "tune": (cmd_tune, "tune retrieval fusion weights/threshold on the dev set's tune split"),
     "tune-fallback": (cmd_tune_fallback, "choose the NLU fallback threshold on the dev set's tune split (prints a table)"),
     "import-norms": (cmd_import_norms, "re-copy norms verbatim from ../shared/legal-sources"),
+    "content-check": (cmd_content_check, "trace every legal statement to its paragraphs; check every rendering of every answer and card"),
     "clean": (cmd_clean, "delete build outputs (keeps conversations)"),
 }
 

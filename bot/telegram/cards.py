@@ -1,9 +1,12 @@
 """"Know your rights" cards, built from the knowledge base only (no law text is written here).
 
-A card = the topic's title + its key norm (the explanation's first linked norm paragraph) cited in
-the standard form with its edition date and a short verbatim excerpt, marked as such and cut at a
-sentence or word boundary with "…" + the first steps of the explanation's "what to do" + the
-disclaimer. Cards rotate per subscriber: each one in turn, never the same card twice in a row.
+A card = the topic's title + the explanation's first statements (whole, never cut; every "the base
+holds nothing on this" statement always) + the key norm: the first paragraph those statements rest
+on, cited in the standard form with its edition date and a short verbatim excerpt, marked as such
+and cut at a sentence or word boundary with "…" (for an article a Constitutional Court note
+concerns as a whole, such as TK art. 160, the excerpt is the notes themselves, verbatim) + the first
+steps of the explanation's "what to do" + the disclaimer. Cards rotate per subscriber: each one in
+turn, never the same card twice in a row.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from functools import lru_cache
 
 from actions.answers import T as ANSWER_TEXTS
 from actions.answers import cite
-from actions.knowledge.explanations import Explanation, KnowledgeBase
+from actions.knowledge.explanations import Explanation, KnowledgeBase, Statement
 from bot.telegram.html_text import escape
 from bot.telegram.texts import LANGS, t
 
@@ -27,6 +30,7 @@ TOPIC_ORDER = (
     "exp-constitution", "exp-ilo-conventions",
 )
 EXCERPT_CHARS = 320
+STATEMENTS_CHARS = 650
 STEPS_CHARS = 650
 _STEP = re.compile(r"(?m)^\s*\d+\.\s")
 
@@ -105,23 +109,60 @@ class CardDeck:
         return self.ids[0]
 
 
+def key_statements(exp: Explanation, lang: str, limit: int = STATEMENTS_CHARS) -> list[Statement]:
+    """The explanation's summary statements in order, whole, while they fit in ``limit`` (at least
+    one); a statement saying the base holds nothing on the question is never left out."""
+    out: list[Statement] = []
+    used = 0
+    for st in exp.statements:
+        size = len(st.text[lang])
+        if st.says == "gap" or not out or used + size <= limit:
+            out.append(st)
+            used += size
+    return out
+
+
+def court_notes_excerpt(text_lines: list[str]) -> str:
+    """The Constitutional Court notes of an article, verbatim, each text once and each resolution's
+    first note only (an article may repeat a resolution's note for each paragraph it concerns)."""
+    out: list[str] = []
+    resolutions: set[str] = set()
+    for line in text_lines:
+        number = re.search(r"№\s*(\d+-Н[ПҚ])", line)
+        if line in out or (number and number.group(1) in resolutions):
+            continue
+        if number:
+            resolutions.add(number.group(1))
+        out.append(line)
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=256)
 def _render(deck: CardDeck, card_id: str, lang: str) -> Card:
     exp = deck.kb.explanations[card_id]
-    link = exp.norms[0]
-    citation = cite(deck.kb, link.id, link.paragraphs[:1], lang)[0]
-    quote, was_cut = excerpt(citation.text)
+    statements = key_statements(exp, lang)
+    refs = [ref for st in statements for ref in st.rests_on] or exp.linked()
+    key = refs[0]
+    norm = deck.kb.norms[key.norm_id]
+    citation = cite(deck.kb, key.norm_id, [key.paragraph], lang)[0]
+    version, _ = norm.version(lang)
+    if norm.whole_article_only():
+        quote, was_cut = court_notes_excerpt(version.court_notes()), True
+    else:
+        quote, was_cut = excerpt(citation.text)
     head = citation.citation[0].upper() + citation.citation[1:]
     parts = [f"<b>{escape(t('card_title', lang, title=exp.title[lang]))}</b>"]
-    norm = f"<b>{escape(t('card_norm', lang, citation=head, edition=citation.edition))}:</b>"
-    norm += f"\n<blockquote>«{escape(quote)}{' …' if was_cut else ''}»</blockquote>"
+    parts.append(escape(" ".join(st.text[lang] for st in statements)))
+    label = "card_notes" if norm.whole_article_only() else "card_norm"
+    norm_html = f"<b>{escape(t(label, lang, citation=head, edition=citation.edition))}:</b>"
+    norm_html += f"\n<blockquote>«{escape(quote)}{' …' if was_cut and not norm.whole_article_only() else ''}»</blockquote>"
     if citation.text_lang != lang:
         names = ANSWER_TEXTS["lang_names"][lang]
-        norm += "\n" + escape(ANSWER_TEXTS["lang_fallback"][lang].format(lang=names.get(citation.text_lang, citation.text_lang)))
+        norm_html += "\n" + escape(ANSWER_TEXTS["lang_fallback"][lang].format(lang=names.get(citation.text_lang, citation.text_lang)))
     if citation.stale:
-        norm += "\n" + escape(ANSWER_TEXTS["stale"][lang].format(date=citation.edition_date))
-    parts.append(norm)
+        norm_html += "\n" + escape(ANSWER_TEXTS["stale"][lang].format(date=citation.edition_date))
+    parts.append(norm_html)
     parts.append(f"<b>{escape(t('card_steps', lang))}:</b>\n{escape(first_steps(exp.next_steps[lang]))}")
     parts.append(f"<i>{escape(ANSWER_TEXTS['disclaimer'][lang])}</i>")
     parts.append(escape(t("card_footer", lang)))
-    return Card(id=card_id, intent=exp.intent, lang=lang, html="\n\n".join(parts), excerpt=quote, norm_id=link.id)
+    return Card(id=card_id, intent=exp.intent, lang=lang, html="\n\n".join(parts), excerpt=quote, norm_id=key.norm_id)

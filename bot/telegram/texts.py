@@ -191,6 +191,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # outreach card
     "card_title": {"kk": "🗂 Құқығыңды біл: {title}", "ru": "🗂 Знай свои права: {title}"},
     "card_norm": {"kk": "📖 Негізгі норма — {citation}, {edition} (үзінді)", "ru": "📖 Ключевая норма — {citation}, {edition} (отрывок)"},
+    "card_notes": {
+        "kk": "📖 {citation}, {edition}: мәтінге енгізілген Конституциялық Сот қаулылары туралы белгілер (үзінді)",
+        "ru": "📖 {citation}, {edition}: отметки о постановлениях Конституционного Суда в тексте статьи (отрывок)",
+    },
     "card_steps": {"kk": "✅ Не істеу керек", "ru": "✅ Что делать"},
     "card_footer": {
         "kk": "Карточкалардан бас тарту: /unsubscribe",

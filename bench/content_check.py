@@ -1,0 +1,206 @@
+"""The content check anyone can run: every legal statement of every explanation traced to the
+paragraphs it rests on, and every linked paragraph visible to the user, quoted or listed, in every
+rendering: the REST answer text, Telegram (HTML as the bot sends it), the widget (text and citation
+cards) and the Telegram outreach cards; the three-month direct-to-court reinstatement limit never
+stated as valid law anywhere a user reads; TK art. 160's Constitutional Court notes shown wherever
+art. 160 is quoted; the statutes' own terms in every text catalog and page.
+
+    python bench/content_check.py          # prints each problem, exits 1 if there is any
+    make content-check
+
+The static part (statements, links, terms) is :mod:`actions.knowledge.content_check`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from actions.answers import explanation_answer, explanation_citations, norm_answer  # noqa: E402
+from actions.knowledge.content_check import THREE_MONTHS, WRONG_TERMS, Finding, states_three_month_limit, static_findings  # noqa: E402
+from actions.knowledge.explanations import LANGS, KnowledgeBase, load_knowledge  # noqa: E402
+from bot.common.rasa_client import BotMessage  # noqa: E402
+from bot.telegram.cards import CardDeck  # noqa: E402
+from bot.telegram.html_text import format_answer, parse_html, split_html  # noqa: E402
+from bot.web.present import message_json  # noqa: E402
+
+# What the 88-НП note says in each language: shown wherever TK art. 160 is quoted.
+COURT_NOTE_88 = {"ru": "№ 88-НП", "kk": "№ 88-НҚ"}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Rendering:
+    where: str
+    lang: str
+    visible: str  # what the user reads, whitespace-flattened
+    verbatim: list[str]  # norm texts quoted verbatim in it (flattened)
+
+
+def telegram_visible(text: str) -> str:
+    return flat("\n".join(parse_html(chunk) for chunk in split_html(format_answer(text))))
+
+
+def widget_visible(text: str, payload: dict) -> tuple[str, list[dict]]:
+    data = message_json(BotMessage(text=text, answer=payload))
+    segments = data.get("segments") or [{"type": "text", "text": data["text"]}]
+    shown = [s["text"] for s in segments if s["type"] == "text"]
+    cards = (data.get("answer") or {}).get("citations") or []
+    for c in cards:  # the widget shows each citation as a card: title, edition, verbatim text
+        shown.append(f"{c['citation']} {c['edition']} {c['text']}")
+    return flat("\n".join(shown)), cards
+
+
+def renderings_of_explanations(kb: KnowledgeBase) -> Iterator[tuple[str, str, list, Rendering]]:
+    for exp in kb.explanations.values():
+        for lang in LANGS:
+            answer = explanation_answer(kb, exp, lang)
+            cites = explanation_citations(kb, exp, lang)
+            verbatim = [flat(c.text) for c in cites]
+            yield exp.id, lang, cites, Rendering(f"{exp.id} REST ({lang})", lang, flat(answer.text), verbatim)
+            yield exp.id, lang, cites, Rendering(f"{exp.id} Telegram ({lang})", lang, telegram_visible(answer.text), verbatim)
+            visible, _ = widget_visible(answer.text, answer.payload())
+            yield exp.id, lang, cites, Rendering(f"{exp.id} widget ({lang})", lang, visible, verbatim)
+
+
+def renderings_of_norms(kb: KnowledgeBase) -> Iterator[Rendering]:
+    """Every retrieval answer on a norm paragraph, as the REST text."""
+    for norm in kb.norms.values():
+        for lang in LANGS:
+            version, _ = norm.version(lang)
+            for key in [None, *version.paragraphs()]:
+                answer = norm_answer(kb, norm.id, key, lang)
+                yield Rendering(f"{norm.id}:{key} retrieval answer ({lang})", lang, flat(answer.text), [flat(c.text) for c in answer.citations])
+
+
+def renderings_of_cards(kb: KnowledgeBase) -> Iterator[Rendering]:
+    deck = CardDeck(kb)
+    for card_id in deck.ids:
+        for lang in LANGS:
+            card = deck.card(card_id, lang)
+            yield Rendering(f"{card_id} card ({lang})", lang, flat(parse_html(card.html)), [flat(card.excerpt)])
+
+
+def three_month_findings(r: Rendering) -> list[Finding]:
+    """Outside the verbatim norm texts, a three-month limit is only mentioned together with the
+    Constitutional Court's finding; a verbatim TK art. 160 always comes with its notes."""
+    out = []
+    rest = r.visible
+    for v in sorted(r.verbatim, key=len, reverse=True):
+        if v:
+            rest = rest.replace(v, " ¶ ")
+    for sentence in re.split(r"(?<=[.;!?»])\s+|¶", rest):
+        if states_three_month_limit(sentence):
+            out.append(Finding(r.where, f"states a three-month limit as valid law: {sentence.strip()[:100]!r}"))
+    if any("160" in v and THREE_MONTHS.search(v) for v in r.verbatim) and COURT_NOTE_88[r.lang] not in r.visible:
+        out.append(Finding(r.where, "quotes TK art. 160 without the Constitutional Court's note No. 88"))
+    return out
+
+
+def visibility_findings(cites: list, r: Rendering) -> list[Finding]:
+    out = []
+    for c in cites:
+        cited = flat(c.citation[0].upper() + c.citation[1:])
+        if flat(c.text) in r.visible or cited in r.visible or flat(c.citation) in r.visible:
+            continue
+        out.append(Finding(r.where, f"{c.norm_id}:{c.paragraph or '0'} is neither quoted nor listed"))
+    return out
+
+
+def card_findings(kb: KnowledgeBase) -> list[Finding]:
+    out = []
+    deck = CardDeck(kb)
+    for card_id in deck.ids:
+        exp = kb.explanations[card_id]
+        for lang in LANGS:
+            visible = flat(parse_html(deck.card(card_id, lang).html))
+            for st in exp.statements:
+                if st.says == "gap" and flat(st.text[lang]) not in visible:
+                    out.append(Finding(f"{card_id} card ({lang})", "drops a statement that the base holds nothing on the question"))
+    return out
+
+
+def catalog_texts() -> Iterator[tuple[str, str, str]]:
+    """(where, lang, text) of every fixed text a user reads outside the explanations."""
+    responses = yaml.safe_load((ROOT / "nlu_data" / "domain" / "responses.yml").read_text(encoding="utf-8"))
+    for name, variations in (responses.get("responses") or {}).items():
+        for n, v in enumerate(variations):
+            lang = next((c.get("value") for c in v.get("condition") or [] if c.get("name") == "language"), None)
+            texts = [v.get("text") or ""] + [b.get("title") or "" for b in v.get("buttons") or []]
+            for text in texts:
+                for one in ([lang] if lang else list(LANGS)):
+                    yield f"responses.yml {name} #{n}", one, text
+    from actions.system_messages import MESSAGES as SYSTEM_MESSAGES
+    from bot.telegram import texts as telegram_texts
+    from bot.web.texts import WEB_MESSAGES
+
+    catalogs = {
+        "bot/telegram/texts.py": {**telegram_texts.TEXTS, **telegram_texts.COMMANDS, "description": telegram_texts.DESCRIPTION},
+        "bot/web/texts.py": WEB_MESSAGES,
+        "actions/system_messages.py": SYSTEM_MESSAGES,
+    }
+    for name, catalog in catalogs.items():
+        for key, value in catalog.items():
+            for lang, text in (value.items() if isinstance(value, dict) else []):
+                if isinstance(text, str):
+                    yield f"{name} {key}", lang, text
+    for page in sorted((ROOT / "bot" / "web" / "static").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        declared = re.search(r"<html[^>]*\blang=\"(\w+)\"", html)
+        yield str(page.relative_to(ROOT)), declared.group(1) if declared else "", re.sub(r"<[^>]+>", " ", html)
+
+
+def catalog_findings() -> list[Finding]:
+    out = []
+    for where, lang, text in catalog_texts():
+        if lang not in LANGS:
+            continue
+        for pattern, right in WRONG_TERMS[lang]:
+            if pattern.search(text):
+                out.append(Finding(where, f"({lang}) uses {pattern.pattern!r}; the statutes say {right}"))
+        r = Rendering(where, lang, flat(text), [])
+        out.extend(f for f in three_month_findings(r) if "without the Constitutional" not in f.problem)
+    return out
+
+
+def render_findings(kb: KnowledgeBase) -> list[Finding]:
+    out: list[Finding] = []
+    for _exp_id, _lang, cites, r in renderings_of_explanations(kb):
+        out.extend(visibility_findings(cites, r))
+        out.extend(three_month_findings(r))
+    for r in renderings_of_norms(kb):
+        out.extend(three_month_findings(r))
+    for r in renderings_of_cards(kb):
+        out.extend(three_month_findings(r))
+    out.extend(card_findings(kb))
+    out.extend(catalog_findings())
+    return out
+
+
+def main() -> int:
+    kb = load_knowledge()
+    findings = static_findings(kb) or render_findings(kb)
+    for f in findings:
+        print(f)
+    statements = sum(len(e.all_statements()) for e in kb.explanations.values())
+    print(
+        f"{len(kb.explanations)} explanations, {statements} statements, {len(kb.norms)} norms, "
+        f"renderings: REST, Telegram, widget, cards (kk, ru); {len(findings)} problems",
+        file=sys.stderr,
+    )
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
