@@ -24,7 +24,7 @@ from actions.lang import LanguageDetector, requested_language
 
 logger = logging.getLogger(__name__)
 
-NON_LEGAL_INTENTS = {"greet", "goodbye", "thanks", "help", "out_of_scope", "chitchat", "switch_language"}
+NON_LEGAL_INTENTS = {"greet", "goodbye", "thanks", "help", "out_of_scope", "chitchat", "switch_language", "more_topics"}
 # Detection below this confidence keeps the language the conversation already has.
 DETECT_MIN_CONFIDENCE = 0.7
 
