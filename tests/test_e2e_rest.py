@@ -164,6 +164,27 @@ def test_kazakh_conversation(services: Services) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "question", "note"),
+    [
+        ("ru", "я работала у ИП, нас 5 человек, меня уволили. сколько времени у меня есть чтобы подать в суд на восстановление?", "№ 88-НП"),
+        ("kk", "ЖК-да 5 адам істейміз, мені жұмыстан шығарды. жұмысқа қайта алу үшін сотқа қанша уақыт ішінде беруім керек?", "№ 88-НҚ"),
+    ],
+)
+def test_reinstatement_time_limit_is_the_law_as_of_2026(services: Services, lang: str, question: str, note: str) -> None:
+    """The case that started the law refresh: a worker who may go straight to court (art. 159(1)) is
+    never told "three months"; TK art. 160 comes with the Constitutional Court's notes."""
+    from bench.content_check import Rendering, flat, three_month_findings
+
+    reply = send(services, new_sender(f"limits-{lang}"), question, metadata={"language": lang})
+    payload = assert_legal_answer(reply)
+    assert "tk-160" in cited_norms(reply), payload["knowledge_ids"]
+    text = text_of(reply)
+    assert note in text
+    verbatim = [flat(c["text"]) for c in payload["citations"]]
+    assert not three_month_findings(Rendering("REST", lang, flat(text), verbatim)), text
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "jumys berushi aielderge erlerden az aqy toleidi",  # Latin script

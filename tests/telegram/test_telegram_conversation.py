@@ -117,7 +117,7 @@ def test_rasa_buttons_become_an_inline_keyboard_that_works(tg: TelegramBot) -> N
     greeting = tg.say(user, "привет")
     buttons = greeting[-1].buttons()
     assert len(buttons) >= 10
-    assert all(b["callback_data"].startswith("r:/ask_") and len(b["callback_data"].encode()) <= 64 for b in buttons)
+    assert all(b["callback_data"].startswith(("r:/ask_", "r:/more_topics")) and len(b["callback_data"].encode()) <= 64 for b in buttons)
     equal_pay = greeting[-1].button("Равная оплата")
     answer, msgs = tg.press(user, greeting[-1], equal_pay["callback_data"])
     assert "статья 22 трудового кодекса рк" in visible(msgs).lower()
@@ -131,13 +131,31 @@ def test_topics_menu(tg: TelegramBot, lang: str) -> None:
     menu = tg.say(user, "/topics")[-1]
     titles = [b["text"] for b in menu.buttons()]
     exps = {e.intent: e for e in tg.ctx.deck.topics()}
-    assert len(titles) == len(exps) == 14
+    assert len(titles) == len(exps) == len(tg.ctx.deck.ids) >= 26
     assert titles == [e.title[lang] for e in tg.ctx.deck.topics()]
     _, msgs = tg.press(user, menu, "t:ask_job_ads")
     text = visible(msgs)
     assert exps["ask_job_ads"].title[lang] in text
     assert ("кодекстің 90-бабы" if lang == "kk" else "статья 90 кодекса рк об административных") in text.lower()
     assert user_events(tg, user)[-1]["metadata"]["language"] == lang
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_time_limits_arrive_with_the_constitutional_court_notes(tg: TelegramBot, lang: str) -> None:
+    """TK art. 160 as sent in Telegram (split over several messages): the 88-НП note is there and no
+    three-month limit is offered as valid law; every message is valid Telegram HTML under the limit."""
+    from bench.content_check import Rendering, flat, three_month_findings
+
+    user = new_user_id()
+    tg.choose_language(user, lang)
+    menu = tg.say(user, "/topics")[-1]
+    _, msgs = tg.press(user, menu, "t:ask_time_limits")
+    text = visible(msgs)
+    assert ("№ 88-НҚ" if lang == "kk" else "№ 88-НП") in text
+    assert all(utf16_len(parse_telegram_html(m.text)) <= 4096 for m in msgs)
+    payload = bot_answer_payloads(tg, user)[-1]
+    verbatim = [flat(c["text"]) for c in payload["citations"]]
+    assert not three_month_findings(Rendering("telegram", lang, flat(text), verbatim))
 
 
 # ---------------------------------------------------------------- votes

@@ -200,6 +200,26 @@ def test_button_chip(page, web, shots) -> None:  # noqa: ANN001
     assert_clean(page, web.url)
 
 
+@pytest.mark.parametrize(("path", "question", "note"), [
+    ("/ru", "сколько времени есть чтобы подать в суд на восстановление на работе", "№ 88-НП"),
+    ("/", "жұмысқа қайта алу туралы сотқа қанша уақыт ішінде жүгінуге болады", "№ 88-НҚ"),
+], ids=["ru", "kk"])
+def test_time_limits_card_shows_art_160_with_the_court_notes(page, web, path, question, note, shots) -> None:  # noqa: ANN001
+    """The widget shows every paragraph the answer rests on as a card; TK art. 160's card carries
+    the Constitutional Court's notes, verbatim."""
+    open_demo(page, web.url, path)
+    page.locator(".tw-launcher").click()
+    ask(page, question)
+    msg = answer_with_cards(page)
+    norms = msg.locator(".tw-card").evaluate_all("els => els.map(e => e.dataset.norm)")
+    assert "tk-160" in norms and "tk-013" in norms
+    card = msg.locator(".tw-card[data-norm='tk-160']").first
+    card.locator(".tw-card-btn").click()
+    text = card.locator(".tw-norm").inner_text()
+    assert note in text
+    shots(page, f"time-limits-{path.strip('/') or 'kk'}")
+
+
 # ---------------------------------------------------------------- 4. reload
 def test_conversation_survives_a_reload(page, web, shots) -> None:  # noqa: ANN001
     open_demo(page, web.url, "/ru")
@@ -418,7 +438,7 @@ def test_aria_roles_and_contrast(page, strict_web, shots) -> None:  # noqa: ANN0
     that the fourth message gets a real "too many requests" notice."""
     open_demo(page, strict_web.url, "/ru")
     page.locator(".tw-launcher").click()
-    ask(page, "меня уволили когда я была беременна")  # cites old-edition norms too (the "stale" badge)
+    ask(page, "меня притесняют за членство в профсоюзе, профсоюз может меня защищать?")  # the union law: an old edition (the "stale" badge)
     msg = answer_with_cards(page)
     for i in range(msg.locator(".tw-card-btn").count()):
         msg.locator(".tw-card-btn").nth(i).click()
