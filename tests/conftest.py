@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -48,12 +49,19 @@ def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
             proc.wait()
 
 
+def new_token() -> str:
+    """A fresh secret for a test's services (never the ones in data/)."""
+    return secrets.token_urlsafe(32)
+
+
 @contextlib.contextmanager
-def started_assistant(tmp: Path) -> Iterator[Services]:
-    """Rasa + action server on free ports with a throw-away SQLite store in ``tmp``; stopped after."""
+def started_assistant(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[Services]:
+    """Rasa + action server on free ports with a throw-away SQLite store in ``tmp`` and their own
+    tokens (``.rasa_token``, ``.action_token``); stopped after."""
     for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
         assert needed.exists(), f"{needed} is missing: run `python3 scripts/manage.py build` first"
-    svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
+    svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs",
+                   rasa_token=new_token(), action_token=new_token(), extra_env=extra_env)
     try:
         try:
             svc.start()
@@ -67,7 +75,8 @@ def started_assistant(tmp: Path) -> Iterator[Services]:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with
-    whatever the test starts next to it), ``.log_dir``."""
+    whatever the test starts next to it), ``.log_dir``, ``.api()`` (Rasa's HTTP API with the token),
+    ``.action_token`` (for another Rasa that shares this action server)."""
     with started_assistant(tmp_path_factory.mktemp("assistant")) as svc:
         yield svc
 

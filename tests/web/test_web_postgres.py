@@ -21,7 +21,8 @@ def pg_stack(tmp_path_factory, pg_server, assistant) -> Iterator[tuple[WebServic
     web service on the same database."""
     tmp = tmp_path_factory.mktemp("web-pg")
     url = pg_server.create_db("tendik_web")
-    services = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=url, log_dir=tmp / "logs")
+    services = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=url, log_dir=tmp / "logs",
+                        rasa_token=assistant.rasa_token, action_token=assistant.action_token)
     web = None
     try:
         try:
