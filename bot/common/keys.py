@@ -8,7 +8,8 @@ once into ``<data dir>/<name>`` with mode 0600 and read from there on the next s
 * ``TENDIK_ACTION_TOKEN`` (``action_server_token``): Rasa -> action server;
 * ``TENDIK_TELEGRAM_ID_SECRET`` (``telegram_id_secret``): the Telegram sender-id HMAC key.
 
-The data folder (conversations, logs, secrets) is made ``0700`` and SQLite files ``0600``.
+The data folder (conversations, logs, secrets) is made ``0700`` and SQLite files ``0600``, so other
+users of the machine cannot read conversations or secrets.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """Create ``path`` empty if it does not exist, mode 0600; tighten an existing one we own."""
-    private_dir(path.parent)
+    """Create ``path`` empty if it does not exist, mode 0600 (a missing folder: 0700); tighten an
+    existing file we own. An existing folder is left as it is (it may be anybody's home)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     except OSError:
@@ -62,8 +64,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def protect_sqlite(url: str) -> None:
-    """Make a SQLite database and its journals readable by their owner only (mode 0600; the
-    folder 0700). SQLite gives the -wal and -shm files the database file's mode."""
+    """Make a SQLite database and its journals readable by their owner only (mode 0600; a folder
+    made for it 0700). SQLite gives the -wal and -shm files the database file's mode."""
     path = sqlite_path(url)
     if path is None:
         return
