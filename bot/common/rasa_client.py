@@ -150,7 +150,10 @@ class RasaClient:
         session = await self._get_session()
         try:
             async with session.get(self.health_url, timeout=aiohttp.ClientTimeout(total=6)) as resp:
-                data = await resp.json(content_type=None) if resp.status == 200 else {}
+                if resp.status != 200:
+                    logger.warning("Rasa health check answered HTTP %d", resp.status)
+                    return {"rasa": False, "actions": False}
+                data = await resp.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError):
             return {"rasa": False, "actions": False}
         return {"rasa": True, "actions": bool(isinstance(data, dict) and data.get("actions"))}
