@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+REQUEST_DEADLINE = 5  # TENDIK_HTTP_REQUEST_TIMEOUT of the services the tests start
 sys.path.insert(0, str(ROOT))
 from scripts.manage import BUILD, RASA_MODEL, Services, free_port  # noqa: E402,F401  (free_port: for the tests)
 from scripts.pg_cluster import PgCluster, PgUnavailable  # noqa: E402
@@ -36,6 +37,37 @@ def log_tail(log_dir: Path, lines: int = 40) -> str:
         tail = log.read_text(errors="replace").splitlines()[-lines:]
         out.append(f"--- {log.name} ---\n" + "\n".join(tail))
     return "\n".join(out)
+
+
+def slow_request(port: int, path: str = "/", limit: float = 40, trickle: bool = True, in_headers: bool = False,
+                 host: str = "127.0.0.1") -> tuple[float, bytes]:
+    """A request that never finishes: the headers (or, ``in_headers``, only part of them), then one
+    byte a second (``trickle``) or nothing. Returns (seconds until the server answered and closed
+    the connection, or ``limit``; what it sent)."""
+    sock = socket.create_connection((host, port), timeout=5)
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+    sock.sendall((head if in_headers else head + "Content-Length: 100000\r\n\r\n{").encode())
+    started, got = time.monotonic(), b""
+    try:
+        while time.monotonic() - started < limit:
+            if trickle:
+                try:
+                    sock.sendall(b"X" if in_headers else b" ")
+                except OSError:
+                    break  # the server closed the connection
+            sock.settimeout(1.0)
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break  # closed
+            got += chunk
+    finally:
+        sock.close()
+    return time.monotonic() - started, got
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
@@ -77,7 +109,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with
     whatever the test starts next to it), ``.log_dir``, ``.api()`` (Rasa's HTTP API with the token),
     ``.action_token`` (for another Rasa that shares this action server)."""
-    with started_assistant(tmp_path_factory.mktemp("assistant")) as svc:
+    # A short request deadline, so that the slow-request tests are quick (the default is 15 s).
+    with started_assistant(tmp_path_factory.mktemp("assistant"), {"TENDIK_HTTP_REQUEST_TIMEOUT": str(REQUEST_DEADLINE)}) as svc:
         yield svc
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import ROOT, WebService, chat, free_port, history, legal_answers, new_cid, request
+from web_helpers import ROOT, WebService, chat, free_port, history, legal_answers, new_cid, request, sender_of
 
 sys.path.insert(0, str(ROOT))
 from scripts.manage import Services  # noqa: E402
@@ -50,7 +50,7 @@ def _rows(url: str, table: str, sender: str) -> int:
 def test_widget_api_on_postgresql(pg_stack) -> None:  # noqa: ANN001
     web, url = pg_stack
     cid = new_cid()
-    sender = f"web-{cid}"
+    sender = sender_of(cid)
     assert request(web.url + "/healthz").json() == {"status": "ok", "rasa": True, "actions": True, "db": True}
 
     data = chat(web.url, cid, "жүкті болғаным үшін жұмысқа алмады", "kk").json()
