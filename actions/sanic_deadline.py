@@ -46,6 +46,7 @@ def deadline_protocol(seconds: float) -> type:
                                    peer[0] if peer else "?", self.request_deadline)
                     http.exception = RequestTimeout("Request Timeout")
                     self._task.cancel()
+                    self.loop.call_later(2.0, self.close)  # after the 408 has gone out, whatever Sanic does
                     return
             super().check_timeouts()
 

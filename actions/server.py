@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.jsondepth import MAX_DEPTH, too_deep
+from actions.sanic_deadline import deadline_protocol
 
 logger = logging.getLogger("actions.server")  # also when run as __main__
 
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         logger.warning("listening on %s: the action server must not be reachable from outside (see SECURITY.md)", args.host)
     logger.info("action server on http://%s:%d (token required)", args.host, args.port)
-    app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
+    app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False,
+            protocol=deadline_protocol(timeout))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -40,12 +41,13 @@ def log_tail(log_dir: Path, lines: int = 40) -> str:
 
 
 def slow_request(port: int, path: str = "/", limit: float = 40, trickle: bool = True, in_headers: bool = False,
-                 host: str = "127.0.0.1") -> tuple[float, bytes]:
+                 host: str = "127.0.0.1", headers: dict[str, str] | None = None) -> tuple[float, bytes]:
     """A request that never finishes: the headers (or, ``in_headers``, only part of them), then one
-    byte a second (``trickle``) or nothing. Returns (seconds until the server answered and closed
+    byte a second (``trickle``) or nothing. Returns (seconds until the server answered or closed
     the connection, or ``limit``; what it sent)."""
     sock = socket.create_connection((host, port), timeout=5)
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n{extra}"
     sock.sendall((head if in_headers else head + "Content-Length: 100000\r\n\r\n{").encode())
     started, got = time.monotonic(), b""
     try:
@@ -65,6 +67,10 @@ def slow_request(port: int, path: str = "/", limit: float = 40, trickle: bool = 
             if not chunk:
                 break  # closed
             got += chunk
+            head, sep, body = got.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if sep and len(body) >= (int(length.group(1)) if length else 0):
+                break  # a whole answer (the 408)
     finally:
         sock.close()
     return time.monotonic() - started, got
