@@ -36,12 +36,15 @@ def private_dir(path: Path) -> Path:
 
 def private_file(path: Path) -> Path:
     """Create ``path`` empty if it does not exist, mode 0600 (a missing folder: 0700); tighten an
-    existing file we own. An existing folder is left as it is (it may be anybody's home)."""
+    existing file we own (chmod only). An existing folder is left as it is (it may be anybody's
+    home). An existing file is never opened: closing any descriptor of a SQLite database drops
+    every POSIX lock this process holds on it, and other connections would then corrupt it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    except OSError:
-        pass
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError:
+            pass  # made by someone else meanwhile: only tighten it
     _tighten(path, 0o600)
     return path
 

@@ -59,17 +59,17 @@ class APIError(Exception):
         super().__init__(description)
         self.code, self.description, self.retry_after = code, description, retry_after
 
-
-class HTMLPage(APIError):
-    """Not a Bot API answer at all: an HTML error page, as a proxy in front of Telegram sends."""
-
-    PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
-
     def body(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
         if self.retry_after is not None:
             out["parameters"] = {"retry_after": self.retry_after}
         return out
+
+
+class HTMLPage(APIError):
+    """Not a Bot API answer at all: an HTML error page, as a proxy in front of Telegram sends."""
+
+    PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 def parse_telegram_html(text: str) -> str:

@@ -106,7 +106,8 @@ def test_deeply_nested_json_is_a_polite_400(web, strict_web) -> None:  # noqa: A
     deep = b'{"conversation_key": "' + new_cid().encode() + b'", "message": "x", "x": ' + b"[" * 6000 + b"]" * 6000 + b"}"
     for base in (web.url, strict_web.url):  # strict_web reads the body for the rate limit's language first
         for path in ("/api/chat", "/api/vote", "/api/history"):
-            resp = request(base + path, deep, headers={"Accept-Language": "kk"})
+            # a client of its own on strict_web (3 chat calls per 10 minutes per client)
+            resp = request(base + path, deep, headers={"Accept-Language": "kk", "X-Forwarded-For": "192.0.2.77"})
             assert resp.status == 400, (base, path, resp)
             assert resp.json()["message"] == web_text("malformed", "kk")
     assert "Traceback" not in web.log() and "Traceback" not in strict_web.log()
