@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def test_a_foreign_widget_id_opens_nothing(web, assistant) -> None:  # noqa: ANN
         "меня уволили когда я была беременна, мой телефон [PHONE]"]
     # the key itself is nowhere on the server side
     time.sleep(0.5)
-    assert key.encode() not in db_path(assistant.db_url).read_bytes()
+    # (read by another process: closing a descriptor of the database here would drop this
+    # process's SQLite locks on it)
+    db = db_path(assistant.db_url)
+    files = [str(p) for p in (db, db.with_name(db.name + "-wal")) if p.exists()]
+    assert subprocess.run(["grep", "-aqF", key, *files], timeout=60).returncode == 1, "the key is stored"
     assert key not in web.log() and key not in (assistant.log_dir / "rasa.log").read_text(errors="replace")
 
 
