@@ -80,7 +80,7 @@ def run_e2e(services: Services, questions: list[Question]) -> dict:
         t0 = time.perf_counter()
         replies = http_json(services.rest_url, {"sender": sender, "message": q.text}, timeout=60)
         ms = (time.perf_counter() - t0) * 1000
-        parse = http_json(f"{services.rasa_url}/model/parse", {"text": q.text}, timeout=30)
+        parse = services.api("/model/parse", {"text": q.text}, timeout=30)
         expected_norms = {k for k in q.knowledge if not k.startswith("exp-")}
         cited = cited_norms(replies)
         rows.append(

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.retrieval.evaluate import Question, load_devset  # noqa: E402
-from scripts.manage import Services, http_json  # noqa: E402
+from scripts.manage import Services  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 15)]
 
@@ -47,7 +47,7 @@ def main() -> int:
             print(f"[tune-fallback] starting Rasa + action server; {len(questions)} tune questions ...", flush=True)
             services.start()
             for q in questions:
-                parse = http_json(f"{services.rasa_url}/model/parse", {"text": q.text}, timeout=60)
+                parse = services.api("/model/parse", {"text": q.text}, timeout=60)
                 ranking = [r for r in parse.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
                 top = ranking[0]
                 by_intent = action_answer(services, q, top["name"], top["confidence"], ranking)

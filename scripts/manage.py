@@ -24,6 +24,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from bot.common import keys  # noqa: E402  (standard library only)
+
 RASA_VENV = ROOT / ".venv-rasa"
 APP_VENV = ROOT / ".venv"
 BUILD = ROOT / "build"
@@ -216,9 +220,10 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------- services
-def http_json(url: str, payload: object | None = None, timeout: float = 10) -> object:
+def http_json(url: str, payload: object | None = None, timeout: float = 10, headers: dict[str, str] | None = None,
+              method: str | None = None) -> object:
     data = None if payload is None else json.dumps(payload).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})}, method=method)
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return json.loads(resp.read() or b"null")
 
@@ -240,11 +245,17 @@ def wait_for(url: str, timeout: float, proc: subprocess.Popen | None = None, wha
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
             time.sleep(0.3)
-    fail(f"{what} not ready after {timeout:.0f} s ({url})")
+    fail(f"{what} not ready after {timeout:.0f} s ({url.split('?', 1)[0]})")  # never print a token
 
 
 class Services:
-    """Rasa server + action server as child processes (used by `run`, `eval` and the tests)."""
+    """Rasa server + action server as child processes (used by `run`, `eval` and the tests).
+
+    Secure by default: both listen on 127.0.0.1; Rasa's HTTP API needs ``rasa_token`` (everything
+    but the REST channel) and the action server ``action_token`` (Rasa sends it). Unless given,
+    the tokens come from TENDIK_RASA_TOKEN / TENDIK_ACTION_TOKEN (or .env), else they are
+    generated once into the data folder (mode 0600). Files the services create (SQLite store,
+    logs) are readable by their owner only."""
 
     def __init__(
         self,
@@ -254,11 +265,17 @@ class Services:
         log_dir: Path | None = None,
         redis_url: str | None = None,
         web_port: int | None = None,
+        rasa_token: str | None = None,
+        action_token: str | None = None,
+        extra_env: dict[str, str] | None = None,
     ):
         self.rasa_port, self.action_port, self.web_port = rasa_port, action_port, web_port
         self.db_url = db_url or os.environ.get("TENDIK_DB_URL") or f"sqlite:///{DATA / 'tracker.db'}"
         self.redis_url = redis_url if redis_url is not None else os.environ.get("TENDIK_REDIS_URL", "")
         self.log_dir = log_dir or DATA / "logs"
+        self.rasa_token = rasa_token or keys.service_secret(keys.RASA_TOKEN, DATA)
+        self.action_token = action_token or keys.service_secret(keys.ACTION_TOKEN, DATA)
+        self.extra_env = dict(extra_env or {})
         self.procs: dict[str, subprocess.Popen] = {}
 
     @property
@@ -269,10 +286,32 @@ class Services:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def api_url(self, path: str) -> str:
+        """A URL of Rasa's HTTP API with the token (``path`` like ``/status``)."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.rasa_url}{path}{sep}token={urllib.parse.quote(self.rasa_token)}"
+
+    def api(self, path: str, payload: object | None = None, timeout: float = 30, method: str | None = None) -> object:
+        """Call Rasa's HTTP API (``/status``, ``/model/parse``, ``/conversations/<id>/tracker`` ...)."""
+        return http_json(self.api_url(path), payload, timeout=timeout, method=method)
+
+    def _env(self, env: dict) -> dict:
+        env.update(self.extra_env)
+        return env
+
     def _spawn(self, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        keys.private_dir(self.log_dir)
+        log_path = self.log_dir / f"{name}.log"
+        log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        # umask 077: whatever the service creates (SQLite store and journals, logs, secrets) is
+        # readable by this user only.
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                umask=0o077)
+        log.close()
         self.procs[name] = proc
         return proc
 
@@ -280,18 +319,17 @@ class Services:
         """The Telegram bot (long polling), talking to this Rasa and storing in this database."""
         env = app_env()
         env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(DATA))
-        self._spawn("telegram", [app_python(), "-m", "bot.telegram"], env)
+        for secret in ("TENDIK_RASA_TOKEN", "TENDIK_ACTION_TOKEN"):
+            env.pop(secret, None)  # the bot uses the REST channel only
+        self._spawn("telegram", [app_python(), "-m", "bot.telegram"], self._env(env))
 
     def start_actions(self, wait: bool = True) -> None:
         env = app_env()
-        env["TENDIK_LANGID_MODEL"] = str(BUILD / "langid.json")
-        proc = self._spawn(
-            "actions",
-            [app_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port), "--cors", "http://127.0.0.1"],
-            env,
-        )
+        env.update(TENDIK_LANGID_MODEL=str(BUILD / "langid.json"), TENDIK_ACTION_TOKEN=self.action_token)
+        env.pop("TENDIK_RASA_TOKEN", None)  # the action server does not need Rasa's token
+        proc = self._spawn("actions", [app_python(), "-m", "actions.server", "--port", str(self.action_port)], self._env(env))
         if wait:
-            wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, proc, "action server")
+            wait_for(f"{self.action_url}/health", 60, proc, "action server")
 
     def endpoints_file(self) -> Path:
         """nlu_data/endpoints.yml, plus a Redis lock store when ``redis_url`` (TENDIK_REDIS_URL) is
@@ -329,32 +367,37 @@ class Services:
         """The website chat widget service (bot/web): demo page, widget bundle, JSON API."""
         env = app_env()
         env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port))
-        proc = self._spawn("web", [app_python(), "-m", "bot.web"], env)
+        for secret in ("TENDIK_RASA_TOKEN", "TENDIK_ACTION_TOKEN"):
+            env.pop(secret, None)  # the widget uses the REST channel only
+        proc = self._spawn("web", [app_python(), "-m", "bot.web"], self._env(env))
         if wait:
             wait_for(f"{self.web_url}/healthz", 60, proc, "web widget service")
 
     def start_rasa(self, wait: bool = True) -> None:
-        if self.db_url.startswith("sqlite:///"):
-            Path(self.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        keys.protect_sqlite(self.db_url)  # created here, mode 0600, before Rasa opens it
         env = rasa_env()
         if self.redis_url:
             env["TENDIK_REDIS_PASSWORD"] = urllib.parse.urlsplit(self.redis_url).password or ""
         env.update(
-            TENDIK_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+            TENDIK_ACTION_URL=f"{self.action_url}/webhook",
+            TENDIK_ACTION_TOKEN=self.action_token,
+            TENDIK_RASA_TOKEN=self.rasa_token,
             TENDIK_DB_URL=self.db_url,
             TENDIK_LANGID_MODEL=str(BUILD / "langid.json"),
         )
+        # addons.server = `rasa run` with the token from the environment (not the command line)
+        # and a guard in front of the HTTP API (nlu_data/addons/server.py).
         proc = self._spawn(
             "rasa",
             [
-                str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api", "--model", str(RASA_MODEL),
+                str(RASA_VENV / "bin" / "python"), "-m", "addons.server", "run", "--enable-api", "--model", str(RASA_MODEL),
                 "--endpoints", str(self.endpoints_file()), "--credentials", "nlu_data/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                "--interface", os.environ.get("TENDIK_RASA_HOST") or "127.0.0.1", "--port", str(self.rasa_port),
             ],
-            env,
+            self._env(env),
         )
         if wait:
-            wait_for(f"{self.rasa_url}/status", 120, proc, "Rasa server")
+            wait_for(self.api_url("/status"), 120, proc, "Rasa server")
 
     def call_action(self, action: str, text: str, lang: str, intent: str, confidence: float,
                     ranking: list[dict] | None = None) -> dict:
@@ -372,7 +415,8 @@ class Services:
                                    "intent_ranking": ranking or [], "entities": []},
             },
         }
-        reply = http_json(f"http://127.0.0.1:{self.action_port}/webhook", payload, timeout=120)
+        reply = http_json(f"{self.action_url}/webhook", payload, timeout=120,
+                          headers={"Authorization": f"Bearer {self.action_token}"})
         return reply if isinstance(reply, dict) else {}
 
     def warm_up(self) -> None:
@@ -385,8 +429,8 @@ class Services:
         started = time.time()
         self.start_actions(wait=False)
         self.start_rasa(wait=False)
-        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, self.procs["actions"], "action server")
-        wait_for(f"{self.rasa_url}/status", 120, self.procs["rasa"], "Rasa server")
+        wait_for(f"{self.action_url}/health", 60, self.procs["actions"], "action server")
+        wait_for(self.api_url("/status"), 120, self.procs["rasa"], "Rasa server")
         self.warm_up()
         if self.web_port:
             self.start_web()
@@ -473,12 +517,14 @@ def cmd_run(args: argparse.Namespace) -> None:
     cmd_build(args)
     # `kill <pid>` (SIGTERM) stops the services too, like Ctrl-C, instead of orphaning them.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    keys.private_dir(DATA)  # conversations, logs and secrets: this user only
     services = Services(rasa_port=args.rasa_port, action_port=args.action_port, db_url=args.db_url,
                         web_port=None if args.no_web else args.web_port)
     say("starting the action server and the Rasa server ...")
     try:
         ready = services.start()
-        say(f"assistant ready in {ready:.1f} s: REST {services.rest_url}, HTTP API {services.rasa_url}")
+        say(f"assistant ready in {ready:.1f} s: REST {services.rest_url}, HTTP API {services.rasa_url} "
+            f"(needs ?token=: TENDIK_RASA_TOKEN or {DATA / keys.RASA_TOKEN[1]}; see SECURITY.md)")
         if services.web_port:
             say(f"website widget: demo page {services.web_url}/ (Russian {services.web_url}/ru), "
                 f"script {services.web_url}/widget/tendik-widget.js")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -24,6 +26,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+REQUEST_DEADLINE = 5  # TENDIK_HTTP_REQUEST_TIMEOUT of the services the tests start
 sys.path.insert(0, str(ROOT))
 from scripts.manage import BUILD, RASA_MODEL, Services, free_port  # noqa: E402,F401  (free_port: for the tests)
 from scripts.pg_cluster import PgCluster, PgUnavailable  # noqa: E402
@@ -37,6 +40,42 @@ def log_tail(log_dir: Path, lines: int = 40) -> str:
     return "\n".join(out)
 
 
+def slow_request(port: int, path: str = "/", limit: float = 40, trickle: bool = True, in_headers: bool = False,
+                 host: str = "127.0.0.1", headers: dict[str, str] | None = None) -> tuple[float, bytes]:
+    """A request that never finishes: the headers (or, ``in_headers``, only part of them), then one
+    byte a second (``trickle``) or nothing. Returns (seconds until the server answered or closed
+    the connection, or ``limit``; what it sent)."""
+    sock = socket.create_connection((host, port), timeout=5)
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n{extra}"
+    sock.sendall((head if in_headers else head + "Content-Length: 100000\r\n\r\n{").encode())
+    started, got = time.monotonic(), b""
+    try:
+        while time.monotonic() - started < limit:
+            if trickle:
+                try:
+                    sock.sendall(b"X" if in_headers else b" ")
+                except OSError:
+                    break  # the server closed the connection
+            sock.settimeout(1.0)
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break  # closed
+            got += chunk
+            head, sep, body = got.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if sep and len(body) >= (int(length.group(1)) if length else 0):
+                break  # a whole answer (the 408)
+    finally:
+        sock.close()
+    return time.monotonic() - started, got
+
+
 def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
     """Terminate a child process, killing it if it does not stop in time."""
     if proc.poll() is None:
@@ -48,12 +87,19 @@ def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
             proc.wait()
 
 
+def new_token() -> str:
+    """A fresh secret for a test's services (never the ones in data/)."""
+    return secrets.token_urlsafe(32)
+
+
 @contextlib.contextmanager
-def started_assistant(tmp: Path) -> Iterator[Services]:
-    """Rasa + action server on free ports with a throw-away SQLite store in ``tmp``; stopped after."""
+def started_assistant(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[Services]:
+    """Rasa + action server on free ports with a throw-away SQLite store in ``tmp`` and their own
+    tokens (``.rasa_token``, ``.action_token``); stopped after."""
     for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
         assert needed.exists(), f"{needed} is missing: run `python3 scripts/manage.py build` first"
-    svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
+    svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs",
+                   rasa_token=new_token(), action_token=new_token(), extra_env=extra_env)
     try:
         try:
             svc.start()
@@ -67,8 +113,10 @@ def started_assistant(tmp: Path) -> Iterator[Services]:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The running assistant: ``.rest_url``, ``.rasa_url``, ``.db_url`` (SQLite file shared with
-    whatever the test starts next to it), ``.log_dir``."""
-    with started_assistant(tmp_path_factory.mktemp("assistant")) as svc:
+    whatever the test starts next to it), ``.log_dir``, ``.api()`` (Rasa's HTTP API with the token),
+    ``.action_token`` (for another Rasa that shares this action server)."""
+    # A short request deadline, so that the slow-request tests are quick (the default is 15 s).
+    with started_assistant(tmp_path_factory.mktemp("assistant"), {"TENDIK_HTTP_REQUEST_TIMEOUT": str(REQUEST_DEADLINE)}) as svc:
         yield svc
 
 

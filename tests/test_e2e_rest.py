@@ -86,7 +86,7 @@ def is_cyrillic_word_text(text: str) -> bool:
 
 def tracker(services: Services, sender: str) -> dict:
     quoted = urllib.parse.quote(sender, safe="")
-    result = http_json(f"{services.rasa_url}/conversations/{quoted}/tracker", timeout=30)
+    result = services.api(f"/conversations/{quoted}/tracker", timeout=30)
     assert isinstance(result, dict), result
     return result
 
@@ -370,7 +370,7 @@ def test_action_server_down_then_back(services: Services) -> None:
         assert not cited_norms(ru)
 
         assert services.procs["rasa"].poll() is None
-        status = http_json(f"{services.rasa_url}/status", timeout=10)
+        status = services.api("/status", timeout=10)
         assert isinstance(status, dict) and status.get("model_file"), status
     finally:
         if "actions" not in services.procs:

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from scripts.manage import Services, http_json, wait_for
-from tests.conftest import free_port, log_tail
+from tests.conftest import free_port, log_tail, new_token
 
 QUESTIONS = [
     "меня уволили когда я была беременна",
@@ -52,16 +52,17 @@ def _redis_calls(redis_url: str) -> dict[str, int]:
 
 def test_two_replicas_on_postgres_with_redis_locks(pg_url: str, redis_url: str, tmp_path: Path) -> None:
     action_port = free_port()
-    first = Services(rasa_port=free_port(), action_port=action_port, db_url=pg_url, log_dir=tmp_path / "a", redis_url=redis_url)
-    second = Services(rasa_port=free_port(), action_port=action_port, db_url=pg_url, log_dir=tmp_path / "b", redis_url=redis_url)
+    tokens = {"rasa_token": new_token(), "action_token": new_token()}  # one action server for both replicas
+    first = Services(rasa_port=free_port(), action_port=action_port, db_url=pg_url, log_dir=tmp_path / "a", redis_url=redis_url, **tokens)
+    second = Services(rasa_port=free_port(), action_port=action_port, db_url=pg_url, log_dir=tmp_path / "b", redis_url=redis_url, **tokens)
     try:
         try:
             first.start_actions(wait=False)
             first.start_rasa(wait=False)
             second.start_rasa(wait=False)
             wait_for(f"http://127.0.0.1:{action_port}/health", 90, first.procs["actions"], "action server")
-            wait_for(f"{first.rasa_url}/status", 180, first.procs["rasa"], "Rasa replica 1")
-            wait_for(f"{second.rasa_url}/status", 180, second.procs["rasa"], "Rasa replica 2")
+            wait_for(first.api_url("/status"), 180, first.procs["rasa"], "Rasa replica 1")
+            wait_for(second.api_url("/status"), 180, second.procs["rasa"], "Rasa replica 2")
         except SystemExit:
             pytest.fail("the replicas did not start:\n" + log_tail(tmp_path / "a") + log_tail(tmp_path / "b"))
 

@@ -28,13 +28,13 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,7 +177,7 @@ async def client(
 ) -> None:
     """One visitor: the page and the widget file, then the widget's API calls."""
     headers = {"Origin": base, "X-Forwarded-For": f"10.{n // 250}.{n % 250}.{7}", "Accept-Encoding": "gzip"}
-    cid = str(uuid.uuid4())
+    cid = secrets.token_hex(32)  # a conversation key, as the widget makes it
     timeout = aiohttp.ClientTimeout(total=600)
     async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
         await start.wait()
@@ -189,7 +189,7 @@ async def client(
         answer_id = None
         for i in range(messages):
             q = questions[(n * messages + i) % len(questions)]
-            body = {"conversation_id": cid, "message": q["text"], "language": q["lang"]}
+            body = {"conversation_key": cid, "message": q["text"], "language": q["lang"]}
             t0 = time.perf_counter()
             async with session.post(base + "/api/chat", json=body, headers={"Accept-Language": q["lang"]}) as resp:
                 data = await resp.json()
@@ -210,13 +210,13 @@ async def client(
                     out["legal"] += 1
         if answer_id:
             t0 = time.perf_counter()
-            vote = {"conversation_id": cid, "answer_id": answer_id, "vote": random.choice(["helpful", "not_helpful"]), "language": "ru"}
+            vote = {"conversation_key": cid, "answer_id": answer_id, "vote": random.choice(["helpful", "not_helpful"]), "language": "ru"}
             async with session.post(base + "/api/vote", json=vote) as resp:
                 await resp.read()
                 out["status_vote"][resp.status] = out["status_vote"].get(resp.status, 0) + 1
             out["vote"].append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
-        async with session.get(f"{base}/api/history", params={"conversation_id": cid}) as resp:
+        async with session.get(f"{base}/api/history", params={"conversation_key": cid}) as resp:
             history = await resp.json()
         out["history"].append((time.perf_counter() - t0) * 1000)
         out["restored"] += len(history.get("messages", []))
@@ -250,10 +250,10 @@ async def baseline(base: str, messages: int) -> dict:
     questions = load_questions()
     random.Random(11).shuffle(questions)
     chat_ms, rasa_ms = [], []
-    cid = str(uuid.uuid4())
+    cid = secrets.token_hex(32)  # a conversation key, as the widget makes it
     async with aiohttp.ClientSession(headers={"Origin": base, "X-Forwarded-For": "10.255.0.1"}) as session:
         for q in questions[:messages]:
-            body = {"conversation_id": cid, "message": q["text"], "language": q["lang"]}
+            body = {"conversation_key": cid, "message": q["text"], "language": q["lang"]}
             t0 = time.perf_counter()
             async with session.post(base + "/api/chat", json=body) as resp:
                 await resp.read()
@@ -265,7 +265,7 @@ async def baseline(base: str, messages: int) -> dict:
 async def warm_up(base: str) -> None:
     async with aiohttp.ClientSession() as session:
         for text, lang in (("привет", "ru"), ("сәлем", "kk")):
-            body = {"conversation_id": str(uuid.uuid4()), "message": text, "language": lang}
+            body = {"conversation_key": secrets.token_hex(32), "message": text, "language": lang}
             async with session.post(base + "/api/chat", json=body) as resp:
                 await resp.read()
 

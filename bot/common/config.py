@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ def default_db_url() -> str:
 
 
 class CommonSettings(BaseSettings):
-    """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_RASA_TIMEOUT``."""
+    """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_RASA_TIMEOUT``, ``TENDIK_HTTP_REQUEST_TIMEOUT``."""
 
     # An empty value (as copied from .env.example) means the default.
     model_config = SettingsConfigDict(env_prefix="TENDIK_", env_file=ROOT / ".env", extra="ignore", env_ignore_empty=True)
@@ -31,6 +32,8 @@ class CommonSettings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     db_url: str = ""
     rasa_timeout: float = 30.0
+    # Seconds a client has to send a whole request (headers, then body) to our HTTP servers.
+    http_request_timeout: float = Field(15.0, gt=0, le=300)
 
     def model_post_init(self, __context: object) -> None:
         if not self.db_url:

@@ -9,9 +9,10 @@ Every table of ours that holds per-user data has a ``sender_id`` column, so
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+
+from bot.common.keys import protect_sqlite
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +22,10 @@ TRACKER_TABLE = "events"
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``. SQLite gets WAL (Rasa writes the same file) and a busy timeout."""
+    """An engine for ``url``. SQLite gets WAL (Rasa writes the same file) and a busy timeout, and
+    its file (and journals, and folder) are made readable by their owner only."""
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if str(path) not in ("", ":memory:"):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        protect_sqlite(url)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

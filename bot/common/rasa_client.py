@@ -103,7 +103,7 @@ class RasaClient:
 
     def __init__(self, base_url: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None) -> None:
         self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
-        self.status_url = base_url.rstrip("/") + "/status"
+        self.health_url = base_url.rstrip("/") + "/webhooks/rest/"
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session = session
         self._own_session = session is None
@@ -144,10 +144,19 @@ class RasaClient:
     async def send(self, sender: str, text: str, language: str | None = None, channel: str | None = None) -> list[BotMessage]:
         return parse_reply(await self.send_raw(sender, text, language=language, channel=channel))
 
-    async def is_up(self) -> bool:
+    async def health(self) -> dict[str, bool]:
+        """``{"rasa": up, "actions": up}`` from the REST channel's health route (``GET
+        /webhooks/rest/``: no token needed), which also asks the action server (3 s)."""
         session = await self._get_session()
         try:
-            async with session.get(self.status_url, timeout=aiohttp.ClientTimeout(total=5)) as resp:
-                return resp.status == 200
-        except (TimeoutError, aiohttp.ClientError):
-            return False
+            async with session.get(self.health_url, timeout=aiohttp.ClientTimeout(total=6)) as resp:
+                if resp.status != 200:
+                    logger.warning("Rasa health check answered HTTP %d", resp.status)
+                    return {"rasa": False, "actions": False}
+                data = await resp.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError):
+            return {"rasa": False, "actions": False}
+        return {"rasa": True, "actions": bool(isinstance(data, dict) and data.get("actions"))}
+
+    async def is_up(self) -> bool:
+        return (await self.health())["rasa"]

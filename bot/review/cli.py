@@ -6,6 +6,7 @@
     sync                                    index new tracker events and votes now
     export nlu|stories|unanswered|all --out DIR [--include-confirmed]
     retention [--days N] [--dry-run]        delete conversations older than N days everywhere
+    rescrub [--dry-run]                     mask personal data again in everything already stored
 
 Passwords are never accepted as arguments (they would land in shell history and ``ps``).
 """
@@ -41,7 +42,8 @@ def cmd_serve(args: argparse.Namespace, settings: ReviewSettings) -> int:
 
     from aiohttp import web
 
-    from bot.review.web import make_app
+    from bot.common.http import server_options
+    from bot.review.web import AccessLogger, make_app
 
     host = args.host or settings.review_host
     port = args.port or settings.review_port
@@ -54,7 +56,8 @@ def cmd_serve(args: argparse.Namespace, settings: ReviewSettings) -> int:
     if auth.count_admins(engine) == 0:
         logger.warning("no admin account yet: create one with `python -m bot.review user add NAME --role admin`")
     print(f"[tendik-review] serving on http://{host}:{port} (database: {engine.url.render_as_string(hide_password=True)})", flush=True)
-    web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=5)
+    web.run_app(app, host=host, port=port, print=None, access_log_class=AccessLogger, shutdown_timeout=5,
+                **server_options(settings.http_request_timeout))
     return 0
 
 
@@ -95,14 +98,22 @@ def cmd_sync(args: argparse.Namespace, settings: ReviewSettings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: ReviewSettings) -> int:
-    from bot.review.exports import write_exports
+    from bot.review.exports import ExportRefused, write_exports
     from bot.review.sync import sync
 
     engine = make_engine(settings.db_url)
     sync(engine)
-    files = write_exports(engine, args.kind, Path(args.out), include_confirmed=args.include_confirmed)
+    refused: list[int] = []
+    try:
+        files = write_exports(engine, args.kind, Path(args.out), include_confirmed=args.include_confirmed, refused=refused)
+    except ExportRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     for f in files:
         print(f)
+    if refused:
+        print(f"left out {len(refused)} message(s) that still look like personal data (an IIN, phone, card or e-mail) "
+              "after masking", file=sys.stderr)
     if not files:
         print("nothing to export yet (no reviewed corrections)")
     return 0
@@ -123,6 +134,15 @@ def cmd_retention(args: argparse.Namespace, settings: ReviewSettings) -> int:
     else:
         rows = ", ".join(f"{k}: {v}" for k, v in sorted(result.deleted.items())) or "nothing"
         print(f"deleted {result.conversations} conversations last active before {cutoff} ({rows})")
+    return 0
+
+
+def cmd_rescrub(args: argparse.Namespace, settings: ReviewSettings) -> int:
+    from bot.review.rescrub import rescrub
+
+    result = rescrub(make_engine(settings.db_url), dry_run=args.dry_run)
+    rows = ", ".join(f"{k}: {v}" for k, v in sorted(result.changed.items())) or "nothing"
+    print(f"{'would mask' if args.dry_run else 'masked'} personal data again in: {rows}")
     return 0
 
 
@@ -152,10 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("retention", help="delete conversations older than N days")
     r.add_argument("--days", type=int, default=None, help="TENDIK_RETENTION_DAYS when not given")
     r.add_argument("--dry-run", action="store_true", help="only count")
+    rs = sub.add_parser("rescrub", help="mask personal data again in everything stored (after an upgrade of the masking)")
+    rs.add_argument("--dry-run", action="store_true", help="only count")
     return p
 
 
-COMMANDS = {"serve": cmd_serve, "user": cmd_user, "sync": cmd_sync, "export": cmd_export, "retention": cmd_retention}
+COMMANDS = {"serve": cmd_serve, "user": cmd_user, "sync": cmd_sync, "export": cmd_export, "retention": cmd_retention,
+            "rescrub": cmd_rescrub}
 
 
 def main(argv: list[str] | None = None) -> int:

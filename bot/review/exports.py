@@ -9,8 +9,13 @@
   wrong with no right intent or knowledge id), grouped and counted, as CSV and Markdown;
 * the list view as CSV.
 
-User text is masked (:func:`actions.redact.redact`) in every file; conversations are named by a
-pseudonym (a hash of the sender id), never by the sender id itself.
+User text is masked again (:func:`actions.redact.redact`: whatever the channel did when it was
+stored) in every file, and a message that still *looks* like personal data afterwards
+(:func:`actions.redact.looks_personal`: nine or more digits in a run, anything e-mail-like) is
+left out and counted, never written; :func:`write_exports` checks every user text of a file once
+more and refuses to write the file if one slipped through. The training files are meant to be
+copied into ``nlu_data/`` (a public repository). Conversations are named by a pseudonym (a hash of
+the sender id), never by the sender id itself.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,24 +33,44 @@ from pathlib import Path
 
 from sqlalchemy import Engine, and_, or_, select
 
-from actions.redact import redact
+from actions.redact import looks_personal, redact
 from bot.review import project
 from bot.review import tables as t
 from bot.review.queries import Filters, iter_all
 
+logger = logging.getLogger(__name__)
+
 LANGUAGES = ("kk", "ru")
 _SPACES = re.compile(r"\s+")
+WITHHELD = "[withheld: looks like personal data]"
+
+
+class ExportRefused(RuntimeError):
+    """A file would have contained text that looks like personal data: nothing was written."""
 
 
 def pseudonym(sender_id: str) -> str:
     return "conv-" + hashlib.sha256(sender_id.encode()).hexdigest()[:12]
 
 
-def example_text(text: str) -> str:
+def example_text(text: str, refused: list[int] | None = None) -> str:
     """A user message as one safe training-example line: masked, on one line, and with Rasa's
-    entity-annotation syntax (``[x](y)``, ``[x]{...}``) broken so it stays plain text."""
+    entity-annotation syntax (``[x](y)``, ``[x]{...}``) broken so it stays plain text. Empty (and
+    counted in ``refused``) when the masked text still looks like personal data."""
     text = _SPACES.sub(" ", redact(text or "")).strip()
+    if looks_personal(text):
+        if refused is not None:
+            refused.append(1)
+        return ""
     return text.replace("](", "] (").replace("]{", "] {").replace("][", "] [")
+
+
+def assert_clean(texts: Iterable[str], what: str) -> None:
+    """Raise :class:`ExportRefused` if any user text of a file looks like personal data."""
+    bad = sum(1 for x in texts if looks_personal(x))
+    if bad:
+        logger.error("export %s refused: %d text(s) still look like personal data after masking", what, bad)
+        raise ExportRefused(f"{what}: {bad} text(s) still look like personal data after masking; nothing was written")
 
 
 @dataclass(frozen=True)
@@ -58,9 +84,10 @@ class Correction:
     updated_at: float
 
 
-def corrections(engine: Engine, include_confirmed: bool = False) -> list[Correction]:
+def corrections(engine: Engine, include_confirmed: bool = False, refused: list[int] | None = None) -> list[Correction]:
     """Judged messages with the intent they should have had: "wrong" with a right intent, and
-    (``include_confirmed``) "correct" ones with their predicted intent."""
+    (``include_confirmed``) "correct" ones with their predicted intent. Messages that still look
+    like personal data after masking are left out (counted in ``refused``)."""
     j, m = t.judgements.c, t.messages.c
     cond = and_(j.verdict == "wrong", j.right_intent.is_not(None))
     if include_confirmed:
@@ -74,7 +101,7 @@ def corrections(engine: Engine, include_confirmed: bool = False) -> list[Correct
     out = []
     with engine.connect() as conn:
         for r in conn.execute(q):
-            text = example_text(r.text)
+            text = example_text(r.text, refused)
             if not text or text.startswith("/"):
                 continue  # button payloads carry their intent already
             intent = r.right_intent if r.verdict == "wrong" else r.intent
@@ -100,10 +127,10 @@ def _block_line(text: str) -> str:
     return "    - " + text
 
 
-def nlu_yaml(engine: Engine, include_confirmed: bool = False) -> dict[str, str]:
+def nlu_yaml(engine: Engine, include_confirmed: bool = False, refused: list[int] | None = None) -> dict[str, str]:
     """language -> YAML text of NLU training examples (only languages with examples)."""
     by_lang: dict[str, dict[str, set[str]]] = {}
-    for c in _latest_per_text(corrections(engine, include_confirmed)).values():
+    for c in _latest_per_text(corrections(engine, include_confirmed, refused)).values():
         by_lang.setdefault(c.language, {}).setdefault(c.intent, set()).add(c.text)
     out = {}
     for lang in sorted(by_lang):
@@ -115,10 +142,10 @@ def nlu_yaml(engine: Engine, include_confirmed: bool = False) -> dict[str, str]:
     return out
 
 
-def stories_yaml(engine: Engine) -> dict[str, str]:
+def stories_yaml(engine: Engine, refused: list[int] | None = None) -> dict[str, str]:
     """language -> YAML text of test stories: one story per corrected message."""
     by_lang: dict[str, list[Correction]] = {}
-    for c in _latest_per_text(corrections(engine)).values():
+    for c in _latest_per_text(corrections(engine, refused=refused)).values():
         by_lang.setdefault(c.language, []).append(c)
     out = {}
     for lang in sorted(by_lang):
@@ -146,7 +173,7 @@ class Unanswered:
     last_seen: str
 
 
-def unanswered(engine: Engine) -> list[Unanswered]:
+def unanswered(engine: Engine, refused: list[int] | None = None) -> list[Unanswered]:
     """Questions the knowledge base could not answer, grouped by (language, text)."""
     m, j = t.messages.c, t.judgements.c
     no_answer = and_(
@@ -161,7 +188,7 @@ def unanswered(engine: Engine) -> list[Unanswered]:
     display: dict[tuple[str, str], str] = {}
     with engine.connect() as conn:
         for r in conn.execute(q):
-            text = example_text(r.text)
+            text = example_text(r.text, refused)
             if not text or text.startswith("/"):
                 continue
             key = (r.language or "", text.casefold())
@@ -194,6 +221,21 @@ def unanswered_md(items: list[Unanswered]) -> str:
     return "\n".join(lines)
 
 
+def _shown(text: str) -> str:
+    """User text for a file: masked, or withheld when it still looks like personal data."""
+    masked = redact(text or "")
+    return WITHHELD if looks_personal(masked) else masked
+
+
+def user_texts(kind: str, content: str) -> list[str]:
+    """The user texts in an export file's content (what :func:`assert_clean` checks)."""
+    if kind == "nlu":
+        return [line[6:] for line in content.splitlines() if line.startswith("    - ")]
+    if kind == "stories":
+        return [line[6:] for line in content.splitlines() if line.startswith("      ")]
+    return [content]
+
+
 def _csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ becomes text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -215,7 +257,7 @@ def conversations_csv(engine: Engine, filters: Filters, chunk: int = 1000) -> It
             pseudonym(r["sender_id"]), _csv_safe(r["channel"]), _csv_safe(r["language"]), day(r["first_ts"]), day(r["last_ts"]),
             r["n_user"], r["n_answers"], r["n_unanswered"], _csv_safe(" ".join(r["intent_list"])),
             "" if r["min_confidence"] is None else f"{r['min_confidence']:.3f}", int(bool(r["fallback"])),
-            int(bool(r["not_helpful"])), r["n_votes"], int(bool(r["reviewed"])), r["n_judged"], _csv_safe(redact(r["preview"])),
+            int(bool(r["not_helpful"])), r["n_votes"], int(bool(r["reviewed"])), r["n_judged"], _csv_safe(_shown(r["preview"])),
         ])
         n += 1
         if n % chunk == 0:
@@ -225,24 +267,31 @@ def conversations_csv(engine: Engine, filters: Filters, chunk: int = 1000) -> It
     yield buf.getvalue()
 
 
-def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool = False) -> list[Path]:
-    """Write ``kind`` (nlu | stories | unanswered | all) under ``out``; returns the files written."""
+def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool = False,
+                  refused: list[int] | None = None) -> list[Path]:
+    """Write ``kind`` (nlu | stories | unanswered | all) under ``out``; returns the files written.
+    Every file is checked before it is written (:class:`ExportRefused`); messages left out because
+    they still look like personal data are counted in ``refused``."""
     written: list[Path] = []
-
-    def put(rel: str, content: str) -> None:
+    refused = refused if refused is not None else []
+    files: list[tuple[str, str]] = []
+    if kind in ("nlu", "all"):
+        for lang, content in nlu_yaml(engine, include_confirmed, refused).items():
+            assert_clean(user_texts("nlu", content), f"nlu/{lang}")
+            files.append((f"nlu/{lang}/review_corrections.yml", content))
+    if kind in ("stories", "all"):
+        for lang, content in stories_yaml(engine, refused).items():
+            assert_clean(user_texts("stories", content), f"stories/{lang}")
+            files.append((f"tests/test_review_{lang}.yml", content))
+    if kind in ("unanswered", "all"):
+        items = unanswered(engine, refused)
+        assert_clean((u.question for u in items), "unanswered")
+        files += [("unanswered.csv", unanswered_csv(items)), ("unanswered.md", unanswered_md(items))]
+    for rel, content in files:  # only once every file passed the check
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
         written.append(path)
-
-    if kind in ("nlu", "all"):
-        for lang, content in nlu_yaml(engine, include_confirmed).items():
-            put(f"nlu/{lang}/review_corrections.yml", content)
-    if kind in ("stories", "all"):
-        for lang, content in stories_yaml(engine).items():
-            put(f"tests/test_review_{lang}.yml", content)
-    if kind in ("unanswered", "all"):
-        items = unanswered(engine)
-        put("unanswered.csv", unanswered_csv(items))
-        put("unanswered.md", unanswered_md(items))
+    if refused:
+        logger.warning("export: %d message(s) left out because they still look like personal data", len(refused))
     return written

@@ -9,6 +9,8 @@ Every per-conversation table has a ``sender_id`` column, so :func:`bot.common.db
   action, answer source and knowledge ids); feeds the dashboard and the "unanswered" export.
 * ``review_judgements``: an operator's verdict on one bot answer (who and when).
 * ``review_users`` / ``review_sessions``: operator accounts and their server-side sessions.
+* ``review_login_attempts``: failed-login counters and lock-outs per account and client, per
+  client, and per account (keyed by a hash; no client address is stored).
 * ``review_state``: sync watermarks.
 """
 
@@ -113,6 +115,18 @@ sessions = Table(
     Column("csrf", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
+)
+
+login_attempts = Table(
+    "review_login_attempts",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of scope, user name and client address
+    Column("scope", String(16), nullable=False),  # account-client | client | account
+    Column("username", String(64), nullable=True),  # only for existing accounts (the admin page shows their locks)
+    Column("failures", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=True),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_review_login_attempts_username", "username"),
 )
 
 state = Table(

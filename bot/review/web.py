@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -29,9 +31,11 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import Engine
 
 from bot.common.db import create_tables
+from bot.common.http import client_address, request_guard
 from bot.review import auth, exports, project, queries, views
 from bot.review.judgements import JudgementError, save_judgement
 from bot.review.settings import ReviewSettings
@@ -71,11 +75,41 @@ def make_jinja() -> jinja2.Environment:
     return env
 
 
+def client(request: web.BaseRequest) -> str:
+    """The client's address (behind a trusted proxy: the last X-Forwarded-For hop), for the
+    login limits and the security log of this operators' app."""
+    try:
+        trust = request.app[SETTINGS].review_trust_proxy  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, RuntimeError):
+        trust = False  # a request aiohttp refused before it reached the application
+    return client_address(request, trust)
+
+
+def who(request: web.BaseRequest) -> str:
+    """Who made a request, for the log: the operator's account (if logged in) and the client."""
+    user = request.get("user")
+    return f"{user.username if user else 'anonymous'} at {client(request)}"
+
+
+def _flash_sig(request: web.Request, msg: str) -> str:
+    """A message shown after a redirect is signed for this session: a link with ``?msg=`` made
+    by someone else (phishing text on a trusted page) shows nothing."""
+    key = (request.app[SETTINGS].review_secret + "\0" + request.get("csrf", "")).encode()
+    return hmac.new(key, b"flash:" + msg.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _flash(request: web.Request) -> str:
+    msg = request.query.get("msg", "")[:300]
+    if msg and request.get("csrf") and hmac.compare_digest(request.query.get("sig", ""), _flash_sig(request, msg)):
+        return msg
+    return ""
+
+
 def render(request: web.Request, template: str, status: int = 200, **ctx: Any) -> web.Response:
     env = request.app[JINJA]
     ctx.setdefault("user", request.get("user"))
     ctx.setdefault("csrf", request.get("csrf", ""))
-    ctx.setdefault("flash", request.query.get("msg", "")[:200])
+    ctx.setdefault("flash", _flash(request))
     html = env.get_template(template).render(**ctx)
     return web.Response(text=html, content_type="text/html", status=status)
 
@@ -97,9 +131,10 @@ async def cached(app: web.Application, key: tuple, fn: Callable[..., Any], *args
     return value
 
 
-def redirect(location: str, msg: str | None = None, fragment: str = "") -> web.HTTPFound:
+def redirect(request: web.Request, location: str, msg: str | None = None, fragment: str = "") -> web.HTTPFound:
     if msg:
-        location += ("&" if "?" in location else "?") + urlencode({"msg": msg})
+        msg = msg[:300]
+        location += ("&" if "?" in location else "?") + urlencode({"msg": msg, "sig": _flash_sig(request, msg)})
     return web.HTTPFound(location + (f"#{fragment}" if fragment else ""))
 
 
@@ -139,7 +174,7 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
             form = await request.post()
             pre = request.cookies.get(LOGIN_COOKIE, "")
             if not _origin_ok(request) or not pre or not auth.same_token(str(form.get("csrf_token", "")), auth.login_csrf(settings.review_secret, pre)):
-                logger.warning("login form refused: bad CSRF token")
+                logger.warning("POST %s refused for %s: bad CSRF token or foreign origin", request.path, who(request))
                 return render(request, "error.html", status=403, title="Forbidden",
                               message="The form expired or did not come from this site. Reload the page and try again.")
         return await handler(request)
@@ -154,10 +189,11 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
     if request.method not in ("GET", "HEAD"):
         form = await request.post()
         if not _origin_ok(request) or not auth.same_token(str(form.get("csrf_token", "")), session[1]):
-            logger.warning("POST %s refused: bad CSRF token", request.path)
+            logger.warning("POST %s refused for %s: bad CSRF token or foreign origin", request.path, who(request))
             return render(request, "error.html", status=403, title="Forbidden",
                           message="The form expired or did not come from this site. Reload the page and try again.")
     if request.path.startswith("/admin") and not request["user"].is_admin:
+        logger.warning("%s %s refused for %s: not an admin", request.method, request.path, who(request))
         return render(request, "error.html", status=403, title="Forbidden", message="This page is for administrators.")
     return await handler(request)
 
@@ -189,8 +225,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
-    result = await db(auth.authenticate, request.app[ENGINE], username, password, settings.review_max_failures,
-                      settings.review_lockout_minutes * 60)
+    result = await db(auth.authenticate, request.app[ENGINE], username, password, settings.login_limits(), client(request))
     if result.user is None:
         pre = request.cookies.get(LOGIN_COOKIE, "")
         error = ("Too many failed attempts: this account is locked for a while." if result.locked
@@ -202,13 +237,13 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=settings.review_cookie_secure, path="/",
                     max_age=int(settings.review_session_hours * 3600))
     resp.del_cookie(LOGIN_COOKIE, path="/login")
-    logger.info("login (role %s)", result.user.role)
     raise resp
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     await db(auth.end_session, request.app[ENGINE], settings.review_secret, request.cookies.get(SESSION_COOKIE, ""))
+    logger.info("logout of %s", who(request))
     resp = web.HTTPFound("/login")
     resp.del_cookie(SESSION_COOKIE, path="/")
     raise resp
@@ -284,13 +319,13 @@ async def judge(request: web.Request) -> web.StreamResponse:
         )
     except (ValueError, JudgementError) as exc:
         msg = str(exc) if isinstance(exc, JudgementError) else "bad input"
-        raise redirect(back, f"Not saved: {msg}") from None
-    raise redirect(back, "Saved.", fragment=f"turn-{event_id}")
+        raise redirect(request, back, f"Not saved: {msg}") from None
+    raise redirect(request, back, "Saved.", fragment=f"turn-{event_id}")
 
 
 async def sync_now(request: web.Request) -> web.StreamResponse:
     result = await run_sync(request.app)
-    raise redirect("/conversations", f"Indexed {result.events} new events, {result.votes} vote changes.")
+    raise redirect(request, "/conversations", f"Indexed {result.events} new events, {result.votes} vote changes.")
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
@@ -336,8 +371,10 @@ async def users_post(request: web.Request) -> web.StreamResponse:
         else:
             raise web.HTTPNotFound()
     except auth.AccountError as exc:
-        raise redirect("/admin/users", f"Not done: {exc}") from None
-    raise redirect("/admin/users", msg)
+        logger.warning("account change %s of %r refused for %s: %s", action, username[:64], who(request), exc)
+        raise redirect(request, "/admin/users", f"Not done: {exc}") from None
+    logger.info("account change %s of %r by %s", action, username[:64], who(request))
+    raise redirect(request, "/admin/users", msg)
 
 
 async def exports_page(request: web.Request) -> web.Response:
@@ -356,19 +393,25 @@ async def export_file(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     name = request.match_info["name"]
     content: str | None = None
-    if name.startswith("nlu-") and name.endswith(".yml"):
-        content = (await db(exports.nlu_yaml, engine)).get(name[4:-4])
-        ctype = "application/yaml"
-    elif name.startswith("stories-") and name.endswith(".yml"):
-        content = (await db(exports.stories_yaml, engine)).get(name[8:-4])
-        ctype = "application/yaml"
-    elif name == "unanswered.csv":
-        content, ctype = exports.unanswered_csv(await db(exports.unanswered, engine)), "text/csv"
-    elif name == "unanswered.md":
-        content, ctype = exports.unanswered_md(await db(exports.unanswered, engine)), "text/markdown"
+    try:
+        if name.startswith("nlu-") and name.endswith(".yml"):
+            content = (await db(exports.nlu_yaml, engine)).get(name[4:-4])
+            exports.assert_clean(exports.user_texts("nlu", content or ""), name)
+            ctype = "application/yaml"
+        elif name.startswith("stories-") and name.endswith(".yml"):
+            content = (await db(exports.stories_yaml, engine)).get(name[8:-4])
+            exports.assert_clean(exports.user_texts("stories", content or ""), name)
+            ctype = "application/yaml"
+        elif name in ("unanswered.csv", "unanswered.md"):
+            items = await db(exports.unanswered, engine)
+            exports.assert_clean((u.question for u in items), name)
+            content = exports.unanswered_csv(items) if name.endswith(".csv") else exports.unanswered_md(items)
+            ctype = "text/csv" if name.endswith(".csv") else "text/markdown"
+    except exports.ExportRefused as exc:
+        return render(request, "error.html", status=409, title="Export refused", message=str(exc))
     if content is None:
         raise web.HTTPNotFound(text="no such export")
-    logger.info("export downloaded: %s", name)
+    logger.info("export %s downloaded by %s", name, who(request))
     return web.Response(body=content.encode("utf-8"), content_type=ctype, charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="tendik-{name}"'})
 
@@ -387,7 +430,7 @@ async def conversations_csv(request: web.Request) -> web.StreamResponse:
             break
         await resp.write(chunk.encode("utf-8"))
     await resp.write_eof()
-    logger.info("conversation list exported as CSV")
+    logger.info("conversation list exported as CSV by %s", who(request))
     return resp
 
 
@@ -432,11 +475,23 @@ async def not_found(request: web.Request) -> web.Response:
     return render(request, "error.html", status=404, title="Not found", message="No such page.")
 
 
+class AccessLogger(AbstractAccessLogger):
+    """Who (account, client address) and where (method, path without the query), status, time."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.0f ms by %s", request.method, request.path, response.status, time * 1000, who(request))
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+
 def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     """The application; nothing is started until it runs."""
     create_tables(engine)
     queries.ensure_search_index(engine)
-    app = web.Application(middlewares=[security_headers, auth_and_csrf], client_max_size=256 * 1024)
+    guard = request_guard(settings.http_request_timeout, who)
+    app = web.Application(middlewares=[security_headers, guard, auth_and_csrf], client_max_size=256 * 1024)
     app[SETTINGS] = settings
     app[ENGINE] = engine
     app[JINJA] = make_jinja()

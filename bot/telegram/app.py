@@ -10,20 +10,21 @@ import logging
 import secrets
 import signal
 import traceback
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from actions.system_messages import message as system_message
+from bot.common.http import client_tag, request_guard, server_options
 from bot.telegram.config import TelegramSettings
 from bot.telegram.context import BotContext, create_context
 from bot.telegram.handlers import routers
@@ -34,6 +35,11 @@ from bot.telegram.texts import COMMANDS, DESCRIPTION, LANGS, SHORT_DESCRIPTION
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 20.0
+T = TypeVar("T")
+# What a Bot API call raises when the answer is not usable: an error answer or no connection
+# (TelegramAPIError, TelegramNetworkError), or something that is not Bot API JSON at all, such as
+# a proxy's HTML error page (ClientDecodeError, which is not a TelegramAPIError).
+BOT_API_ERRORS = (TelegramAPIError, ClientDecodeError)
 
 
 def create_bot(settings: TelegramSettings) -> Bot:
@@ -91,7 +97,8 @@ async def set_commands(bot: Bot) -> None:
             description = f"{DESCRIPTION['kk']}\n\n{DESCRIPTION['ru']}"[:512]
             short_description = SHORT_DESCRIPTION["ru"]
         code = lang or None
-        try:
+
+        async def update(commands=commands, description=description, short_description=short_description, code=code) -> None:  # noqa: ANN001
             current = await bot.get_my_commands(scope=BotCommandScopeDefault(), language_code=code)
             if [(c.command, c.description) for c in current] != [(c.command, c.description) for c in commands]:
                 await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
@@ -99,7 +106,10 @@ async def set_commands(bot: Bot) -> None:
                 await bot.set_my_description(description=description, language_code=code)
             if (await bot.get_my_short_description(language_code=code)).short_description != short_description:
                 await bot.set_my_short_description(short_description=short_description, language_code=code)
-        except TelegramAPIError as exc:
+
+        try:
+            await retry_bot_api(update, f"setting the commands ({lang or 'default'})", attempts=3)
+        except BOT_API_ERRORS as exc:  # cosmetic: the bot works without them
             logger.warning("could not set the bot commands/description (%s): %s", lang or "default", type(exc).__name__)
 
 
@@ -137,21 +147,32 @@ class TokenRefused(Exception):
     """Telegram refused the token (401)."""
 
 
-async def wait_for_telegram(bot: Bot, max_delay: float = 60.0) -> None:
-    """Check the token and that the Bot API answers; while Telegram cannot be reached, retry with
-    a growing pause (the bot starts by itself once the network is back). A refused token stops."""
-    delay = 1.0
+async def retry_bot_api(call: Callable[[], Awaitable[T]], what: str, max_delay: float = 60.0, attempts: int | None = None) -> T:
+    """``await call()``, retried with a growing pause while the Bot API cannot be reached or
+    answers with an error or with something that is not Bot API JSON (an HTML page from a proxy);
+    after ``attempts`` tries (None: for ever) the last error is raised. A refused token stops."""
+    delay, tries = 1.0, 0
     while True:
         try:
-            me = await bot.me()
-            logger.info("connected to the Bot API as @%s", me.username)
-            return
+            return await call()
         except TelegramUnauthorizedError as exc:
             raise TokenRefused() from exc
-        except TelegramAPIError as exc:
-            logger.warning("the Bot API cannot be reached (%s); retrying in %.0f s", type(exc).__name__, delay)
+        except BOT_API_ERRORS as exc:
+            tries += 1
+            if attempts is not None and tries >= attempts:
+                raise
+            logger.warning("%s: the Bot API cannot be reached or gave no usable answer (%s); retrying in %.0f s",
+                           what, type(exc).__name__, delay)
             await asyncio.sleep(delay)
             delay = min(max_delay, delay * 2)
+
+
+async def wait_for_telegram(bot: Bot, max_delay: float = 60.0) -> None:
+    """Check the token and that the Bot API answers; while Telegram cannot be reached (or a proxy
+    answers for it), retry with a growing pause (the bot starts by itself once the network is
+    back). A refused token stops."""
+    me = await retry_bot_api(bot.me, "start-up", max_delay)
+    logger.info("connected to the Bot API as @%s", me.username)
 
 
 # ---------------------------------------------------------------- polling
@@ -168,10 +189,10 @@ async def run_polling(settings: TelegramSettings, handle_signals: bool = True) -
 
 
 async def start_polling(bot: Bot, dp: Dispatcher, settings: TelegramSettings, handle_signals: bool = True) -> None:
-    info = await bot.get_webhook_info()
+    info = await retry_bot_api(bot.get_webhook_info, "checking for a webhook")
     if info.url:
         logger.info("a webhook was set: removing it for long polling (pending updates are kept)")
-        await bot.delete_webhook(drop_pending_updates=False)
+        await retry_bot_api(lambda: bot.delete_webhook(drop_pending_updates=False), "removing the webhook")
     await dp.start_polling(
         bot,
         polling_timeout=settings.telegram_polling_timeout,
@@ -189,7 +210,8 @@ def webhook_secret(settings: TelegramSettings) -> str:
 def build_webhook_app(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secret: str) -> web.Application:
     """The aiohttp app: POST <path> (Telegram's updates, secret token header checked: 401
     otherwise), GET /healthz."""
-    app = web.Application()
+    guard = request_guard(settings.http_request_timeout, lambda r: f"client {client_tag(r.remote or 'unknown')}")
+    app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=settings.telegram_webhook_path)
 
     async def health(_: web.Request) -> web.Response:
@@ -203,7 +225,8 @@ def build_webhook_app(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secr
 async def register_webhook(bot: Bot, dp: Dispatcher, settings: TelegramSettings, secret: str) -> None:
     """Tell Telegram where to post updates (once the server listens), with the secret token."""
     url = settings.telegram_webhook_url.rstrip("/") + settings.telegram_webhook_path
-    await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types(), drop_pending_updates=False)
+    await retry_bot_api(lambda: bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types(),
+                                                drop_pending_updates=False), "registering the webhook")
     logger.info("webhook registered with Telegram")
 
 
@@ -219,7 +242,7 @@ async def run_webhook(settings: TelegramSettings, stop: asyncio.Event | None = N
         raise
     secret = webhook_secret(settings)
     app = build_webhook_app(bot, dp, settings, secret)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, **server_options(settings.http_request_timeout))
     await runner.setup()
     site = web.TCPSite(runner, settings.telegram_webhook_host, settings.telegram_webhook_port)
     await site.start()

@@ -14,7 +14,8 @@ real HTTP. The server is strict where Telegram is strict, so it catches real mis
 - a wrong token gets 401.
 
 Tests drive it from Python (``inject_*``, ``wait_for_messages``, ``fail_next`` for 429 with
-``retry_after``, ``block_chat`` for 403 "bot was blocked by the user"). Run it by hand with
+``retry_after``, ``error_next`` for other errors, ``html_next`` for an HTML page instead of JSON,
+``block_chat`` for 403 "bot was blocked by the user"). Run it by hand with
 ``python -m bot.telegram.local_api --port 8081`` and talk to the bot from the terminal.
 """
 
@@ -63,6 +64,12 @@ class APIError(Exception):
         if self.retry_after is not None:
             out["parameters"] = {"retry_after": self.retry_after}
         return out
+
+
+class HTMLPage(APIError):
+    """Not a Bot API answer at all: an HTML error page, as a proxy in front of Telegram sends."""
+
+    PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 def parse_telegram_html(text: str) -> str:
@@ -204,6 +211,8 @@ class LocalBotAPI:
         except APIError as err:
             self.calls.append(Call(method, params, err.code, time.monotonic()))
             await self._notify()
+            if isinstance(err, HTMLPage):
+                return web.Response(text=HTMLPage.PAGE, content_type="text/html", status=err.code)
             return web.json_response(err.body(), status=err.code)
         self.calls.append(Call(method, params, 200, time.monotonic()))
         await self._notify()
@@ -235,6 +244,10 @@ class LocalBotAPI:
     def error_next(self, method: str, code: int = 500, description: str = "Internal Server Error", times: int = 1) -> None:
         """The next ``times`` calls of ``method`` fail with this HTTP error."""
         self._failures.setdefault(method.lower(), []).extend([APIError(code, description)] * times)
+
+    def html_next(self, method: str, times: int = 1, status: int = 502) -> None:
+        """The next ``times`` calls of ``method`` get an HTML error page instead of Bot API JSON."""
+        self._failures.setdefault(method.lower(), []).extend([HTMLPage(status, "Bad Gateway")] * times)
 
     def block_chat(self, chat_id: int) -> None:
         """Sending to this chat gets 403 "bot was blocked by the user"."""

@@ -1,6 +1,8 @@
 """Middlewares: who the user is (hashed sender id, language), one update at a time per user (so a
-user's messages are answered in order), a per-user flood limit; and, on the bot's HTTP session,
-Telegram's 429 "retry after" handled for every request with one shared pause."""
+user's messages are answered in order), a per-user flood limit (a request to delete one's data is
+never dropped by it, and a dropped button press does not use up the "too many messages" notice);
+and, on the bot's HTTP session, Telegram's 429 "retry after" handled for every request with one
+shared pause."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
+from bot.telegram.keyboards import DELETE_NO, DELETE_YES
 from bot.telegram.texts import language_from_code, t
 
 if TYPE_CHECKING:
@@ -78,8 +81,10 @@ class FloodLimiter:
         self._events: dict[str, deque[float]] = {}
         self._warned: dict[str, float] = {}
 
-    def allow(self, key: str) -> tuple[bool, bool, float]:
-        """(allowed, warn the user now, seconds until the next slot)."""
+    def allow(self, key: str, notice: bool = True) -> tuple[bool, bool, float]:
+        """(allowed, warn the user now, seconds until the next slot). The once-per-window notice
+        is used up only by an event that gets it (``notice``: a message, not a button press,
+        which is answered with a short toast instead)."""
         now = time.monotonic()
         q = self._events.setdefault(key, deque())
         while q and q[0] <= now - self.window:
@@ -90,7 +95,7 @@ class FloodLimiter:
                 self._gc(now)
             return True, False, 0.0
         wait = q[0] + self.window - now
-        warn = self._warned.get(key, 0.0) <= now - self.window
+        warn = notice and self._warned.get(key, 0.0) <= now - self.window
         if warn:
             self._warned[key] = now
         return False, warn, wait
@@ -125,10 +130,10 @@ class UserMiddleware(BaseMiddleware):
         sender_id = self.ctx.ids.sender_id(user.id)
         data["sender_id"] = sender_id
         inner = _inner_event(event)
-        if isinstance(inner, Message | CallbackQuery):
-            allowed, warn, wait = self.flood.allow(sender_id)
+        if isinstance(inner, Message | CallbackQuery) and not is_deletion(inner):
+            allowed, warn, wait = self.flood.allow(sender_id, notice=isinstance(inner, Message))
             if not allowed:
-                logger.info("flood limit: dropped an update of %s", sender_id)
+                logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
                 await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
                 return None
         # Acquire the user's lock before any await, so updates keep their arrival order.
@@ -172,6 +177,17 @@ class UserMiddleware(BaseMiddleware):
             return True
         except TimeoutError:
             return False
+
+
+def is_deletion(event: TelegramObject | None) -> bool:
+    """A request to delete one's data (``/delete`` or its confirmation buttons): never dropped by
+    the flood limit, whatever came before it (it does not reach Rasa and is cheap)."""
+    if isinstance(event, Message):
+        command = (event.text or "").split(maxsplit=1)[0].split("@", 1)[0] if event.text else ""
+        return command.lower() == "/delete"
+    if isinstance(event, CallbackQuery):
+        return event.data in (DELETE_YES, DELETE_NO)
+    return False
 
 
 def _inner_event(event: TelegramObject) -> TelegramObject | None:

@@ -7,6 +7,7 @@ import logging
 
 from aiohttp import web
 
+from bot.common.http import server_options
 from bot.web.app import AccessLogger, create_app
 from bot.web.settings import WebSettings
 
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = {k: v for k, v in {"web_host": args.host, "web_port": args.port}.items() if v is not None}
     settings = WebSettings(**overrides)
+    if settings.web_host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning("listening on %s: put the service behind a TLS reverse proxy (see SECURITY.md)", settings.web_host)
     base = f"http://{settings.web_host}:{settings.web_port}"
     logger.info(
         "serving on %s: demo page %s/ (Russian %s/ru), widget %s/widget/tendik-widget.js; Rasa %s; allowed origins: %s",
@@ -28,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     web.run_app(
         create_app(settings), host=settings.web_host, port=settings.web_port,
-        access_log_class=AccessLogger, print=None, handle_signals=True,
+        access_log_class=AccessLogger, print=None, handle_signals=True, **server_options(settings.http_request_timeout),
     )
 
 

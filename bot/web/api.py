@@ -14,7 +14,7 @@ from bot.common.db import delete_user_data
 from bot.common.feedback import record_comment, record_vote
 from bot.common.rasa_client import RasaClient, RasaUnavailable
 from bot.web import history, validate
-from bot.web.errors import ApiError, error_body, json_response, request_language
+from bot.web.errors import ApiError, error_body, json_response
 from bot.web.present import message_json
 from bot.web.settings import WebSettings
 from bot.web.texts import text as say
@@ -25,11 +25,6 @@ SETTINGS = web.AppKey("settings", WebSettings)
 ENGINE = web.AppKey("engine", Engine)
 RASA = web.AppKey("rasa", RasaClient)
 CHANNEL = "web"
-
-
-def short(conversation_id: str) -> str:
-    """A log-safe handle of a conversation (the id itself is the key to the user's history)."""
-    return conversation_id[:8]
 
 
 async def _db(request: web.Request, lang: str | None, func, *args):  # noqa: ANN001, ANN202
@@ -44,64 +39,66 @@ async def _db(request: web.Request, lang: str | None, func, *args):  # noqa: ANN
 async def chat(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body, lang = await validate.json_body(request)
-    cid = validate.conversation_id(body.get("conversation_id"), lang)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
     message = validate.message_text(body.get("message"), lang, settings.web_max_message_chars)
     started = time.perf_counter()
     try:
-        replies = await request.app[RASA].send(validate.sender_id(cid), message, language=lang, channel=CHANNEL)
+        replies = await request.app[RASA].send(validate.sender_id(key), message, language=lang, channel=CHANNEL)
     except RasaUnavailable:
         replies = []
     rasa_ms = (time.perf_counter() - started) * 1000
     timing = {"Server-Timing": f"rasa;dur={rasa_ms:.1f}"}
     if not replies:
-        logger.warning("chat %s: Rasa unavailable after %.0f ms; told the user", short(cid), rasa_ms)
+        logger.warning("chat %s: Rasa unavailable after %.0f ms; told the user", validate.handle(key), rasa_ms)
         return json_response(error_body("unavailable", lang), status=503, headers=timing)
     messages = [message_json(m) for m in replies]
     logger.info(
         "chat %s: %d message(s), %d legal answer(s), Rasa %.0f ms",
-        short(cid), len(messages), sum(1 for m in replies if m.is_legal_answer), rasa_ms,
+        validate.handle(key), len(messages), sum(1 for m in replies if m.is_legal_answer), rasa_ms,
     )
-    return json_response({"conversation_id": cid, "language": lang, "messages": messages}, headers=timing)
+    return json_response({"language": lang, "messages": messages}, headers=timing)
 
 
 async def vote(request: web.Request) -> web.Response:
     body, lang = await validate.json_body(request)
-    cid = validate.conversation_id(body.get("conversation_id"), lang)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
     answer_id = validate.answer_id(body.get("answer_id"), lang)
     choice = validate.vote(body.get("vote"), lang)
-    sender = validate.sender_id(cid)
+    sender = validate.sender_id(key)
     if not await _db(request, lang, history.has_answer, sender, answer_id):
         raise ApiError("answer_not_found", 404, lang)
     await _db(request, lang, record_vote, sender, answer_id, choice, CHANNEL, lang)
-    logger.info("vote %s: %s", short(cid), choice)
+    logger.info("vote %s: %s", validate.handle(key), choice)
     return json_response({"ok": True, "answer_id": answer_id, "vote": choice, "message": say("vote_saved", lang)})
 
 
 async def comment(request: web.Request) -> web.Response:
     """The optional follow-up comment on a vote (personal data masked by ``record_comment``)."""
     body, lang = await validate.json_body(request)
-    cid = validate.conversation_id(body.get("conversation_id"), lang)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
     answer_id = validate.answer_id(body.get("answer_id"), lang)
     text = validate.comment(body.get("comment"), lang)
-    if not await _db(request, lang, record_comment, validate.sender_id(cid), answer_id, text):
+    if not await _db(request, lang, record_comment, validate.sender_id(key), answer_id, text):
         raise ApiError("vote_first", 404, lang)
-    logger.info("comment %s: stored", short(cid))
+    logger.info("comment %s: stored", validate.handle(key))
     return json_response({"ok": True, "answer_id": answer_id, "message": say("comment_saved", lang)})
 
 
 async def delete(request: web.Request) -> web.Response:
     body, lang = await validate.json_body(request)
-    cid = validate.conversation_id(body.get("conversation_id"), lang)
-    deleted = await _db(request, lang, delete_user_data, validate.sender_id(cid))
+    key = validate.conversation_key(body.get("conversation_key"), lang)
+    deleted = await _db(request, lang, delete_user_data, validate.sender_id(key))
+    logger.info("delete %s: %d row(s)", validate.handle(key), sum(deleted.values()))
     return json_response({"ok": True, "deleted": deleted, "message": say("deleted", lang)})
 
 
 async def conversation_history(request: web.Request) -> web.Response:
+    """POST (the key travels in the body, never in a URL that proxies and browsers keep)."""
     settings = request.app[SETTINGS]
-    lang = request_language(request)
-    cid = validate.conversation_id(request.query.get("conversation_id"), lang)
-    found = await _db(request, lang, history.conversation, validate.sender_id(cid), settings.web_history_limit)
-    return json_response({"conversation_id": cid, "language": found["language"], "messages": found["messages"]})
+    body, lang = await validate.json_body(request)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
+    found = await _db(request, lang, history.conversation, validate.sender_id(key), settings.web_history_limit)
+    return json_response({"language": found["language"], "messages": found["messages"]})
 
 
 def _db_ok(engine: Engine) -> bool:
@@ -111,9 +108,12 @@ def _db_ok(engine: Engine) -> bool:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """``ok`` only if the database, Rasa and the action server behind it all answer (a frozen
+    action server makes Rasa answer "unavailable" to every question: that is not ok)."""
     try:
         db = await asyncio.to_thread(_db_ok, request.app[ENGINE])
     except SQLAlchemyError:
         db = False
-    rasa = await request.app[RASA].is_up()
-    return json_response({"status": "ok" if db and rasa else "degraded", "rasa": rasa, "db": db})
+    up = await request.app[RASA].health()
+    ok = db and up["rasa"] and up["actions"]
+    return json_response({"status": "ok" if ok else "degraded", "rasa": up["rasa"], "actions": up["actions"], "db": db})

@@ -10,21 +10,26 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.common.db import create_tables, make_engine
+from bot.common.http import client_tag, request_guard
 from bot.common.rasa_client import RasaClient
 from bot.web import api
 from bot.web.assets import Assets
-from bot.web.middleware import cors, json_errors, rate_limit, security_headers
+from bot.web.errors import error_response, request_language
+from bot.web.middleware import client_key, cors, json_errors, rate_limit, security_headers, who
 from bot.web.settings import WebSettings
 
 logger = logging.getLogger(__name__)
 
 
 class AccessLogger(AbstractAccessLogger):
-    """Method, path (never the query string: it carries the conversation id), status, time.
-    No client address and no user text."""
+    """Method, path (never the query string), status, time and the client as a pseudonym
+    (``bot.common.http.client_tag``). No client address and no user text."""
+
+    trust_proxy = False
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info("%s %s %s %.0f ms", request.method, request.path, response.status, time * 1000)
+        self.logger.info("%s %s %s %.0f ms client %s", request.method, request.path, response.status, time * 1000,
+                         client_tag(client_key(request, self.trust_proxy)))
 
     @property
     def enabled(self) -> bool:
@@ -44,8 +49,14 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: WebSettings | None = None) -> web.Application:
     settings = settings or WebSettings()
+    AccessLogger.trust_proxy = settings.web_trust_proxy
+
+    def refuse(request: web.Request, status: int) -> web.Response:
+        return error_response("request_timeout" if status == 408 else "body_too_large", status, request_language(request))
+
+    guard = request_guard(settings.http_request_timeout, who(settings), refuse)
     app = web.Application(
-        middlewares=[json_errors, cors(settings), rate_limit(settings)],
+        middlewares=[guard, json_errors, cors(settings), rate_limit(settings)],
         client_max_size=settings.web_max_body_bytes,
     )
     app[api.SETTINGS] = settings
@@ -60,6 +71,6 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     app.router.add_post("/api/vote", api.vote)
     app.router.add_post("/api/comment", api.comment)
     app.router.add_post("/api/delete", api.delete)
-    app.router.add_get("/api/history", api.conversation_history)
+    app.router.add_post("/api/history", api.conversation_history)
     app.router.add_get("/healthz", api.healthz)
     return app

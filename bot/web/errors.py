@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from actions.jsondepth import too_deep
 from bot.web.texts import language_from_header
 from bot.web.texts import text as say
 
@@ -50,11 +51,12 @@ async def any_language(request: web.Request) -> str | None:
     """:func:`request_language`, else the ``language`` of a JSON body (for errors raised before
     the handler reads the body, e.g. the rate limit). Never raises."""
     lang = request_language(request)
-    if lang or not request.can_read_body or request.content_type != "application/json":
+    if lang or not request.body_exists or request.content_type != "application/json":
         return lang
     try:
-        body = json.loads((await request.read()).decode("utf-8"))
-    except (web.HTTPException, UnicodeDecodeError, ValueError):
+        raw = await request.read()
+        body = None if too_deep(raw) else json.loads(raw.decode("utf-8"))
+    except (web.HTTPException, UnicodeDecodeError, ValueError, RecursionError):
         return None
     found = body.get("language") if isinstance(body, dict) else None
     return found if found in LANGS else None

@@ -1,5 +1,6 @@
-"""Request pipeline: JSON errors, CORS (configured origins only), per-client rate limits and
-security headers."""
+"""Request pipeline: the request guard (body deadline, client aborts; ``bot.common.http``), JSON
+errors, CORS (configured origins only), per-client rate limits and security headers. Log lines
+name the client by a pseudonym of its address (``client_tag``) and never carry the query string."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.common.http import client_address, client_tag
 from bot.web.errors import ApiError, any_language, error_response, request_language
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
 from bot.web.settings import WebSettings
@@ -25,13 +27,14 @@ CORS_HEADERS = {
 EXPOSED = "Retry-After, Server-Timing"
 
 
-def client_key(request: web.Request, trust_proxy: bool) -> str:
+def client_key(request: web.BaseRequest, trust_proxy: bool) -> str:
     """The client's address: the peer, or behind a trusted proxy the last X-Forwarded-For hop."""
-    if trust_proxy:
-        forwarded = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.remote or "unknown"
+    return client_address(request, trust_proxy)
+
+
+def who(settings: WebSettings) -> Callable[[web.BaseRequest], str]:
+    """The client of a request as the log names it: ``client <pseudonym>``."""
+    return lambda request: "client " + client_tag(client_key(request, settings.web_trust_proxy))
 
 
 def origin_allowed(origin: str, request: web.Request, allowed: frozenset[str]) -> bool:
@@ -52,6 +55,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     with the user's text) and answered with a polite 500."""
     try:
         return await handler(request)
+    except ConnectionError:
+        raise  # the client went away: the request guard logs it, without a traceback
     except ApiError as err:
         return error_response(err.key, err.status, err.lang, headers=err.headers, **err.kwargs)
     except web.HTTPNotFound:
@@ -63,12 +68,14 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException:
         raise
     except Exception:  # noqa: BLE001 - whatever it was, the client gets JSON and the server keeps running
-        logger.exception("unhandled error in %s %s", request.method, request.path)
+        logger.exception("unhandled error in %s %s from %s", request.method, request.path,
+                         client_tag(request.remote or "unknown"))
         return error_response("internal_error", 500, request_language(request))
 
 
 def cors(settings: WebSettings) -> Callable:
     allowed = settings.allowed_origins
+    client = who(settings)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -76,7 +83,7 @@ def cors(settings: WebSettings) -> Callable:
         if not request.path.startswith(API) or origin is None:
             return await handler(request)
         if not origin_allowed(origin, request, allowed):
-            logger.warning("cors: refused a request from an origin that is not allowed")
+            logger.warning("cors: refused %s %s from %s: origin not allowed", request.method, request.path, client(request))
             return error_response("origin_not_allowed", 403, await any_language(request))
         headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
         if request.method == "OPTIONS":
@@ -97,6 +104,7 @@ def rate_limit(settings: WebSettings) -> Callable:
     the other API calls three times as often (their own bucket)."""
     chat = RateLimiter(settings.web_rate_limit, settings.web_rate_window)
     other = RateLimiter(settings.web_rate_limit * 3, settings.web_rate_window)
+    client = who(settings)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -106,7 +114,7 @@ def rate_limit(settings: WebSettings) -> Callable:
         wait = limiter.hit(client_key(request, settings.web_trust_proxy))
         if wait:
             seconds = retry_after_seconds(wait)
-            logger.warning("rate limit: refused a request to %s (retry after %d s)", request.path, seconds)
+            logger.warning("rate limit: refused %s %s from %s (retry after %d s)", request.method, request.path, client(request), seconds)
             lang = await any_language(request)
             raise ApiError("rate_limited", 429, lang, headers={"Retry-After": str(seconds)}, seconds=seconds)
         return await handler(request)

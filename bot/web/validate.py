@@ -1,25 +1,40 @@
-"""Checks of what the widget sends: JSON body, conversation id, message, language, vote."""
+"""Checks of what the widget sends: JSON body, conversation key, message, language, vote.
+
+A widget conversation belongs to whoever holds its **key**: 32 random bytes (64 hex digits) the
+browser makes (``crypto.getRandomValues``) and keeps in ``localStorage``, sent only in request
+bodies (never in a URL, never logged, never stored). Everything the server stores or shows is
+keyed by the Rasa sender id ``web-`` + the first 32 hex digits of SHA-256(key): an operator, a
+database dump or a log line can name the conversation, but cannot act as its owner (read the
+history, post, vote, delete), because the key cannot be worked back from it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
 
 from aiohttp import web
 
+from actions.jsondepth import too_deep
 from bot.common.feedback import MAX_COMMENT, VOTES
 from bot.web.errors import LANGS, ApiError, request_language
 
-# crypto.randomUUID() (and the widget's fallback) make version-4 UUIDs in lower case.
-CONVERSATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+CONVERSATION_KEY = re.compile(r"[0-9a-f]{64}")
 ANSWER_ID = re.compile(r"[0-9a-f]{8,64}")
 SENDER_PREFIX = "web-"
+_KEY_CONTEXT = b"tendik-web-conversation:"
 
 
-def sender_id(conversation_id: str) -> str:
-    """The Rasa sender id of a web conversation."""
-    return SENDER_PREFIX + conversation_id
+def sender_id(conversation_key: str) -> str:
+    """The Rasa sender id of the conversation whose key is ``conversation_key`` (one-way)."""
+    return SENDER_PREFIX + hashlib.sha256(_KEY_CONTEXT + conversation_key.encode("ascii")).hexdigest()[:32]
+
+
+def handle(conversation_key: str) -> str:
+    """A log-safe handle of a conversation: the start of its sender id's hash (not of the key)."""
+    return sender_id(conversation_key)[len(SENDER_PREFIX):][:8]
 
 
 async def json_body(request: web.Request) -> tuple[dict[str, Any], str | None]:
@@ -32,8 +47,10 @@ async def json_body(request: web.Request) -> tuple[dict[str, Any], str | None]:
     if request.content_type != "application/json":
         raise ApiError("not_json", 415, lang)
     try:
+        if too_deep(raw):
+            raise ValueError("JSON nested too deeply")
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ApiError("malformed", 400, lang) from exc
     if not isinstance(body, dict):
         raise ApiError("malformed", 400, lang)
@@ -44,8 +61,8 @@ async def json_body(request: web.Request) -> tuple[dict[str, Any], str | None]:
     return body, lang
 
 
-def conversation_id(value: Any, lang: str | None) -> str:
-    if not isinstance(value, str) or not CONVERSATION_ID.fullmatch(value):
+def conversation_key(value: Any, lang: str | None) -> str:
+    if not isinstance(value, str) or not CONVERSATION_KEY.fullmatch(value):
         raise ApiError("bad_conversation", 400, lang)
     return value
 

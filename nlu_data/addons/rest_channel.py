@@ -9,11 +9,18 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
 * only known metadata keys pass (``language``: kk/ru, ``channel``), so clients cannot write
   arbitrary data into the tracker store;
 * if the assistant produced no reply (the action server is down, or an error), the user gets
-  "temporarily unavailable" in their language and the operator a log line, with no user text in it.
+  "temporarily unavailable" in their language and the operator a log line, with no user text in it;
+* JSON nested too deeply is malformed (400), not a 500; ``input_channel`` must be a short channel
+  name (``web``, ``telegram`` ...), otherwise the message is stored as ``rest``;
+* ``GET /webhooks/rest/`` (the front ends' health check, no token needed) also says whether the
+  action server answers within 3 seconds: ``{"status": "ok"|"degraded", "actions": bool}``.
+
+Log lines name the client by a per-process pseudonym of its address (``addons.server.client_tag``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -28,16 +35,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.jsondepth import too_deep
 from actions.lang import LanguageDetector
 from actions.redact import redact
 from actions.system_messages import message as system_message
 from addons import _ROOT
+from addons.server import client_tag
 
 logger = logging.getLogger(__name__)
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 ALLOWED_METADATA = {"language", "channel", "client"}
 MAX_SENDER = 128
+INPUT_CHANNEL = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+ACTIONS_HEALTH_TIMEOUT = 3.0
 
 
 def _max_chars() -> int:
@@ -48,6 +59,40 @@ def clean_text(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     return CONTROL.sub("", value).strip()
+
+
+def clean_input_channel(value: Any, default: Text) -> Text:
+    """A short channel name as sent (``web``, ``telegram`` ...), else ``default``."""
+    return value if isinstance(value, str) and INPUT_CHANNEL.fullmatch(value) else default
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON body, or None when it is not JSON (or nested too deeply to parse safely)."""
+    try:
+        if too_deep(raw or b""):
+            return None
+        return json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+async def action_server_up(request: Request) -> bool:
+    """Whether the action server answers its health check in time (a frozen one does not)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    endpoint = getattr(agent, "action_endpoint", None)
+    url = getattr(endpoint, "url", None)
+    if not url:
+        return False
+    import aiohttp
+
+    health = url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        timeout = aiohttp.ClientTimeout(total=ACTIONS_HEALTH_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(health) as resp:
+                return resp.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
 
 
 def clean_metadata(value: Any) -> Dict[Text, Any]:
@@ -120,22 +165,21 @@ class TendikRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            actions = await action_server_up(request)
+            return response.json({"status": "ok" if actions else "degraded", "actions": actions})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
-                body = None
+            who = client_tag(request.ip)
+            body = parse_body(request.body)
             if not isinstance(body, dict):
-                logger.warning("rest: rejected a request whose body is not a JSON object")
+                logger.warning("rest: rejected a request from client %s: the body is not a JSON object", who)
                 return self._reply(None, system_message("malformed", None), status=400)
             sender_id = body.get("sender")
             if isinstance(sender_id, (int, float)) and not isinstance(sender_id, bool):
                 sender_id = str(sender_id)
             if not isinstance(sender_id, str) or not clean_text(sender_id) or len(sender_id) > MAX_SENDER:
-                logger.warning("rest: rejected a request without a valid sender")
+                logger.warning("rest: rejected a request from client %s without a valid sender", who)
                 return self._reply(None, system_message("malformed", None), status=400)
             sender_id = clean_text(sender_id)
             metadata = clean_metadata(body.get("metadata"))
@@ -159,19 +203,19 @@ class TendikRestInput(RestInput):
                         text,
                         collector,
                         sender_id,
-                        input_channel=body.get("input_channel") if isinstance(body.get("input_channel"), str) else self.name(),
+                        input_channel=clean_input_channel(body.get("input_channel"), self.name()),
                         metadata=metadata or None,
                     )
                 )
             except Exception:  # noqa: BLE001
-                logger.exception("rest: the assistant failed to handle a message")
+                logger.exception("rest: the assistant failed to handle a message from client %s", who)
             messages: List[Dict[Text, Any]] = list(collector.messages)
             if truncated:
                 messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
             if not any(m.get("text") or m.get("custom") for m in messages):
                 logger.error(
-                    "rest: no reply produced for a message (action server down?); sent 'unavailable' after %.0f ms",
-                    (time.perf_counter() - started) * 1000,
+                    "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",
+                    who, (time.perf_counter() - started) * 1000,
                 )
                 messages.append({"recipient_id": sender_id, "text": system_message("unavailable", language)})
             return response.json(messages)

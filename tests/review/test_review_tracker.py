@@ -114,7 +114,8 @@ def test_sync_picks_up_vote_changes(review_data, db_copy):
 @pytest.fixture
 def rasa_on_pg(pg_url: str, assistant, tmp_path: Path):
     """A second real Rasa server writing to PostgreSQL (sharing the assistant's action server)."""
-    svc = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=pg_url, log_dir=tmp_path / "logs")
+    svc = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=pg_url, log_dir=tmp_path / "logs",
+                   rasa_token=assistant.rasa_token, action_token=assistant.action_token)
     try:
         try:
             svc.start_rasa()

@@ -52,11 +52,11 @@ def black_hole(loop_thread: LoopThread):
             return web.json_response([])
 
         async def status(_: web.Request) -> web.Response:
-            return web.json_response({"ok": True})
+            return web.json_response({"status": "ok", "actions": True})
 
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", hang)
-        app.router.add_get("/status", status)
+        app.router.add_get("/webhooks/rest/", status)
         runner = web.AppRunner(app, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

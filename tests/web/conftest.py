@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from web_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, HostSite, WebService, free_port
 
+from tests.conftest import REQUEST_DEADLINE
+
 
 @pytest.fixture(scope="session")
 def sites() -> Iterator[dict[str, HostSite]]:
@@ -36,6 +38,7 @@ def web(assistant, sites, tmp_path_factory) -> Iterator[WebService]:
             "TENDIK_WEB_ALLOWED_ORIGINS": f"{sites['allowed'].origin}, https://ngo.example.kz",
             "TENDIK_WEB_RATE_LIMIT": "1000",
             "TENDIK_RASA_TIMEOUT": "120",
+            "TENDIK_HTTP_REQUEST_TIMEOUT": str(REQUEST_DEADLINE),
         },
     ).start()
     yield svc

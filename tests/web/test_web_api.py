@@ -17,15 +17,15 @@ from web_helpers import (
     chat,
     db_rows,
     has_kazakh_letters,
+    history,
     legal_answers,
     new_cid,
     request,
+    sender_of,
 )
 
 from actions.system_messages import message as system_message
 from bot.web.texts import text as web_text
-
-SENDER = "web-{}"
 
 
 def _post(base: str, path: str, body: object, **headers: str):  # noqa: ANN202
@@ -41,10 +41,10 @@ def _assert_error(resp, key: str, status: int, lang: str | None, **kwargs: objec
 
 
 # ---------------------------------------------------------------- health and assets
-def test_healthz_reports_rasa_and_db(web) -> None:  # noqa: ANN001
+def test_healthz_reports_rasa_actions_and_db(web) -> None:  # noqa: ANN001
     resp = request(web.url + "/healthz")
     assert resp.status == 200
-    assert resp.json() == {"status": "ok", "rasa": True, "db": True}
+    assert resp.json() == {"status": "ok", "rasa": True, "actions": True, "db": True}
     assert resp.headers["cache-control"] == "no-store"
 
 
@@ -90,7 +90,7 @@ def test_russian_question_gets_a_cited_answer(web, assistant) -> None:  # noqa: 
     assert resp.status == 200, resp
     assert re.fullmatch(r"rasa;dur=\d+(\.\d+)?", resp.headers["server-timing"])
     data = resp.json()
-    assert data["conversation_id"] == cid and data["language"] == "ru"
+    assert "conversation_key" not in data and data["language"] == "ru"  # the key is never echoed
     answers = legal_answers(data)
     assert len(answers) == 1, data
     answer = answers[0]
@@ -105,7 +105,7 @@ def test_russian_question_gets_a_cited_answer(web, assistant) -> None:  # noqa: 
     assert kinds.count("citations") == 1 and kinds[0] == "text"
     assert "Это правовая информация" in message["segments"][-1]["text"]  # the disclaimer stays
     # the service relayed with channel "web" and the toggle's language, under the web- sender
-    events = db_rows(assistant.db_url, "events", SENDER.format(cid))
+    events = db_rows(assistant.db_url, "events", sender_of(cid))
     user = [json.loads(e[-1]) for e in events if e[2] == "user"]
     assert user and user[0]["text"] == "меня уволили когда я была беременна"
     assert user[0]["input_channel"] == "web"
@@ -165,27 +165,26 @@ def test_out_of_scope_question_has_no_citation_and_no_vote(web) -> None:  # noqa
 # ---------------------------------------------------------------- what the API refuses
 @pytest.mark.parametrize(
     "cid",
-    [None, "", "abc", "2F1C7A52-8F0E-4B7A-9C1D-0A1B2C3D4E5F", "web-2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f",
-     "2f1c7a52-8f0e-1b7a-9c1d-0a1b2c3d4e5f", "x" * 10_000, 12345, ["2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f"], {"a": 1}],
-    ids=["null", "empty", "short", "upper", "prefixed", "uuid1", "huge", "number", "list", "object"],
+    [None, "", "abc", "A" * 64, "web-" + "a" * 64, "2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", "a" * 63, "x" * 10_000, 12345,
+     ["a" * 64], {"a": 1}],
+    ids=["null", "empty", "short", "upper", "prefixed", "old-uuid", "63-hex", "huge", "number", "list", "object"],
 )
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_bad_conversation_ids_are_refused_in_the_users_language(web, cid: object, lang: str) -> None:  # noqa: ANN001
-    resp = _post(web.url, "/api/chat", {"conversation_id": cid, "message": "привет", "language": lang})
+    resp = _post(web.url, "/api/chat", {"conversation_key": cid, "message": "привет", "language": lang})
     _assert_error(resp, "bad_conversation", 400, lang)
 
 
-@pytest.mark.parametrize("path", ["/api/vote", "/api/delete"])
+@pytest.mark.parametrize("path", ["/api/vote", "/api/delete", "/api/comment"])
 def test_bad_conversation_ids_everywhere(web, path: str) -> None:  # noqa: ANN001
-    body = {"conversation_id": "../x", "answer_id": "ab" * 16, "vote": "helpful", "language": "kk"}
+    body = {"conversation_key": "../x", "answer_id": "ab" * 16, "vote": "helpful", "language": "kk"}
     _assert_error(_post(web.url, path, body), "bad_conversation", 400, "kk")
-    resp = request(web.url + "/api/history?conversation_id=%27%20OR%201%3D1&language=ru")
-    _assert_error(resp, "bad_conversation", 400, "ru")
+    _assert_error(history(web.url, "' OR 1=1", "ru"), "bad_conversation", 400, "ru")
 
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"conversation_id": "x", "message": ', b"\xff\xfe\x00", b'["not", "an", "object"]', b"null", b"", b"42"],
+    [b'{"conversation_key": "x", "message": ', b"\xff\xfe\x00", b'["not", "an", "object"]', b"null", b"", b"42"],
     ids=["truncated", "invalid-utf8", "array", "null", "empty", "number"],
 )
 def test_malformed_json_is_refused(web, body: bytes) -> None:  # noqa: ANN001
@@ -197,38 +196,38 @@ def test_malformed_json_is_refused(web, body: bytes) -> None:  # noqa: ANN001
 
 
 def test_wrong_content_type_is_refused(web) -> None:  # noqa: ANN001
-    body = json.dumps({"conversation_id": new_cid(), "message": "привет", "language": "ru"}).encode()
+    body = json.dumps({"conversation_key": new_cid(), "message": "привет", "language": "ru"}).encode()
     resp = request(web.url + "/api/chat", body, headers={"Content-Type": "text/plain", "Accept-Language": "kk"})
     _assert_error(resp, "not_json", 415, "kk")
 
 
 @pytest.mark.parametrize("language", ["en", "", None, 1, ["kk"]])
 def test_unknown_language_is_refused(web, language: object) -> None:  # noqa: ANN001
-    resp = _post(web.url, "/api/chat", {"conversation_id": new_cid(), "message": "привет", "language": language})
+    resp = _post(web.url, "/api/chat", {"conversation_key": new_cid(), "message": "привет", "language": language})
     _assert_error(resp, "malformed", 400, None)
 
 
 @pytest.mark.parametrize("message", [None, 42, ["привет"], {"text": "привет"}])
 def test_non_text_messages_are_refused(web, message: object) -> None:  # noqa: ANN001
-    resp = _post(web.url, "/api/chat", {"conversation_id": new_cid(), "message": message, "language": "kk"})
+    resp = _post(web.url, "/api/chat", {"conversation_key": new_cid(), "message": message, "language": "kk"})
     _assert_error(resp, "malformed", 400, "kk")
 
 
 @pytest.mark.parametrize("blank", ["", "   \n\t  "])
 def test_empty_message_gets_a_hint_and_rasa_is_not_asked(web, assistant, blank: str) -> None:  # noqa: ANN001
     cid = new_cid()
-    resp = _post(web.url, "/api/chat", {"conversation_id": cid, "message": blank, "language": "ru"})
+    resp = _post(web.url, "/api/chat", {"conversation_key": cid, "message": blank, "language": "ru"})
     assert resp.status == 400 and resp.json()["message"] == system_message("empty", "ru")
-    assert db_rows(assistant.db_url, "events", SENDER.format(cid)) == []
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == []
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_oversized_message_is_refused_with_the_limit(web, assistant, lang: str) -> None:  # noqa: ANN001
     cid = new_cid()
-    resp = _post(web.url, "/api/chat", {"conversation_id": cid, "message": "я" * 2001, "language": lang})
+    resp = _post(web.url, "/api/chat", {"conversation_key": cid, "message": "я" * 2001, "language": lang})
     _assert_error(resp, "message_too_long", 413, lang, limit=2000)
     assert "2000" in resp.json()["message"]
-    assert db_rows(assistant.db_url, "events", SENDER.format(cid)) == [], "Rasa must not see a refused message"
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == [], "Rasa must not see a refused message"
 
 
 def test_message_at_the_limit_is_accepted(web) -> None:  # noqa: ANN001
@@ -239,7 +238,7 @@ def test_message_at_the_limit_is_accepted(web) -> None:  # noqa: ANN001
 
 
 def test_oversized_body_is_refused(web) -> None:  # noqa: ANN001
-    body = json.dumps({"conversation_id": new_cid(), "message": "a", "language": "kk", "pad": "x" * 40_000}).encode()
+    body = json.dumps({"conversation_key": new_cid(), "message": "a", "language": "kk", "pad": "x" * 40_000}).encode()
     _assert_error(request(web.url + "/api/chat", body, headers={"Accept-Language": "kk"}), "body_too_large", 413, "kk")
     # the service is fine afterwards
     assert request(web.url + "/healthz").status == 200
@@ -255,16 +254,16 @@ def test_emoji_and_markup_are_just_text(web) -> None:  # noqa: ANN001
 def test_vote_is_stored_like_telegrams_and_can_change(web, assistant) -> None:  # noqa: ANN001
     cid = new_cid()
     answer_id = legal_answers(chat(web.url, cid, "женщинам платят меньше чем мужчинам", "ru").json())[0]["answer_id"]
-    resp = _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer_id, "vote": "helpful", "language": "ru"})
+    resp = _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer_id, "vote": "helpful", "language": "ru"})
     assert resp.status == 200 and resp.json() == {
         "ok": True, "answer_id": answer_id, "vote": "helpful", "message": web_text("vote_saved", "ru"),
     }
-    rows = db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid))
+    rows = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert len(rows) == 1
     _, sender, stored_answer, vote, comment, channel, language, _ = rows[0]
-    assert (sender, stored_answer, vote, comment, channel, language) == (SENDER.format(cid), answer_id, "helpful", None, "web", "ru")
-    _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "ru"})
-    rows = db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid))
+    assert (sender, stored_answer, vote, comment, channel, language) == (sender_of(cid), answer_id, "helpful", None, "web", "ru")
+    _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "ru"})
+    rows = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert [r[3] for r in rows] == ["not_helpful"], "one vote per answer and user"
 
 
@@ -272,28 +271,28 @@ def test_votes_on_answers_not_in_the_conversation_are_refused(web, assistant) ->
     mine, other = new_cid(), new_cid()
     answer_id = legal_answers(chat(web.url, other, "женщинам платят меньше чем мужчинам", "ru").json())[0]["answer_id"]
     for cid, aid in ((mine, answer_id), (other, "0123456789abcdef0123456789abcdef"), (other, answer_id[:16])):
-        resp = _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": aid, "vote": "helpful", "language": "kk"})
+        resp = _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": aid, "vote": "helpful", "language": "kk"})
         _assert_error(resp, "answer_not_found", 404, "kk")
     for bad in ("<script>", "", None, "x" * 100):
-        resp = _post(web.url, "/api/vote", {"conversation_id": other, "answer_id": bad, "vote": "helpful", "language": "kk"})
+        resp = _post(web.url, "/api/vote", {"conversation_key": other, "answer_id": bad, "vote": "helpful", "language": "kk"})
         _assert_error(resp, "answer_not_found", 404, "kk")
     for vote in ("like", "", None, 1):
-        resp = _post(web.url, "/api/vote", {"conversation_id": other, "answer_id": answer_id, "vote": vote, "language": "ru"})
+        resp = _post(web.url, "/api/vote", {"conversation_key": other, "answer_id": answer_id, "vote": vote, "language": "ru"})
         _assert_error(resp, "bad_vote", 400, "ru")
-    assert db_rows(assistant.db_url, "tendik_feedback", SENDER.format(mine)) == []
-    assert db_rows(assistant.db_url, "tendik_feedback", SENDER.format(other)) == []
+    assert db_rows(assistant.db_url, "tendik_feedback", sender_of(mine)) == []
+    assert db_rows(assistant.db_url, "tendik_feedback", sender_of(other)) == []
 
 
 def test_comment_after_a_vote_is_stored_with_personal_data_masked(web, assistant) -> None:  # noqa: ANN001
     cid = new_cid()
     answer_id = legal_answers(chat(web.url, cid, "меня уволили когда я была беременна", "ru").json())[0]["answer_id"]
-    body = {"conversation_id": cid, "answer_id": answer_id, "comment": "Не хватило сроков. Мой телефон +7 701 123 45 67",
+    body = {"conversation_key": cid, "answer_id": answer_id, "comment": "Не хватило сроков. Мой телефон +7 701 123 45 67",
             "language": "kk"}
     _assert_error(_post(web.url, "/api/comment", body), "vote_first", 404, "kk")
-    _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "kk"})
+    _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "kk"})
     resp = _post(web.url, "/api/comment", body)
     assert resp.status == 200 and resp.json()["message"] == web_text("comment_saved", "kk")
-    [row] = db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid))
+    [row] = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert row[3] == "not_helpful" and row[4].startswith("Не хватило сроков.")
     assert "123 45 67" not in row[4], "the phone number is masked before it is stored"
     too_long = dict(body, comment="x" * 1001)
@@ -309,11 +308,11 @@ def test_history_restores_the_conversation(web) -> None:  # noqa: ANN001
     hello = chat(web.url, cid, "сәлем", "kk").json()
     button = next(b for m in hello["messages"] for b in m["buttons"] if b["payload"] == "/ask_equal_pay")
     answer = legal_answers(chat(web.url, cid, button["payload"], "kk").json())[0]
-    _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"})
+    _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"})
     chat(web.url, cid, "меня уволили когда я была беременна", "ru")
 
-    data = request(f"{web.url}/api/history?conversation_id={cid}&language=kk").json()
-    assert data["conversation_id"] == cid and data["language"] == "ru"
+    data = history(web.url, cid, "kk").json()
+    assert "conversation_key" not in data and data["language"] == "ru"
     roles = [m["role"] for m in data["messages"]]
     assert roles[0] == "user" and roles.count("user") == 3
     users = [m for m in data["messages"] if m["role"] == "user"]
@@ -329,28 +328,28 @@ def test_history_restores_the_conversation(web) -> None:  # noqa: ANN001
 
 
 def test_history_of_an_unknown_conversation_is_empty(web) -> None:  # noqa: ANN001
-    data = request(f"{web.url}/api/history?conversation_id={new_cid()}").json()
+    data = history(web.url, new_cid()).json()
     assert data["messages"] == [] and data["language"] is None
 
 
 def test_delete_removes_the_conversation_and_votes(web, assistant) -> None:  # noqa: ANN001
     cid, keep = new_cid(), new_cid()
     answer_id = legal_answers(chat(web.url, cid, "женщинам платят меньше чем мужчинам", "ru").json())[0]["answer_id"]
-    _post(web.url, "/api/vote", {"conversation_id": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "ru"})
+    _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "ru"})
     chat(web.url, keep, "привет", "ru")
-    assert db_rows(assistant.db_url, "events", SENDER.format(cid)) and db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid))
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) and db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
 
-    resp = _post(web.url, "/api/delete", {"conversation_id": cid, "language": "kk"})
+    resp = _post(web.url, "/api/delete", {"conversation_key": cid, "language": "kk"})
     assert resp.status == 200, resp
     data = resp.json()
     assert data["ok"] and data["message"] == web_text("deleted", "kk")
     assert data["deleted"]["tendik_feedback"] == 1 and data["deleted"]["events"] > 5
-    assert db_rows(assistant.db_url, "events", SENDER.format(cid)) == []
-    assert db_rows(assistant.db_url, "tendik_feedback", SENDER.format(cid)) == []
-    assert request(f"{web.url}/api/history?conversation_id={cid}").json()["messages"] == []
-    assert db_rows(assistant.db_url, "events", SENDER.format(keep)), "other conversations are untouched"
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == []
+    assert db_rows(assistant.db_url, "tendik_feedback", sender_of(cid)) == []
+    assert history(web.url, cid).json()["messages"] == []
+    assert db_rows(assistant.db_url, "events", sender_of(keep)), "other conversations are untouched"
     # deleting again is harmless
-    again = _post(web.url, "/api/delete", {"conversation_id": cid, "language": "ru"})
+    again = _post(web.url, "/api/delete", {"conversation_key": cid, "language": "ru"})
     assert again.status == 200 and again.json()["deleted"] == {}
 
 
@@ -385,7 +384,7 @@ def test_cors_other_origins_are_refused(web, assistant, origin: str) -> None:  #
     resp = chat(web.url, cid, "привет", "ru", Origin=origin, **{"Accept-Language": "ru"})
     _assert_error(resp, "origin_not_allowed", 403, "ru")
     assert "access-control-allow-origin" not in resp.headers
-    assert db_rows(assistant.db_url, "events", SENDER.format(cid)) == [], "a refused origin never reaches Rasa"
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == [], "a refused origin never reaches Rasa"
 
 
 def test_same_origin_and_non_browser_clients_are_allowed(web) -> None:  # noqa: ANN001
@@ -398,7 +397,7 @@ def test_rate_limit_per_client(strict_web) -> None:  # noqa: ANN001
     """3 chat calls per client (X-Forwarded-For behind the trusted proxy), then 429 with
     Retry-After and a message in the user's language; other clients are not affected."""
     client = {"X-Forwarded-For": "198.51.100.7, 10.0.0.1"}
-    body = {"conversation_id": "not-a-uuid", "message": "x", "language": "kk"}  # cheap, still counted
+    body = {"conversation_key": "not-a-uuid", "message": "x", "language": "kk"}  # cheap, still counted
     for _ in range(3):
         assert _post(strict_web.url, "/api/chat", body, **client).status == 400
     limited = _post(strict_web.url, "/api/chat", body, **client)
@@ -409,14 +408,14 @@ def test_rate_limit_per_client(strict_web) -> None:  # noqa: ANN001
     _assert_error(limited_ru, "rate_limited", 429, "ru", seconds=int(limited_ru.headers["retry-after"]))
     # another client, and the other API calls of the same client, have their own buckets
     assert _post(strict_web.url, "/api/chat", body, **{"X-Forwarded-For": "198.51.100.8"}).status == 400
-    assert request(f"{strict_web.url}/api/history?conversation_id={new_cid()}", headers=client).status == 200
+    assert history(strict_web.url, new_cid(), **client).status == 200
     # the health check is never limited
     assert all(request(strict_web.url + "/healthz").status == 200 for _ in range(5))
 
 
 def test_rate_limited_client_recovers(strict_web) -> None:  # noqa: ANN001
     client = {"X-Forwarded-For": "203.0.113.9"}
-    body = {"conversation_id": "bad", "message": "x", "language": "ru"}
+    body = {"conversation_key": "bad", "message": "x", "language": "ru"}
     statuses = [_post(strict_web.url, "/api/chat", body, **client).status for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
     # window 600 s / 3 requests: one request every 200 s; not waited for here, only announced
@@ -428,11 +427,13 @@ def test_service_log_has_no_user_text_and_no_conversation_id(web) -> None:  # no
     cid = new_cid()
     secret = "мой ИИН 900101300123 меня уволили когда я была беременна"
     chat(web.url, cid, secret, "ru")
-    request(f"{web.url}/api/history?conversation_id={cid}")
-    _post(web.url, "/api/delete", {"conversation_id": cid, "language": "ru"})
+    history(web.url, cid)
+    _post(web.url, "/api/delete", {"conversation_key": cid, "language": "ru"})
     time.sleep(0.5)
     log = web.log()
     assert "POST /api/chat 200" in log, "the access log works"
     assert "900101300123" not in log and "беременна" not in log
-    assert cid not in log, "the conversation id is the key to a history: never logged"
+    assert cid not in log and cid[:8] not in log, "the conversation key is never logged"
+    assert sender_of(cid)[4:12] in log, "log lines name the conversation by its stored (hashed) id"
     assert "127.0.0.1 " not in log.replace("http://127.0.0.1", ""), "no client addresses in the log"
+    assert re.search(r"POST /api/chat 200 \d+ ms client [0-9a-f]{10}", log), "who: a pseudonym of the client"

@@ -25,7 +25,7 @@ from web_browser import (
     wait_ready,
     wait_reply,
 )
-from web_helpers import REPLY_TIMEOUT, db_rows, has_kazakh_letters, host_page
+from web_helpers import REPLY_TIMEOUT, db_rows, has_kazakh_letters, host_page, sender_of
 
 from bot.web.texts import text as web_text
 
@@ -100,8 +100,8 @@ def test_kazakh_question_answer_with_citation_card_and_vote(page, web, assistant
     shots(page, "card-expanded")
 
     # the card shows exactly the answer's norm text (as stored in the tracker by the assistant)
-    cid = storage(page)["cid"]
-    events = db_rows(assistant.db_url, "events", f"web-{cid}")
+    cid = storage(page)["key"]
+    events = db_rows(assistant.db_url, "events", sender_of(cid))
     bot = [json.loads(e[-1]) for e in events if e[2] == "bot" and "tendik_answer" in e[-1]]
     stored = bot[-1]["data"]["custom"]["citations"][0]["text"]
     assert norm_text.strip() == stored.strip()
@@ -111,7 +111,7 @@ def test_kazakh_question_answer_with_citation_card_and_vote(page, web, assistant
     page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.length > 0")
     assert helpful.get_attribute("aria-pressed") == "true"
     assert msg.locator(".tw-vote-status").inner_text() == "Рахмет! Бағаңыз сақталды."
-    votes = db_rows(assistant.db_url, "tendik_feedback", f"web-{cid}")
+    votes = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert [(v[3], v[5], v[6]) for v in votes] == [("helpful", "web", "kk")]
     shots(page, "voted")
 
@@ -124,7 +124,7 @@ def test_kazakh_question_answer_with_citation_card_and_vote(page, web, assistant
     msg.locator(".tw-comment-send").click()
     page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.startsWith('Рахмет! Пікір')")
     assert msg.locator(".tw-comment").is_hidden() and active(page)["vote"] == "helpful"
-    votes = db_rows(assistant.db_url, "tendik_feedback", f"web-{cid}")
+    votes = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert [v[4] for v in votes] == ["Мерзімдер туралы толығырақ болса екен"]
     assert_clean(page, web.url, urls)
 
@@ -229,7 +229,7 @@ def test_conversation_survives_a_reload(page, web, shots) -> None:  # noqa: ANN0
     msg = answer_with_cards(page)
     msg.locator(".tw-vote-btn[data-vote=not_helpful]").click()
     page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.length > 0")
-    cid = storage(page)["cid"]
+    cid = storage(page)["key"]
     users_before = page.locator(".tw-msg-user").all_inner_texts()
     bots_before = bot_count(page)
     cards_before = page.locator(".tw-card").count()
@@ -240,7 +240,7 @@ def test_conversation_survives_a_reload(page, web, shots) -> None:  # noqa: ANN0
     # the panel was open: it is open again, and the history is restored from the server
     page.wait_for_function(f"n => {ROOT_JS}.querySelectorAll('.tw-msg-bot:not(.tw-welcome)').length >= n", arg=bots_before)
     assert page.locator(".tw-panel").is_visible()
-    assert storage(page)["cid"] == cid
+    assert storage(page)["key"] == cid
     assert page.locator(".tw-msg-user").all_inner_texts() == users_before
     assert bot_count(page) == bots_before
     assert page.locator(".tw-card").count() == cards_before
@@ -249,7 +249,7 @@ def test_conversation_survives_a_reload(page, web, shots) -> None:  # noqa: ANN0
 
     # it goes on in the same conversation
     ask(page, "спасибо")
-    assert storage(page)["cid"] == cid
+    assert storage(page)["key"] == cid
     assert_clean(page, web.url)
 
 
@@ -258,22 +258,22 @@ def test_new_conversation_and_delete(page, web, assistant, shots) -> None:  # no
     open_demo(page, web.url, "/")
     page.locator(".tw-launcher").click()
     ask(page, "жұмыс беруші әйелдерге ерлерден аз жалақы төлейді")
-    first = storage(page)["cid"]
+    first = storage(page)["key"]
     page.locator(".tw-menu-btn").click()
     assert page.locator(".tw-menu-btn").get_attribute("aria-expanded") == "true"
     shots(page, "menu")
     page.locator(".tw-new").click()
     assert page.locator(".tw-msg").count() == 1 and page.locator(".tw-welcome").count() == 1
-    assert storage(page).get("cid") is None
-    assert db_rows(assistant.db_url, "events", f"web-{first}"), "a new conversation does not delete the old one"
+    assert storage(page).get("key") is None
+    assert db_rows(assistant.db_url, "events", sender_of(first)), "a new conversation does not delete the old one"
     shots(page, "new-conversation")
 
     ask(page, "жүкті болғаным үшін жұмысқа алмады")
-    second = storage(page)["cid"]
+    second = storage(page)["key"]
     assert second != first
     answer_with_cards(page).locator(".tw-vote-btn[data-vote=helpful]").click()
     page.wait_for_function(f"() => {ROOT_JS}.querySelector('.tw-vote-status').textContent.length > 0")
-    assert db_rows(assistant.db_url, "events", f"web-{second}") and db_rows(assistant.db_url, "tendik_feedback", f"web-{second}")
+    assert db_rows(assistant.db_url, "events", sender_of(second)) and db_rows(assistant.db_url, "tendik_feedback", sender_of(second))
 
     page.locator(".tw-menu-btn").click()
     page.locator(".tw-delete").click()
@@ -281,15 +281,15 @@ def test_new_conversation_and_delete(page, web, assistant, shots) -> None:  # no
     assert confirm.is_visible()
     shots(page, "confirm-delete")
     page.locator(".tw-confirm-no").click()
-    assert confirm.is_hidden() and db_rows(assistant.db_url, "events", f"web-{second}"), "cancel keeps everything"
+    assert confirm.is_hidden() and db_rows(assistant.db_url, "events", sender_of(second)), "cancel keeps everything"
     page.locator(".tw-delete").click()
     page.locator(".tw-confirm-yes").click()
     page.locator(".tw-msg-ok").wait_for()
     assert page.locator(".tw-msg-ok").inner_text().strip().endswith(web_text("deleted", "kk"))
     shots(page, "deleted")
-    assert db_rows(assistant.db_url, "events", f"web-{second}") == []
-    assert db_rows(assistant.db_url, "tendik_feedback", f"web-{second}") == []
-    assert storage(page).get("cid") is None
+    assert db_rows(assistant.db_url, "events", sender_of(second)) == []
+    assert db_rows(assistant.db_url, "tendik_feedback", sender_of(second)) == []
+    assert storage(page).get("key") is None
     assert page.locator(".tw-msg-user").count() == 0
     page.reload()
     wait_ready(page)
@@ -304,7 +304,7 @@ def test_two_tabs_share_the_conversation_and_its_deletion(context, web, assistan
     open_demo(first, web.url, "/ru")
     first.locator(".tw-launcher").click()
     ask(first, "привет")
-    cid = storage(first)["cid"]
+    cid = storage(first)["key"]
     open_demo(second, web.url, "/ru")
     assert second.locator(".tw-panel").is_visible(), "the panel was left open: it opens again on the next page"
     second.wait_for_function(f"() => {ROOT_JS}.querySelectorAll('.tw-msg-user').length === 1")
@@ -315,10 +315,10 @@ def test_two_tabs_share_the_conversation_and_its_deletion(context, web, assistan
     second.locator(".tw-msg-ok").wait_for()
     first.wait_for_function(f"() => {ROOT_JS}.querySelectorAll('.tw-msg-user').length === 0")
     shots(first, "first-tab-cleared")
-    assert db_rows(assistant.db_url, "events", f"web-{cid}") == []
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == []
     ask(first, "привет")
-    assert storage(first)["cid"] != cid
-    assert db_rows(assistant.db_url, "events", f"web-{cid}") == [], "the deleted conversation stays deleted"
+    assert storage(first)["key"] != cid
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == [], "the deleted conversation stays deleted"
 
 
 # ---------------------------------------------------------------- 6. keyboard only
@@ -556,8 +556,8 @@ def test_refused_origin_is_told_politely(page, web, assistant, sites, shots) -> 
     assert "Не удалось связаться с сервисом" in notice.inner_text()
     assert page.locator(".tw-failed").is_visible() and page.locator(".tw-retry").is_visible()
     shots(page, "refused-origin")
-    cid = storage(page)["cid"]
-    assert db_rows(assistant.db_url, "events", f"web-{cid}") == [], "the refused origin never reached Rasa"
+    cid = storage(page)["key"]
+    assert db_rows(assistant.db_url, "events", sender_of(cid)) == [], "the refused origin never reached Rasa"
 
 
 # ---------------------------------------------------------------- 10. text is never HTML

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import ROOT, WebService, chat, free_port, legal_answers, new_cid, request
+from web_helpers import ROOT, WebService, chat, free_port, history, legal_answers, new_cid, request, sender_of
 
 sys.path.insert(0, str(ROOT))
 from scripts.manage import Services  # noqa: E402
@@ -21,7 +21,8 @@ def pg_stack(tmp_path_factory, pg_server, assistant) -> Iterator[tuple[WebServic
     web service on the same database."""
     tmp = tmp_path_factory.mktemp("web-pg")
     url = pg_server.create_db("tendik_web")
-    services = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=url, log_dir=tmp / "logs")
+    services = Services(rasa_port=free_port(), action_port=assistant.action_port, db_url=url, log_dir=tmp / "logs",
+                        rasa_token=assistant.rasa_token, action_token=assistant.action_token)
     web = None
     try:
         try:
@@ -49,25 +50,25 @@ def _rows(url: str, table: str, sender: str) -> int:
 def test_widget_api_on_postgresql(pg_stack) -> None:  # noqa: ANN001
     web, url = pg_stack
     cid = new_cid()
-    sender = f"web-{cid}"
-    assert request(web.url + "/healthz").json() == {"status": "ok", "rasa": True, "db": True}
+    sender = sender_of(cid)
+    assert request(web.url + "/healthz").json() == {"status": "ok", "rasa": True, "actions": True, "db": True}
 
     data = chat(web.url, cid, "жүкті болғаным үшін жұмысқа алмады", "kk").json()
     answer = legal_answers(data)[0]
     assert "tk-025" in {c["norm_id"] for c in answer["citations"]}
-    body = {"conversation_id": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"}
+    body = {"conversation_key": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"}
     assert request(web.url + "/api/vote", body).status == 200
     assert request(web.url + "/api/comment", dict(body, comment="Жақсы жауап")).status == 200
     assert request(web.url + "/api/vote", dict(body, answer_id="ab" * 16)).status == 404
 
-    history = request(f"{web.url}/api/history?conversation_id={cid}").json()
-    assert [m["role"] for m in history["messages"]][:1] == ["user"] and history["language"] == "kk"
-    restored = next(m["answer"] for m in history["messages"] if m.get("answer"))
+    restored_history = history(web.url, cid).json()
+    assert [m["role"] for m in restored_history["messages"]][:1] == ["user"] and restored_history["language"] == "kk"
+    restored = next(m["answer"] for m in restored_history["messages"] if m.get("answer"))
     assert restored["answer_id"] == answer["answer_id"] and restored["vote"] == "helpful"
     assert restored["citations"] == answer["citations"]
     assert _rows(url, "events", sender) > 5 and _rows(url, "tendik_feedback", sender) == 1
 
-    deleted = request(web.url + "/api/delete", {"conversation_id": cid, "language": "ru"}).json()
+    deleted = request(web.url + "/api/delete", {"conversation_key": cid, "language": "ru"}).json()
     assert deleted["deleted"]["tendik_feedback"] == 1 and deleted["deleted"]["events"] > 5
     assert _rows(url, "events", sender) == 0 and _rows(url, "tendik_feedback", sender) == 0
-    assert request(f"{web.url}/api/history?conversation_id={cid}").json()["messages"] == []
+    assert history(web.url, cid).json()["messages"] == []

@@ -17,7 +17,7 @@ from bot.web.assets import DEMO, WIDGET
 from bot.web.present import display_segments, message_json, safe_url
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
 from bot.web.settings import WebSettings
-from bot.web.validate import CONVERSATION_ID
+from bot.web.validate import CONVERSATION_KEY, handle, sender_id
 
 
 # ---------------------------------------------------------------- rate limiting
@@ -103,18 +103,25 @@ def test_language_from_accept_language(header: str | None, lang: str | None) -> 
 @pytest.mark.parametrize(
     ("value", "ok"),
     [
-        ("2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", True),
-        ("2F1C7A52-8F0E-4B7A-9C1D-0A1B2C3D4E5F", False),  # the browser makes lower case
-        ("2f1c7a52-8f0e-1b7a-9c1d-0a1b2c3d4e5f", False),  # version 1
-        ("2f1c7a52-8f0e-4b7a-7c1d-0a1b2c3d4e5f", False),  # wrong variant
-        ("web-2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", False),
-        ("2f1c7a528f0e4b7a9c1d0a1b2c3d4e5f", False),
+        ("0123456789abcdef" * 4, True),  # 32 random bytes in hex, as the widget makes it
+        ("0123456789ABCDEF" * 4, False),  # the browser makes lower case
+        ("2f1c7a52-8f0e-4b7a-9c1d-0a1b2c3d4e5f", False),  # the old version-4 UUID ids
+        ("0123456789abcdef" * 2, False),  # 128 bits: too short
+        ("web-" + "0123456789abcdef" * 4, False),
         ("", False),
         ("../../etc/passwd", False),
     ],
 )
-def test_conversation_id_format(value: str, ok: bool) -> None:
-    assert bool(CONVERSATION_ID.fullmatch(value)) is ok
+def test_conversation_key_format(value: str, ok: bool) -> None:
+    assert bool(CONVERSATION_KEY.fullmatch(value)) is ok
+
+
+def test_the_stored_id_is_a_one_way_hash_of_the_key() -> None:
+    key = "0123456789abcdef" * 4
+    sid = sender_id(key)
+    assert sid.startswith("web-") and len(sid) == 36 and sid == sender_id(key)
+    assert key not in sid and key[:8] not in sid and sender_id("f" * 64) != sid
+    assert handle(key) == sid[4:12]
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def focus_ring(page) -> dict:  # noqa: ANN001
 
 
 def storage(page) -> dict:  # noqa: ANN001
-    return page.evaluate("() => JSON.parse(localStorage.getItem('tendik-widget:v1') || '{}')")
+    return page.evaluate("() => JSON.parse(localStorage.getItem('tendik-widget:v2') || '{}')")
 
 
 CONTRAST_JS = f"""

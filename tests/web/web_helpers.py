@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +13,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,7 +32,22 @@ KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
 def new_cid() -> str:
-    return str(uuid.uuid4())
+    """A new conversation key, as the widget makes it (32 random bytes, hex)."""
+    return secrets.token_hex(32)
+
+
+def sender_of(key: str) -> str:
+    """The Rasa sender id the service stores a conversation under (a one-way hash of its key)."""
+    from bot.web.validate import sender_id
+
+    return sender_id(key)
+
+
+def history(base: str, key: str, language: str | None = None, **headers: str) -> Response:
+    body: dict[str, str] = {"conversation_key": key}
+    if language:
+        body["language"] = language
+    return request(f"{base}/api/history", body, headers=headers)
 
 
 def has_kazakh_letters(text: str) -> bool:
@@ -106,7 +121,7 @@ def request(
 
 
 def chat(base: str, cid: str, message: str, language: str = "ru", **headers: str) -> Response:
-    return request(f"{base}/api/chat", {"conversation_id": cid, "message": message, "language": language}, headers=headers)
+    return request(f"{base}/api/chat", {"conversation_key": cid, "message": message, "language": language}, headers=headers)
 
 
 def legal_answers(data: dict) -> list[dict]:

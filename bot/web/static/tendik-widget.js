@@ -18,7 +18,8 @@
 
   var VERSION = "1.0.0";
   var LANGS = ["kk", "ru"];
-  var STORE_KEY = "tendik-widget:v1";
+  var STORE_KEY = "tendik-widget:v2";
+  var OLD_STORE_KEYS = ["tendik-widget:v1"]; // held a guessable-looking id the server showed operators
   var DEFAULT_PRIMARY = "#0f5d8c";
   var CHAT_TIMEOUT_MS = 120000;
   var API_TIMEOUT_MS = 20000;
@@ -263,18 +264,24 @@
     }
   }
 
-  var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  // The conversation key: 32 random bytes that only this browser holds. It is sent in request
+  // bodies only; the server stores and shows a one-way hash of it, never the key itself.
+  var KEY = /^[0-9a-f]{64}$/;
 
-  function newId() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-    var b = new Uint8Array(16); // insecure (http) pages have no randomUUID, but have getRandomValues
+  function newKey() {
+    var b = new Uint8Array(32);
     window.crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) {
+    return Array.prototype.map.call(b, function (x) {
       return ("0" + x.toString(16)).slice(-2);
     }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function forgetOldStores() {
+    try {
+      OLD_STORE_KEYS.forEach(function (k) { window.localStorage.removeItem(k); });
+    } catch (e) {
+      /* storage blocked: nothing to forget */
+    }
   }
 
   // ------------------------------------------------------------------ DOM helpers (nodes and textContent only)
@@ -500,8 +507,9 @@
   // ------------------------------------------------------------------ the widget
   function Widget(cfg) {
     this.cfg = cfg;
+    forgetOldStores();
     var stored = loadState();
-    this.cid = UUID.test(stored.cid || "") ? stored.cid : null;
+    this.key = KEY.test(stored.key || "") ? stored.key : null;
     this.lang = pickLang(stored.lang) || cfg.language || pickLang(document.documentElement.lang) ||
       pickLang(navigator.language) || "kk";
     this.isOpen = false;
@@ -520,13 +528,13 @@
   /** Another tab of the same site started, changed or deleted the conversation: follow it. */
   Widget.prototype.syncFromOtherTab = function () {
     var s = loadState();
-    var cid = UUID.test(s.cid || "") ? s.cid : null;
+    var key = KEY.test(s.key || "") ? s.key : null;
     if (pickLang(s.lang) && s.lang !== this.lang) {
       this.lang = s.lang;
       this.applyLanguage();
     }
-    if (cid === this.cid) return;
-    this.cid = cid;
+    if (key === this.key) return;
+    this.key = key;
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
     this.welcome = null;
     this.loaded = false;
@@ -544,7 +552,7 @@
   };
 
   Widget.prototype.persist = function () {
-    saveState({ cid: this.cid, lang: this.lang, open: this.isOpen });
+    saveState({ key: this.key, lang: this.lang, open: this.isOpen });
   };
 
   Widget.prototype.build = function () {
@@ -802,14 +810,14 @@
 
   Widget.prototype.send = function (text, shown, retryOf, retryLang) {
     var self = this;
-    if (!this.cid) {
-      this.cid = newId();
+    if (!this.key) {
+      this.key = newKey();
       this.persist();
     }
     var lang = retryLang || this.lang; // a retried message keeps the language it was written in
     var bubble = retryOf || this.addUser(shown, lang);
     this.setBusy(true);
-    return this.api("POST", "api/chat", { conversation_id: this.cid, message: text, language: lang }, CHAT_TIMEOUT_MS)
+    return this.api("POST", "api/chat", { conversation_key: this.key, message: text, language: lang }, CHAT_TIMEOUT_MS)
       .then(function (r) {
         self.setBusy(false);
         var msgs = (r.data && r.data.messages) || [];
@@ -818,7 +826,7 @@
           return;
         }
         if (r.data && r.data.error === "bad_conversation") {
-          self.cid = null; // the stored id is not usable: the next message starts a new one
+          self.key = null; // the stored key is not usable: the next message starts a new conversation
           self.persist();
         }
         self.markFailed(bubble, text, shown, lang, r.status === 0 || r.status === 503 || r.status === 429);
@@ -846,13 +854,12 @@
     this.loaded = true;
     this.welcome = this.renderWelcome();
     this.log.appendChild(this.welcome);
-    if (!this.cid) return Promise.resolve();
+    if (!this.key) return Promise.resolve();
     this.log.setAttribute("aria-busy", "true");
-    var cid = this.cid;
-    var query = "api/history?conversation_id=" + encodeURIComponent(cid) + "&language=" + this.lang;
-    return this.api("GET", query).then(function (r) {
+    var key = this.key;
+    return this.api("POST", "api/history", { conversation_key: key, language: this.lang }).then(function (r) {
       self.log.setAttribute("aria-busy", "false");
-      if (cid !== self.cid) return;
+      if (key !== self.key) return;
       if (r.status === 200) {
         var lang = self.lang; // each reply is in the language of the message before it
         (r.data.messages || []).forEach(function (m) {
@@ -865,7 +872,7 @@
         });
         self.scrollTo(null);
       } else if (r.status === 400) {
-        self.cid = null;
+        self.key = null;
         self.persist();
       } else {
         self.addNotice(self.t("historyFailed") + " " + ((r.data && r.data.message) || self.t("offline")), self.lang);
@@ -1074,7 +1081,7 @@
           error.textContent = tx.empty;
           return;
         }
-        self.api("POST", "api/comment", { conversation_id: self.cid, answer_id: answer.answer_id, comment: text, language: lang })
+        self.api("POST", "api/comment", { conversation_key: self.key, answer_id: answer.answer_id, comment: text, language: lang })
           .then(function (r) {
             if (r.status === 200) {
               form.hidden = true;
@@ -1101,7 +1108,7 @@
     // not disabled while saving: a disabled button would lose the keyboard focus
     if (group.getAttribute("aria-busy") === "true") return Promise.resolve(false);
     group.setAttribute("aria-busy", "true");
-    return this.api("POST", "api/vote", { conversation_id: this.cid, answer_id: answerId, vote: choice, language: lang })
+    return this.api("POST", "api/vote", { conversation_key: this.key, answer_id: answerId, vote: choice, language: lang })
       .then(function (r) {
         group.setAttribute("aria-busy", "false");
         buttons.forEach(function (b) {
@@ -1122,7 +1129,7 @@
   };
 
   Widget.prototype.newConversation = function () {
-    this.cid = null; // a new id is made when the first message is sent
+    this.key = null; // a new key is made when the first message is sent
     this.persist();
     this.closeMenu();
     this.clearLog();
@@ -1142,16 +1149,16 @@
 
   Widget.prototype.deleteConversation = function () {
     var self = this, lang = this.lang;
-    if (!this.cid) {
+    if (!this.key) {
       this.newConversation();
       return Promise.resolve();
     }
     if (this.confirmYes.getAttribute("aria-disabled") === "true") return Promise.resolve();
     this.confirmYes.setAttribute("aria-disabled", "true");
-    return this.api("POST", "api/delete", { conversation_id: this.cid, language: lang }).then(function (r) {
+    return this.api("POST", "api/delete", { conversation_key: this.key, language: lang }).then(function (r) {
       self.confirmYes.setAttribute("aria-disabled", "false");
       if (r.status === 200) {
-        self.cid = null;
+        self.key = null;
         self.persist();
         self.closeMenu();
         self.clearLog();
