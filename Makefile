@@ -1,27 +1,35 @@
-# Tendik: every command goes through scripts/manage.py (standard library only).
+# Tendik: every command goes through tendik.ops.bootstrap (standard library only), which installs
+# both virtual environments first and then runs `tendik <command>` inside .venv.
 PY ?= python3
-.PHONY: help install build run test eval tune tune-fallback import-norms content-check clean review
+BOOT = $(PY) -m tendik.ops.bootstrap
+.PHONY: help install build run test test-unit lint eval review migrate tune tune-fallback import-norms content-check clean
 help:          ## list every command
-	@$(PY) scripts/manage.py help
+	@$(BOOT) help
 install:       ## create/update both virtual environments from the lock files
-	@$(PY) scripts/manage.py install
+	@$(BOOT) install
 build:         ## rebuild whatever is stale (language detector, e5 model, index, Rasa model)
-	@$(PY) scripts/manage.py build
-run:           ## build and start the assistant with a chat in the terminal
-	@$(PY) scripts/manage.py run
-test:          ## build, lint, run the whole test suite
-	@$(PY) scripts/manage.py test
-review:        ## operator review web app on 127.0.0.1:8090 (accounts: python3 scripts/manage.py review user add NAME --role admin)
-	@$(PY) scripts/manage.py review serve
+	@$(BOOT) build
+run:           ## build, migrate and start the assistant with a chat in the terminal
+	@$(BOOT) run
+test:          ## build, lint, type-check, run the whole test suite (what CI runs)
+	@$(BOOT) test
+test-unit:     ## lint, type-check and the fast tests that need no services
+	@$(BOOT) test-unit
+lint:          ## ruff and mypy
+	@$(BOOT) lint
+review:        ## operator review web app on 127.0.0.1:8090 (accounts: make review ARGS="user add NAME --role admin")
+	@$(BOOT) review $(ARGS)
 eval:          ## the benchmark (writes bench/results.json; see bench/RESULTS.md)
-	@$(PY) scripts/manage.py eval
+	@$(BOOT) eval
+migrate:       ## upgrade the project's tables (make migrate ARGS="--down base" to go back)
+	@$(BOOT) migrate $(ARGS)
 tune:          ## tune retrieval weights on the dev set's tune split
-	@$(PY) scripts/manage.py tune
+	@$(BOOT) tune
 tune-fallback: ## choose the NLU fallback threshold on the dev set's tune split
-	@$(PY) scripts/manage.py tune-fallback
+	@$(BOOT) tune-fallback
 import-norms:  ## re-copy norms verbatim from ../shared/legal-sources
-	@$(PY) scripts/manage.py import-norms
+	@$(BOOT) import-norms
 content-check: ## every legal statement traced to its paragraphs, every linked paragraph shown in every rendering
-	@$(PY) scripts/manage.py content-check
+	@$(BOOT) content-check
 clean:         ## delete build outputs (keeps conversations)
-	@$(PY) scripts/manage.py clean
+	@$(BOOT) clean

@@ -8,7 +8,7 @@ art. 160 is quoted; the statutes' own terms in every text catalog and page.
     python bench/content_check.py          # prints each problem, exits 1 if there is any
     make content-check
 
-The static part (statements, links, terms) is :mod:`actions.knowledge.content_check`.
+The static part (statements, links, terms) is :mod:`tendik.knowledge.content_check`.
 """
 
 from __future__ import annotations
@@ -21,16 +21,15 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tendik.answers import explanation_answer, explanation_citations, norm_answer
+from tendik.common.rasa_client import BotMessage
+from tendik.knowledge.content_check import THREE_MONTHS, WRONG_TERMS, Finding, states_three_month_limit, static_findings
+from tendik.knowledge.explanations import LANGS, KnowledgeBase, load_knowledge
+from tendik.telegram.cards import CardDeck
+from tendik.telegram.html_text import format_answer, parse_html, split_html
+from tendik.web.present import message_json
 
-from actions.answers import explanation_answer, explanation_citations, norm_answer  # noqa: E402
-from actions.knowledge.content_check import THREE_MONTHS, WRONG_TERMS, Finding, states_three_month_limit, static_findings  # noqa: E402
-from actions.knowledge.explanations import LANGS, KnowledgeBase, load_knowledge  # noqa: E402
-from bot.common.rasa_client import BotMessage  # noqa: E402
-from bot.telegram.cards import CardDeck  # noqa: E402
-from bot.telegram.html_text import format_answer, parse_html, split_html  # noqa: E402
-from bot.web.present import message_json  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # What the 88-НП note says in each language: shown wherever TK art. 160 is quoted.
 COURT_NOTE_88 = {"ru": "№ 88-НП", "kk": "№ 88-НҚ"}
@@ -141,13 +140,13 @@ def catalog_texts() -> Iterator[tuple[str, str, str]]:
             for text in texts:
                 for one in ([lang] if lang else list(LANGS)):
                     yield f"responses.yml {name} #{n}", one, text
-    from actions.system_messages import MESSAGES as SYSTEM_MESSAGES
-    from bot.telegram import texts as telegram_texts
-    from bot.web.texts import WEB_MESSAGES
+    from tendik.system_messages import MESSAGES as SYSTEM_MESSAGES
+    from tendik.telegram import texts as telegram_texts
+    from tendik.web.texts import WEB_MESSAGES
 
     catalogs = {
-        "bot/telegram/texts.py": {**telegram_texts.TEXTS, **telegram_texts.COMMANDS, "description": telegram_texts.DESCRIPTION},
-        "bot/web/texts.py": WEB_MESSAGES,
+        "tendik/telegram/texts.py": {**telegram_texts.TEXTS, **telegram_texts.COMMANDS, "description": telegram_texts.DESCRIPTION},
+        "tendik/web/texts.py": WEB_MESSAGES,
         "actions/system_messages.py": SYSTEM_MESSAGES,
     }
     for name, catalog in catalogs.items():

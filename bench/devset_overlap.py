@@ -1,7 +1,7 @@
 """How close is each dev-set question to the training examples? The dev set must be written apart
 from the training data: no training example may be a near-copy of a dev question.
 
-Similarity: cosine of character 3-5-gram TF-IDF vectors of the folded texts (``actions.lang.fold``,
+Similarity: cosine of character 3-5-gram TF-IDF vectors of the folded texts (``tendik.lang.fold``,
 so spelling variants of one sentence count as the same sentence).
 
     python bench/devset_overlap.py            # list dev questions with a training example >= 0.65
@@ -20,10 +20,10 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from tendik.lang import fold
+from tendik.retrieval.evaluate import load_devset
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from actions.lang import fold  # noqa: E402
-from actions.retrieval.evaluate import load_devset  # noqa: E402
 
 NLU_DIR = ROOT / "nlu_data" / "data" / "nlu"
 MAX_SIMILARITY = 0.65

@@ -1,4 +1,4 @@
-"""Tendik benchmark: `make eval` (python3 scripts/manage.py eval).
+"""Tendik benchmark: `make eval` (python -m bench.eval in .venv).
 
 Starts the real Rasa server and action server on spare ports with a throw-away SQLite tracker
 store, then, on the dev set (bench/devset/questions.yml), per language:
@@ -25,12 +25,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tendik.lang import LanguageDetector
+from tendik.ops.services import BUILD, Services, http_json
+from tendik.retrieval.evaluate import Question, evaluate, load_devset
 
-from actions.lang import LanguageDetector  # noqa: E402
-from actions.retrieval.evaluate import Question, evaluate, load_devset  # noqa: E402
-from scripts.manage import BUILD, Services, http_json  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NOTES_MARKER = "<!-- notes: everything below is kept when bench/eval.py rewrites this file -->"
 TARGETS = {
@@ -224,9 +223,9 @@ def main() -> int:
             services.stop()
 
     print("[eval] retrieval metrics ...", flush=True)
-    from actions.knowledge.explanations import load_knowledge
-    from actions.retrieval.encoder import Encoder
-    from actions.retrieval.search import HybridSearcher
+    from tendik.knowledge.explanations import load_knowledge
+    from tendik.retrieval.encoder import Encoder
+    from tendik.retrieval.search import HybridSearcher
 
     searcher = HybridSearcher(load_knowledge(), Encoder())
     retrieval = {

@@ -1,5 +1,5 @@
 """Choose the NLU fallback threshold (FallbackClassifier in nlu_data/config.yml) on the dev set's
-TUNE split only: `python3 scripts/manage.py tune-fallback`.
+TUNE split only: `make tune-fallback`.
 
 For each tune question it asks the real Rasa server for the intent ranking (/model/parse) and the
 real action server for both answers action_answer could give: the intent's explanation, and the
@@ -16,11 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tendik.ops.services import Services
+from tendik.retrieval.evaluate import Question, load_devset
 
-from actions.retrieval.evaluate import Question, load_devset  # noqa: E402
-from scripts.manage import Services  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 15)]
 

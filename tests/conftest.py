@@ -17,7 +17,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from tendik.ops.services import BUILD, RASA_MODEL, Services, free_port  # noqa: F401  (free_port: for the tests)
+from tests.helpers.pg_cluster import PgCluster, PgUnavailable
+
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_DEADLINE = 5  # TENDIK_HTTP_REQUEST_TIMEOUT of the services the tests start
-sys.path.insert(0, str(ROOT))
-from scripts.manage import BUILD, RASA_MODEL, Services, free_port  # noqa: E402,F401  (free_port: for the tests)
-from scripts.pg_cluster import PgCluster, PgUnavailable  # noqa: E402
 
 
 def log_tail(log_dir: Path, lines: int = 40) -> str:
@@ -97,7 +96,7 @@ def started_assistant(tmp: Path, extra_env: dict[str, str] | None = None) -> Ite
     """Rasa + action server on free ports with a throw-away SQLite store in ``tmp`` and their own
     tokens (``.rasa_token``, ``.action_token``); stopped after."""
     for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
-        assert needed.exists(), f"{needed} is missing: run `python3 scripts/manage.py build` first"
+        assert needed.exists(), f"{needed} is missing: run `make build` first"
     svc = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs",
                    rasa_token=new_token(), action_token=new_token(), extra_env=extra_env)
     try:

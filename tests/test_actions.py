@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionDetectLanguage
+from tendik.actions.actions import ActionAnswer, ActionDetectLanguage
 
 
 def make_tracker(text: str, intent: str, confidence: float = 0.95, slots: dict[str, Any] | None = None,

@@ -8,9 +8,9 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from bot.common import feedback
-from bot.common.db import create_tables, delete_user_data, make_engine
-from bot.common.rasa_client import RasaClient, RasaUnavailable, parse_reply
+from tendik.common import feedback
+from tendik.common.db import create_tables, delete_user_data, make_engine
+from tendik.common.rasa_client import RasaClient, RasaUnavailable, parse_reply
 from tests.conftest import free_port
 
 RASA_EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,

@@ -9,11 +9,6 @@ import re
 
 import pytest
 
-from actions.answers import T as ANSWER_TEXTS
-from actions.answers import explanation_answer, explanation_citations, norm_answer
-from actions.knowledge.content_check import THREE_MONTHS, check_explanation, static_findings
-from actions.knowledge.explanations import KnowledgeBase, ParagraphRef, Statement, load_knowledge
-from actions.knowledge.norms import format_citation, paragraph_for_display
 from bench.content_check import (
     Rendering,
     catalog_findings,
@@ -24,8 +19,13 @@ from bench.content_check import (
     three_month_findings,
     widget_visible,
 )
-from bot.telegram.cards import CardDeck
-from bot.telegram.html_text import parse_html
+from tendik.answers import T as ANSWER_TEXTS
+from tendik.answers import explanation_answer, explanation_citations, norm_answer
+from tendik.knowledge.content_check import THREE_MONTHS, check_explanation, static_findings
+from tendik.knowledge.explanations import KnowledgeBase, ParagraphRef, Statement, load_knowledge
+from tendik.knowledge.norms import format_citation, paragraph_for_display
+from tendik.telegram.cards import CardDeck
+from tendik.telegram.html_text import parse_html
 
 KB = load_knowledge()
 LANGS = ("kk", "ru")

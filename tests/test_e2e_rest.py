@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tendik.ops.services import Services, http_json
+from tendik.system_messages import MESSAGES
+from tendik.system_messages import message as system_message
+from tests.conftest import started_assistant
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from actions.system_messages import MESSAGES  # noqa: E402
-from actions.system_messages import message as system_message  # noqa: E402
-from scripts.manage import Services, http_json  # noqa: E402
-from tests.conftest import started_assistant  # noqa: E402
 
 KAZAKH_LETTERS = set("әғқңөұүһі")
 BOT_NAME = "Теңдік"  # the bot's name is written the Kazakh way in both languages

@@ -21,7 +21,7 @@ pytest.importorskip(
 )
 pytest.importorskip("sentence_transformers")
 
-from actions.retrieval import e5_model
+from tendik.retrieval import e5_model
 
 SENTENCES = [
     "query: Жер учаскесін жалға алу шартын қалай бұзуға болады?",

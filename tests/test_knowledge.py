@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from actions.answers import explanation_answer, norm_answer, unsure_answer
-from actions.knowledge.explanations import (
+from tendik.answers import explanation_answer, norm_answer, unsure_answer
+from tendik.knowledge.explanations import (
     Explanation,
     KnowledgeBase,
     NormLink,
@@ -12,7 +12,7 @@ from actions.knowledge.explanations import (
     load_knowledge,
     validate,
 )
-from actions.knowledge.norms import format_citation, paragraph_for_display
+from tendik.knowledge.norms import format_citation, paragraph_for_display
 
 KB = load_knowledge()
 TOPICS = [

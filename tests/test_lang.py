@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.knowledge.norms import ROOT
-from actions.lang import LanguageDetector, fold, load_nlu_samples, requested_language
+from tendik.knowledge.norms import ROOT
+from tendik.lang import LanguageDetector, fold, load_nlu_samples, requested_language
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import copy
 
-from actions.knowledge.explanations import ParagraphRef, load_knowledge
-from actions.knowledge.lessons import LESSONS_DIR, TEXT_LIMIT, lesson_findings, load_lessons
+from tendik.knowledge.explanations import ParagraphRef, load_knowledge
+from tendik.knowledge.lessons import LESSONS_DIR, TEXT_LIMIT, lesson_findings, load_lessons
 
 KB = load_knowledge()
 LESSONS = load_lessons()

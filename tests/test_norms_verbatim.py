@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from actions.knowledge.import_norms import DEFAULT_SOURCES
-from actions.knowledge.norms import load_norms
-from actions.knowledge.sources import articles_in_file, split_file, squash
+from tendik.knowledge.import_norms import DEFAULT_SOURCES
+from tendik.knowledge.norms import load_norms
+from tendik.knowledge.sources import articles_in_file, split_file, squash
 
 NORMS = load_norms()
 
@@ -63,7 +63,7 @@ OLD_CONSTITUTION = re.compile(
 
 
 def test_explanations_never_cite_old_constitution_articles() -> None:
-    from actions.knowledge.explanations import load_explanations
+    from tendik.knowledge.explanations import load_explanations
 
     for exp in load_explanations().values():
         for field in (exp.summary, exp.next_steps, exp.caveats):
@@ -75,7 +75,7 @@ def test_explanations_never_cite_old_constitution_articles() -> None:
 def test_every_displayed_paragraph_is_non_empty_and_verbatim(norm_id: str) -> None:
     """What an answer quotes (a paragraph, an item with its lead, or the whole article) is never
     empty and every line of it is in the source file."""
-    from actions.knowledge.norms import paragraph_for_display
+    from tendik.knowledge.norms import paragraph_for_display
 
     for lang, version in NORMS[norm_id].versions.items():
         _, body = split_file(source_dir() / version.source_file)

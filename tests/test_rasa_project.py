@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
-from actions.knowledge.norms import ROOT
-
-sys.path.insert(0, str(ROOT))
-from scripts.manage import RASA_MODEL, RASA_VENV, rasa_env  # noqa: E402
+from tendik.knowledge.norms import ROOT
+from tendik.ops.services import RASA_MODEL, RASA_VENV, rasa_env
 
 
 def rasa(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

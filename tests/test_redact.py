@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.redact import looks_personal, redact
+from tendik.redact import looks_personal, redact
 
 
 @pytest.mark.parametrize(

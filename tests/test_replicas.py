@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from scripts.manage import Services, http_json, wait_for
+from tendik.ops.services import Services, http_json, wait_for
 from tests.conftest import free_port, log_tail, new_token
 
 QUESTIONS = [

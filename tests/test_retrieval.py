@@ -8,11 +8,11 @@ import shutil
 import numpy as np
 import pytest
 
-from actions.knowledge.explanations import load_knowledge
-from actions.retrieval.corpus import build_corpus, corpus_hash
-from actions.retrieval.encoder import Encoder
-from actions.retrieval.index import DEFAULT_INDEX_DIR, IndexMismatch, build_index, load_index
-from actions.retrieval.search import HybridSearcher
+from tendik.knowledge.explanations import load_knowledge
+from tendik.retrieval.corpus import build_corpus, corpus_hash
+from tendik.retrieval.encoder import Encoder
+from tendik.retrieval.index import DEFAULT_INDEX_DIR, IndexMismatch, build_index, load_index
+from tendik.retrieval.search import HybridSearcher
 
 KB = load_knowledge()
 

@@ -1,4 +1,4 @@
-"""The action server (``python -m actions.server``) and what every service listens on, against the
+"""The action server (``python -m tendik.action_server``) and what every service listens on, against the
 real processes of the session ``assistant``.
 
 * From another machine: a network namespace with a veth pair (iproute2) stands in for the LAN.
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.manage import Services, free_port, wait_for
+from tendik.ops.services import Services, free_port, wait_for
 from tests.conftest import REQUEST_DEADLINE, ROOT, new_token, slow_request, stop_process
 
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -219,7 +219,7 @@ def test_an_action_server_told_to_listen_everywhere_still_needs_its_token(lan: t
     env = {k: v for k, v in os.environ.items() if not k.startswith("TENDIK_")}
     env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TENDIK_ACTION_TOKEN=token)
     log = open(tmp_path / "actions.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([PY, "-m", "actions.server", "--host", "0.0.0.0", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([PY, "-m", "tendik.action_server", "--host", "0.0.0.0", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{port}/health", 120, proc, "action server on 0.0.0.0")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.common import keys
-from bot.common.db import make_engine
-from scripts.manage import Services
+from tendik.common import keys
+from tendik.common.db import make_engine
+from tendik.ops.services import Services
 
 
 def mode(path: Path) -> int:
@@ -31,9 +31,8 @@ def test_generated_secrets_are_private_and_stable(tmp_path: Path, monkeypatch) -
 
 
 def test_services_take_their_tokens_from_the_environment_or_the_data_folder(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    import scripts.manage as manage
 
-    monkeypatch.setattr(manage, "DATA", tmp_path)
+    monkeypatch.setenv("TENDIK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TENDIK_ACTION_TOKEN", "action-token-from-env-0123456789")
     monkeypatch.delenv("TENDIK_RASA_TOKEN", raising=False)
     svc = Services(db_url=f"sqlite:///{tmp_path / 'x.db'}", log_dir=tmp_path / "logs")

@@ -1,5 +1,5 @@
 """Rasa's HTTP API and REST channel under attack, against the real server (the session
-``assistant``: Rasa behind ``addons.server``'s guard, the action server, a SQLite store).
+``assistant``: Rasa behind ``tendik.rasa.server``'s guard, the action server, a SQLite store).
 
 Each test replays what the security probe did and checks that it no longer gets through: the API
 without a token or with a wrong one (read conversations, append an unmasked IIN, forge a bot
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.system_messages import message as system_message
-from scripts.manage import Services, free_port
+from tendik.ops.services import Services, free_port
+from tendik.system_messages import message as system_message
 from tests.conftest import REQUEST_DEADLINE, slow_request
 
 CHROMIUM = "/usr/bin/chromium"

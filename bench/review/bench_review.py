@@ -5,7 +5,7 @@
    slots, actions, bot messages with the tendik_answer payload, action_listen), with user texts
    drawn from the project's own NLU examples, spread over 180 days, plus votes in tendik_feedback.
 2. Runs the review index ``sync`` (timed), then an incremental sync of 1% more conversations.
-3. Starts the real server (``python -m bot.review serve``), logs in over HTTP and measures the
+3. Starts the real server (``python -m tendik.review serve``), logs in over HTTP and measures the
    response time of the list, each filter, full-text search, deep keyset pagination, a transcript,
    the dashboard and the CSV export: p50/p95 over repeated requests.
 
@@ -34,18 +34,16 @@ from pathlib import Path
 
 import requests
 import yaml
+from sqlalchemy import func, select, text
+
+from tendik.common.db import create_tables, make_engine
+from tendik.common.feedback import feedback
+from tendik.ops.services import free_port
+from tendik.review import tables as t
+from tendik.review.sync import sync
+from tendik.review.tracker import events
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import func, select, text  # noqa: E402
-
-from bot.common.db import create_tables, make_engine  # noqa: E402
-from bot.common.feedback import feedback  # noqa: E402
-from bot.review import tables as t  # noqa: E402
-from bot.review.sync import sync  # noqa: E402
-from bot.review.tracker import events  # noqa: E402
-from scripts.manage import free_port  # noqa: E402
 
 DAY = 86400
 CHANNELS = [("telegram", 0.5), ("web", 0.4), ("rest", 0.1)]
@@ -198,10 +196,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the SQLite file")
-    ap.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL cluster (scripts/pg_cluster.py)")
+    ap.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL cluster (tests/helpers/pg_cluster.py)")
     args = ap.parse_args()
     if args.postgres:
-        from scripts.pg_cluster import throwaway_cluster
+        from tests.helpers.pg_cluster import throwaway_cluster
 
         with throwaway_cluster("tendik_bench", settings=("shared_buffers=256MB",)) as url:
             args.db_url = url
@@ -249,10 +247,10 @@ def run(args: argparse.Namespace) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TENDIK_DB_URL": db_url, "TENDIK_REVIEW_SECRET": uuid.uuid4().hex,
            "TENDIK_REVIEW_SYNC_SECONDS": "0"}
     password = uuid.uuid4().hex
-    subprocess.run([sys.executable, "-m", "bot.review", "user", "add", "bench", "--role", "admin"], input=password + "\n", text=True,
+    subprocess.run([sys.executable, "-m", "tendik.review", "user", "add", "bench", "--role", "admin"], input=password + "\n", text=True,
                    env=env, cwd=ROOT, check=True, capture_output=True)
     log = open(tmp / "server.log", "wb")
-    server = subprocess.Popen([sys.executable, "-m", "bot.review", "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log,
+    server = subprocess.Popen([sys.executable, "-m", "tendik.review", "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log,
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -318,7 +316,7 @@ def run(args: argparse.Namespace) -> None:
             url = base + m.group(1).replace("&amp;", "&") if m else None
         timings[f"walk {pages} pages by 'Older' links ({pages * 50:,} rows deep)"] = stats(samples)
         # jump near the end: the cursor of the 99,000th conversation
-        from bot.review.queries import encode_cursor
+        from tendik.review.queries import encode_cursor
 
         with engine.connect() as conn:
             row = conn.execute(select(t.conversations.c.last_ts, t.conversations.c.sender_id)
@@ -330,7 +328,7 @@ def run(args: argparse.Namespace) -> None:
         timed(s, base + "/transcript", id="bench-0000000")  # warm (loads the knowledge titles once)
         samples = [timed(s, base + "/transcript", id=f"bench-{random.randrange(args.conversations):07d}")[0] for _ in range(args.repeat)]
         timings["transcript (random conversation)"] = stats(samples)
-        from bot.review.queries import dashboard
+        from tendik.review.queries import dashboard
 
         for days in (30, 180):
             samples = []

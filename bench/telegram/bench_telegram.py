@@ -26,7 +26,6 @@ import platform
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -34,18 +33,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from aiogram import BaseMiddleware
+
+from tendik.common.rasa_client import RasaClient
+from tendik.ops.services import free_port
+from tendik.telegram.app import create_bot, create_dispatcher, start_polling
+from tendik.telegram.config import TelegramSettings
+from tendik.telegram.context import create_context
+from tests.fakes.telegram_api import LocalBotAPI, LoopThread
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from aiogram import BaseMiddleware  # noqa: E402
-
-from bot.common.rasa_client import RasaClient  # noqa: E402
-from bot.telegram.app import create_bot, create_dispatcher, start_polling  # noqa: E402
-from bot.telegram.config import TelegramSettings  # noqa: E402
-from bot.telegram.context import create_context  # noqa: E402
-from bot.telegram.local_api import LocalBotAPI, LoopThread  # noqa: E402
-from scripts.manage import free_port  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 USER_ID_BASE = 8_100_000_000
@@ -136,7 +133,7 @@ def main() -> None:
     if args.rasa_url:
         rasa_url, db_url = args.rasa_url, args.db_url
     else:
-        from scripts.manage import Services
+        from tendik.ops.services import Services
 
         services = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
         print("starting the assistant ...", flush=True)
@@ -285,7 +282,7 @@ def write_markdown(r: dict) -> None:
         "```",
         "",
         f"{r['users']} simulated Telegram users (half Kazakh, half Russian) each send {r['messages_per_user']} questions from "
-        "the dev set through the local Bot API server (`bot/telegram/local_api.py`, real HTTP) to the real bot "
+        "the dev set through the local Bot API server (`tests/fakes/telegram_api.py`, real HTTP) to the real bot "
         "(aiogram 3, long polling) and on to the real Rasa + action server. Each user sends the next question when the "
         "previous one is fully answered; all users start at once.",
         "",

@@ -41,11 +41,10 @@ from pathlib import Path
 import aiohttp
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tendik.ops.services import Services, free_port
+from tendik.web.assets import DEMO, WIDGET
 
-from bot.web.assets import DEMO, WIDGET  # noqa: E402
-from scripts.manage import Services, free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 OUT = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -100,7 +99,7 @@ class WebProcess:
             TENDIK_WEB_TRUST_PROXY="true", TENDIK_RASA_TIMEOUT=str(rasa_timeout),
         )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "tendik.web"], cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.time() + 60
@@ -288,7 +287,7 @@ def markdown(r: dict, command: str) -> str:
         "```",
         "",
         "The script starts its own Rasa server, action server (throw-away SQLite store) and widget service",
-        "(`python -m bot.web`) on spare ports; see the docstring of `bench/web/bench_widget.py` for what each",
+        "(`python -m tendik.web`) on spare ports; see the docstring of `bench/web/bench_widget.py` for what each",
         "number means. The machine is shared (2 cores for Rasa, the action server, the service, Chromium and the",
         "load generator together), so latencies are higher than on a dedicated server. Numbers are measured, not targets.",
         "",
@@ -296,7 +295,7 @@ def markdown(r: dict, command: str) -> str:
         "",
         "| file | raw | gzip (as served) |",
         "|---|---|---|",
-        f"| `bot/web/static/tendik-widget.js` (the whole widget: code, styles, kk/ru texts) | {kib(b['widget']['raw'])} | {kib(b['widget']['gzip'])} |",
+        f"| `tendik/web/static/tendik-widget.js` (the whole widget: code, styles, kk/ru texts) | {kib(b['widget']['raw'])} | {kib(b['widget']['gzip'])} |",
         f"| demo page (`index.html` + `demo.css` + `logo.svg`) | {kib(b['demo_page_with_assets']['raw'])} | "
         f"{kib(b['demo_page_with_assets']['gzip'])} |",
         "",

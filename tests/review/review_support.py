@@ -3,9 +3,9 @@
 
 * ``review_data``: real conversations, produced by talking to the real assistant (the session
   fixture ``assistant``) over REST in Kazakh and Russian, plus votes through
-  ``bot.common.feedback.record_vote``; then a frozen copy of its SQLite tracker store.
+  ``tendik.common.feedback.record_vote``; then a frozen copy of its SQLite tracker store.
 * ``db_copy``: a private copy of that database for a test that changes things.
-* ``review_server``: ``python -m bot.review serve`` as a real process on a free port, with two
+* ``review_server``: ``python -m tendik.review serve`` as a real process on a free port, with two
   accounts created through the real CLI (password on standard input).
 * PostgreSQL (``pg_server`` / ``pg_url``) and ``free_port`` come from tests/conftest.py.
 """
@@ -45,9 +45,9 @@ def app_env(**extra: str) -> dict[str, str]:
 
 
 def cli(db_url: str, *args: str, stdin: str | None = None, check: bool = True, **env: str) -> subprocess.CompletedProcess:
-    """Run ``python -m bot.review ARGS`` against ``db_url``."""
+    """Run ``python -m tendik.review ARGS`` against ``db_url``."""
     result = subprocess.run(
-        [PY, "-m", "bot.review", *args], cwd=ROOT, env=app_env(TENDIK_DB_URL=db_url, **env), input=stdin,
+        [PY, "-m", "tendik.review", *args], cwd=ROOT, env=app_env(TENDIK_DB_URL=db_url, **env), input=stdin,
         capture_output=True, text=True, timeout=300,
     )
     if check:
@@ -92,8 +92,8 @@ XSS_TEXT = '<script>alert(1)</script> жұмысқа алмады <img src=x one
 @pytest.fixture(scope="session")
 def review_data(assistant, tmp_path_factory: pytest.TempPathFactory) -> ReviewData:
     """Real conversations with the real assistant, in both languages and several channels."""
-    from bot.common.db import create_tables, make_engine
-    from bot.common.feedback import record_vote
+    from tendik.common.db import create_tables, make_engine
+    from tendik.common.feedback import record_vote
 
     run = uuid.uuid4().hex[:6]
     s = {name: f"rv-{name}-{run}" for name in ("ru", "kk", "xss", "pii", "unsure", "tg", "raw")}
@@ -169,7 +169,7 @@ class ReviewServer:
         self.log_path = log
         self._log = open(log, "ab")
         self.proc = subprocess.Popen(
-            [PY, "-m", "bot.review", "serve", "--port", str(self.port)], cwd=ROOT,
+            [PY, "-m", "tendik.review", "serve", "--port", str(self.port)], cwd=ROOT,
             env=app_env(TENDIK_DB_URL=db_url, TENDIK_REVIEW_SECRET="test-secret-" + uuid.uuid4().hex, **env),
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )

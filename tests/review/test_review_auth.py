@@ -9,9 +9,9 @@ import requests
 from review_support import ADMIN, REVIEWER, Client, cli
 from sqlalchemy import select
 
-from bot.common.db import make_engine
-from bot.review import tables as t
-from bot.review.settings import ReviewSettings
+from tendik.common.db import make_engine
+from tendik.review import tables as t
+from tendik.review.settings import ReviewSettings
 
 PAGES = ["/", "/conversations", "/transcript?id=x", "/dashboard", "/admin/users", "/admin/exports", "/admin/export/nlu-ru.yml",
          "/admin/export/unanswered.csv", "/admin/conversations.csv", "/static/charts.js", "/no/such/page"]

@@ -10,8 +10,8 @@ from pathlib import Path
 from review_support import Client, cli, rasa_load
 from sqlalchemy import select
 
-from bot.common.db import make_engine
-from bot.review import tables as t
+from tendik.common.db import make_engine
+from tendik.review import tables as t
 
 
 def first_turn(client: Client, sender: str, n: int = 0) -> str:

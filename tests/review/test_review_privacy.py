@@ -1,5 +1,5 @@
 """Retention (delete conversations older than N days, everywhere) and the user's own /delete
-(bot.common.db.delete_user_data) reaching the review tables."""
+(tendik.common.db.delete_user_data) reaching the review tables."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import time
 from review_support import cli
 from sqlalchemy import func, inspect, select, text
 
-from bot.common.db import delete_user_data, make_engine
-from bot.review import tables as t
-from bot.review.judgements import save_judgement
-from bot.review.sync import sync
-from bot.review.tracker import read_turns
+from tendik.common.db import delete_user_data, make_engine
+from tendik.review import tables as t
+from tendik.review.judgements import save_judgement
+from tendik.review.sync import sync
+from tendik.review.tracker import read_turns
 
 
 def rows_of(engine, sender: str) -> dict[str, int]:

@@ -30,14 +30,14 @@ from requests.adapters import HTTPAdapter
 from review_support import ADMIN, REVIEWER, Client, cli
 from sqlalchemy import update
 
-from actions.lang import fold
-from actions.redact import looks_personal
-from bot.common.db import create_tables, make_engine
-from bot.review import auth, queries
-from bot.review import tables as t
-from bot.review.judgements import save_judgement
-from bot.review.sync import sync
-from bot.review.tracker import read_turns
+from tendik.common.db import create_tables, make_engine
+from tendik.lang import fold
+from tendik.redact import looks_personal
+from tendik.review import auth, queries
+from tendik.review import tables as t
+from tendik.review.judgements import save_judgement
+from tendik.review.sync import sync
+from tendik.review.tracker import read_turns
 from tests.conftest import REQUEST_DEADLINE, slow_request
 
 WRONG = "not the password at all"

@@ -4,23 +4,20 @@ on a real PostgreSQL (the real Rasa server writing to it)."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from review_support import ROOT, answer_of, say
+from review_support import answer_of, say
 from sqlalchemy import func, select, text
 
-from bot.common.db import make_engine
-from bot.review import queries
-from bot.review import tables as t
-from bot.review.sync import sync
-from bot.review.tracker import read_turns
+from tendik.common.db import make_engine
+from tendik.ops.services import Services
+from tendik.review import queries
+from tendik.review import tables as t
+from tendik.review.sync import sync
+from tendik.review.tracker import read_turns
 from tests.conftest import free_port
-
-sys.path.insert(0, str(ROOT))
-from scripts.manage import Services  # noqa: E402
 
 
 def _turns(db_url: str, sender: str):
@@ -95,7 +92,7 @@ def test_sync_is_incremental_and_idempotent(review_data, db_copy):
 
 
 def test_sync_picks_up_vote_changes(review_data, db_copy):
-    from bot.common.feedback import record_vote
+    from tendik.common.feedback import record_vote
 
     engine = make_engine(db_copy)
     sync(engine)
@@ -168,7 +165,7 @@ def test_sqlite_rows_copied_to_postgresql_read_the_same(review_data, db_copy: st
     """Rows in Rasa's exact schema, copied from the real SQLite store, parse identically."""
     from sqlalchemy import MetaData
 
-    from bot.review.tracker import events
+    from tendik.review.tracker import events
 
     pg = make_engine(pg_url)
     md = MetaData()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from multidict import MultiDict
 
-from bot.review import exports, queries
-from bot.review.tracker import Event, parse_turns
-from bot.review.web import _safe_next
+from tendik.review import exports, queries
+from tendik.review.tracker import Event, parse_turns
+from tendik.review.web import _safe_next
 
 
 @pytest.mark.parametrize("value", ["//evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "/\\evil",

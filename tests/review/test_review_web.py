@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from review_support import RAW_PII_TEXT, XSS_TEXT, Client
 from sqlalchemy import select
 
-from bot.common.db import make_engine
-from bot.review import tables as t
-from bot.review.tracker import read_turns
+from tendik.common.db import make_engine
+from tendik.review import tables as t
+from tendik.review.tracker import read_turns
 
 LINK = re.compile(r'href="/transcript\?id=([^"&]+)"')
 

@@ -12,22 +12,20 @@ import asyncio
 import itertools
 import logging
 import sqlite3
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram import BaseMiddleware
+
+from tendik.telegram.app import create_bot, create_dispatcher, start_polling
+from tendik.telegram.config import TelegramSettings
+from tendik.telegram.context import BotContext, create_context
+from tests.fakes.telegram_api import ChatMessage, LocalBotAPI, LoopThread
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-from aiogram import BaseMiddleware  # noqa: E402
-
-from bot.telegram.app import create_bot, create_dispatcher, start_polling  # noqa: E402
-from bot.telegram.config import TelegramSettings  # noqa: E402
-from bot.telegram.context import BotContext, create_context  # noqa: E402
-from bot.telegram.local_api import ChatMessage, LocalBotAPI, LoopThread  # noqa: E402
 
 REPLY_TIMEOUT = 180.0
 ID_SECRET = "test-id-secret-for-the-telegram-suite"
@@ -155,7 +153,7 @@ def make_settings(api: LocalBotAPI, rasa_url: str, db_url: str, data_dir: Path, 
 
 
 def start_bot(lt: LoopThread, rasa_url: str, db_url: str, data_dir: Path, **overrides: Any) -> TelegramBot:
-    """A LocalBotAPI server and the bot long-polling it (the same code as ``python -m bot.telegram``)."""
+    """A LocalBotAPI server and the bot long-polling it (the same code as ``python -m tendik.telegram``)."""
     api = LocalBotAPI()
     lt.run(api.start())
     settings = make_settings(api, rasa_url, db_url, data_dir, **overrides)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import TelegramBot, new_user_id, visible
 
-from bot.telegram.texts import TEXTS
+from tendik.telegram.texts import TEXTS
 
 CONTENT = [
     ("sticker", "sticker"), ("photo", "file"), ("voice", "voice"), ("document", "file"), ("location", "location"),

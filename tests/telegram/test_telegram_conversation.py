@@ -10,9 +10,9 @@ import json
 import pytest
 from conftest import TelegramBot, new_user_id, visible
 
-from bot.telegram.html_text import utf16_len
-from bot.telegram.local_api import parse_telegram_html
-from bot.telegram.texts import COMMANDS
+from tendik.telegram.html_text import utf16_len
+from tendik.telegram.texts import COMMANDS
+from tests.fakes.telegram_api import parse_telegram_html
 
 KAZAKH_LETTERS = set("әғқңөұүһі")
 

@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 from conftest import TelegramBot, new_user_id, start_bot, visible
 
-from actions.system_messages import message as system_message
-from bot.telegram.local_api import LoopThread
+from tendik.system_messages import message as system_message
+from tests.fakes.telegram_api import LoopThread
 
 QUESTION = {"kk": "жүкті болғаным үшін жұмысқа алмады", "ru": "меня уволили когда я была беременна"}
 

@@ -1,4 +1,4 @@
-"""The real entry point, ``python -m bot.telegram``, as a separate process: without a token it says
+"""The real entry point, ``python -m tendik.telegram``, as a separate process: without a token it says
 how to get one; long polling by default; ``--webhook`` with Telegram's secret token checked (the
 local Bot API server posts updates to it like Telegram does); the id secret generated once and
 kept; SIGTERM stops it cleanly."""
@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, new_user_id
 
-from bot.telegram.ids import SECRET_FILE, SenderIds
-from bot.telegram.local_api import LocalBotAPI, LoopThread
-from scripts.manage import free_port
+from tendik.ops.services import free_port
+from tendik.telegram.ids import SECRET_FILE, SenderIds
+from tests.fakes.telegram_api import LocalBotAPI, LoopThread
 
 WEBHOOK_SECRET = "webhook-secret_token-123"
 
@@ -37,7 +37,7 @@ def bot_env(api: LocalBotAPI | None, assistant, data_dir: Path, **extra: str) ->
 
 
 def spawn(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot.telegram", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "tendik.telegram", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=open(log, "w"), start_new_session=True)  # noqa: SIM115
 
 
@@ -60,13 +60,13 @@ def api(loop_thread: LoopThread):
 
 
 def test_without_a_token_it_explains_how_to_get_one(assistant, tmp_path: Path) -> None:  # noqa: ANN001
-    result = subprocess.run([sys.executable, "-m", "bot.telegram"], cwd=ROOT, env=bot_env(None, assistant, tmp_path),
+    result = subprocess.run([sys.executable, "-m", "tendik.telegram"], cwd=ROOT, env=bot_env(None, assistant, tmp_path),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "TENDIK_TELEGRAM_TOKEN" in result.stderr and "@BotFather" in result.stderr and "/newbot" in result.stderr
     assert ".env" in result.stderr
     # Webhook mode without its public URL says what is missing.
-    result = subprocess.run([sys.executable, "-m", "bot.telegram", "--webhook"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "tendik.telegram", "--webhook"], cwd=ROOT,
                             env=bot_env(None, assistant, tmp_path, TENDIK_TELEGRAM_TOKEN="1:x"), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "TENDIK_TELEGRAM_WEBHOOK_URL" in result.stderr
 
@@ -170,7 +170,7 @@ def test_webhook_mode_checks_the_secret_and_uses_the_same_handlers(
 
 def test_a_refused_token_stops_with_a_clear_message(api: LocalBotAPI, assistant, tmp_path: Path) -> None:  # noqa: ANN001
     env = bot_env(api, assistant, tmp_path, TENDIK_TELEGRAM_TOKEN="42:wrong-token")
-    result = subprocess.run([sys.executable, "-m", "bot.telegram"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    result = subprocess.run([sys.executable, "-m", "tendik.telegram"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
     assert result.returncode == 2
     assert "refused the token" in result.stderr and "@BotFather" in result.stderr
     assert "wrong-token" not in result.stderr  # the token is never printed

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import ID_SECRET, ROOT, TelegramBot, new_user_id, start_bot, visible
 
-from bot.telegram.broadcast import BroadcastRunner
-from bot.telegram.local_api import LoopThread
+from tendik.telegram.broadcast import BroadcastRunner
+from tests.fakes.telegram_api import LoopThread
 
 CARD_TITLE = re.compile(r"^🗂 (?:Знай свои права|Құқығыңды біл): (.+)$", re.M)
 
@@ -62,7 +62,7 @@ def cli(h: TelegramBot, *args: str, env_extra: dict | None = None, **kw) -> subp
         **(env_extra or {}),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.telegram.broadcast", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "tendik.telegram.broadcast", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, **kw,
     )
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge.explanations import load_knowledge
-from bot.common.db import delete_user_data, make_engine
-from bot.common.feedback import record_vote, votes_for
-from bot.telegram.app import create_bot
-from bot.telegram.broadcast import BroadcastBusy, BroadcastRunner
-from bot.telegram.cards import CardDeck
-from bot.telegram.config import TelegramSettings
-from bot.telegram.local_api import LocalBotAPI, LoopThread
-from bot.telegram.storage import Store
+from tendik.common.db import delete_user_data, make_engine
+from tendik.common.feedback import record_vote, votes_for
+from tendik.knowledge.explanations import load_knowledge
+from tendik.telegram.app import create_bot
+from tendik.telegram.broadcast import BroadcastBusy, BroadcastRunner
+from tendik.telegram.cards import CardDeck
+from tendik.telegram.config import TelegramSettings
+from tendik.telegram.storage import Store
+from tests.fakes.telegram_api import LocalBotAPI, LoopThread
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import logging
 import pytest
 from conftest import TelegramBot, new_user_id, visible
 
-from bot.telegram.ids import SenderIds
+from tendik.telegram.ids import SenderIds
 
 
 class Collect(logging.Handler):
@@ -65,7 +65,7 @@ def test_no_raw_telegram_id_or_user_text_in_the_store_or_the_logs(tg: TelegramBo
 
     logs = "\n".join(all_logs.lines)
     assert logs, "nothing was logged at all?"
-    ours = [line for line in all_logs.lines if not line.startswith("bot.telegram.local_api")]
+    ours = [line for line in all_logs.lines if not line.startswith("tests.fakes.telegram_api")]
     assert not any(str(user) in line for line in ours)
     assert not any("Ромашк" in line or "беременности" in line for line in ours)
     assert not any(str(group)[1:] in line for line in ours)

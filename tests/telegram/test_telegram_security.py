@@ -17,8 +17,8 @@ import pytest
 from conftest import TelegramBot, new_user_id
 from test_telegram_modes import _wait_for_text, bot_env, spawn, stop
 
-from bot.telegram.local_api import LocalBotAPI, LoopThread
-from bot.telegram.texts import t
+from tendik.telegram.texts import t
+from tests.fakes.telegram_api import LocalBotAPI, LoopThread
 
 
 @pytest.fixture

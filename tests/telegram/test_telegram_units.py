@@ -11,17 +11,17 @@ import stat
 
 import pytest
 
-from actions.answers import T as ANSWER_TEXTS
-from actions.answers import explanation_answer
-from actions.knowledge.explanations import load_knowledge
-from actions.knowledge.norms import paragraph_for_display
-from bot.telegram.cards import CardDeck, excerpt
-from bot.telegram.config import TelegramSettings, parse_duration
-from bot.telegram.context import Payloads
-from bot.telegram.html_text import escape, format_answer, split_html, utf16_len
-from bot.telegram.ids import SECRET_FILE, SenderIds, load_or_create_secret
-from bot.telegram.local_api import APIError, parse_telegram_html
-from bot.telegram.middlewares import FloodLimiter
+from tendik.answers import T as ANSWER_TEXTS
+from tendik.answers import explanation_answer
+from tendik.knowledge.explanations import load_knowledge
+from tendik.knowledge.norms import paragraph_for_display
+from tendik.telegram.cards import CardDeck, excerpt
+from tendik.telegram.config import TelegramSettings, parse_duration
+from tendik.telegram.context import Payloads
+from tendik.telegram.html_text import escape, format_answer, split_html, utf16_len
+from tendik.telegram.ids import SECRET_FILE, SenderIds, load_or_create_secret
+from tendik.telegram.middlewares import FloodLimiter
+from tests.fakes.telegram_api import APIError, parse_telegram_html
 
 KB = load_knowledge()
 WORDS = [
@@ -156,7 +156,7 @@ def test_sender_id_is_a_keyed_hash() -> None:
 
 
 def test_id_secret_is_generated_once_with_mode_0600(tmp_path, caplog) -> None:  # noqa: ANN001
-    with caplog.at_level(logging.WARNING, logger="bot.telegram.ids"):
+    with caplog.at_level(logging.WARNING, logger="tendik.telegram.ids"):
         first = load_or_create_secret("", tmp_path)
     path = tmp_path / SECRET_FILE
     assert path.exists() and len(first) == 64
@@ -282,7 +282,7 @@ def test_broadcast_limiter_spaces_messages_overall_and_per_chat() -> None:
     import asyncio
     import time
 
-    from bot.telegram.broadcast import Limiter
+    from tendik.telegram.broadcast import Limiter
 
     async def run() -> tuple[list[float], list[float]]:
         limiter = Limiter(rate=20, chat_interval=0.3)

@@ -1,4 +1,4 @@
-"""Fixtures of the widget tests: the web service (a real ``python -m bot.web`` process) in front
+"""Fixtures of the widget tests: the web service (a real ``python -m tendik.web`` process) in front
 of the real assistant (``assistant`` from tests/conftest.py), host sites on other origins, and
 headless Chromium (Debian's, driven by Playwright; no browser download)."""
 

@@ -1,4 +1,4 @@
-"""The widget's web service over HTTP: a real ``python -m bot.web`` process in front of the real
+"""The widget's web service over HTTP: a real ``python -m tendik.web`` process in front of the real
 Rasa server and action server (``assistant`` fixture), sharing their SQLite store.
 
 Covers the JSON API (chat in both languages, buttons, votes, history, delete), what it refuses
@@ -24,8 +24,8 @@ from web_helpers import (
     sender_of,
 )
 
-from actions.system_messages import message as system_message
-from bot.web.texts import text as web_text
+from tendik.system_messages import message as system_message
+from tendik.web.texts import text as web_text
 
 
 def _post(base: str, path: str, body: object, **headers: str):  # noqa: ANN202

@@ -27,7 +27,7 @@ from web_browser import (
 )
 from web_helpers import REPLY_TIMEOUT, db_rows, has_kazakh_letters, host_page, sender_of
 
-from bot.web.texts import text as web_text
+from tendik.web.texts import text as web_text
 
 
 def assert_clean(page, base: str, requests: list[str] | None = None) -> None:  # noqa: ANN001

@@ -5,14 +5,12 @@ checks read Rasa's ``events`` table with plain SQL that must run on both databas
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import ROOT, WebService, chat, free_port, history, legal_answers, new_cid, request, sender_of
+from web_helpers import WebService, chat, free_port, history, legal_answers, new_cid, request, sender_of
 
-sys.path.insert(0, str(ROOT))
-from scripts.manage import Services  # noqa: E402
+from tendik.ops.services import Services
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """The widget service under attack (the security probe's findings), against the real ``python -m
-bot.web`` process, the real assistant and real Chromium.
+tendik.web`` process, the real assistant and real Chromium.
 
 * A conversation is bound to a key only the visitor's browser holds: the id operators see (the
   Rasa sender id) or an old-style UUID opens nothing, and the key is never stored or logged.
@@ -34,8 +34,8 @@ from web_helpers import (
     sender_of,
 )
 
-from bot.web.texts import text as web_text
-from scripts.manage import wait_for
+from tendik.ops.services import wait_for
+from tendik.web.texts import text as web_text
 from tests.conftest import REQUEST_DEADLINE, slow_request
 
 

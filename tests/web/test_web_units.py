@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from actions.answers import explanation_answer, norm_answer
-from actions.knowledge.explanations import load_knowledge
-from bot.common.rasa_client import BotMessage
-from bot.web import texts
-from bot.web.assets import DEMO, WIDGET
-from bot.web.present import display_segments, message_json, safe_url
-from bot.web.ratelimit import RateLimiter, retry_after_seconds
-from bot.web.settings import WebSettings
-from bot.web.validate import CONVERSATION_KEY, handle, sender_id
+from tendik.answers import explanation_answer, norm_answer
+from tendik.common.rasa_client import BotMessage
+from tendik.knowledge.explanations import load_knowledge
+from tendik.web import texts
+from tendik.web.assets import DEMO, WIDGET
+from tendik.web.present import display_segments, message_json, safe_url
+from tendik.web.ratelimit import RateLimiter, retry_after_seconds
+from tendik.web.settings import WebSettings
+from tendik.web.validate import CONVERSATION_KEY, handle, sender_id
 
 
 # ---------------------------------------------------------------- rate limiting

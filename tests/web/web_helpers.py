@@ -1,4 +1,4 @@
-"""Helpers for the widget tests: the web service as a real subprocess (``python -m bot.web``),
+"""Helpers for the widget tests: the web service as a real subprocess (``python -m tendik.web``),
 small host sites on other origins, HTTP calls, the SQLite store, screenshots."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def new_cid() -> str:
 
 def sender_of(key: str) -> str:
     """The Rasa sender id the service stores a conversation under (a one-way hash of its key)."""
-    from bot.web.validate import sender_id
+    from tendik.web.validate import sender_id
 
     return sender_id(key)
 
@@ -55,7 +55,7 @@ def has_kazakh_letters(text: str) -> bool:
 
 
 class WebService:
-    """``python -m bot.web`` started as a child process on a free port."""
+    """``python -m tendik.web`` started as a child process on a free port."""
 
     def __init__(self, name: str, log_dir: Path, env: dict[str, str]) -> None:
         self.name = name
@@ -71,7 +71,7 @@ class WebService:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            [sys.executable, "-m", "tendik.web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -1,3 +1,0 @@
-from bot.review.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,211 @@
+"""Compose the bot's answers: explanation + verbatim norm paragraphs + citations + disclaimer.
+
+Every statement about the law in an answer is either the project's explanation (linked to the
+norms it rests on) or a verbatim paragraph of a stored norm, cited in the standard form with its
+edition date. Out-of-scope replies never carry a citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from tendik.knowledge.explanations import Explanation, KnowledgeBase
+from tendik.knowledge.norms import displayed_key, format_edition, is_stale, paragraph_for_display
+
+logger = logging.getLogger(__name__)
+
+# Verbatim paragraphs are quoted in the answer text in the explanation's order until this many
+# characters are quoted (at least one paragraph; an article a Constitutional Court note concerns as
+# a whole is always quoted whole). Every other linked paragraph is listed by its citation, so none
+# disappears; all are in the structured citations.
+QUOTE_BUDGET = 1800
+
+T = {
+    "law": {"ru": "Что говорит закон", "kk": "Заң не дейді"},
+    "steps": {"ru": "Что можно сделать", "kk": "Не істеуге болады"},
+    "disclaimer": {
+        "ru": "ℹ️ Это правовая информация, а не индивидуальная юридическая консультация. По своей ситуации "
+        "обратитесь в согласительную комиссию (если она рассматривает ваш спор), к медиатору, в трудовую инспекцию "
+        "(территориальное подразделение уполномоченного органа по труду), в суд или за юридической помощью "
+        "(о ней — в теме о юридической помощи).",
+        "kk": "ℹ️ Бұл жеке заң кеңесі емес, құқықтық ақпарат. Өз жағдайыңыз бойынша келісу комиссиясына (ол сіздің "
+        "дауыңызды қараса), медиаторға, еңбек инспекциясына (еңбек жөніндегі уәкілетті органның аумақтық "
+        "бөлімшесіне), сотқа немесе заң көмегіне жүгініңіз (ол туралы — заң көмегі тақырыбында).",
+    },
+    "stale": {
+        "ru": "⚠️ В базе бота этот текст в редакции от {date}; он мог измениться. Сверьте действующую редакцию на adilet.zan.kz.",
+        "kk": "⚠️ Боттың базасындағы бұл мәтін {date} редакциясында; ол өзгерген болуы мүмкін. Қолданыстағы редакциясын adilet.zan.kz сайтынан тексеріңіз.",
+    },
+    "lang_fallback": {
+        "ru": "(текст нормы в базе есть только на языке: {lang})",
+        "kk": "(нормасының мәтіні базада тек мына тілде бар: {lang})",
+    },
+    "lang_names": {
+        "ru": {"ru": "русский", "kk": "казахский", "en": "английский (официальный перевод в базе отсутствует)"},
+        "kk": {"ru": "орыс тілі", "kk": "қазақ тілі", "en": "ағылшын тілі (ресми аудармасы базада жоқ)"},
+    },
+    "retrieval_lead": {
+        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему вот это:",
+        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақыны мынау:",
+    },
+    "see_also": {"ru": "Ещё нормы, на которые опирается ответ", "kk": "Жауап сүйенетін басқа нормалар"},
+    "retrieval_norm_lead": {
+        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему эта норма:",
+        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақын норма:",
+    },
+    "unsure": {
+        "ru": "Извините, я не нашёл в своей базе надёжного ответа на этот вопрос и не буду гадать. "
+        "Я знаю темы о дискриминации на работе — выберите одну из них или переформулируйте вопрос. "
+        "За индивидуальной помощью обратитесь в трудовую инспекцию (территориальное подразделение уполномоченного "
+        "органа по труду), к юристу или за юридической помощью.",
+        "kk": "Кешіріңіз, бұл сұраққа базамнан сенімді жауап таппадым, болжам айтпаймын. "
+        "Мен жұмыстағы кемсітушілік туралы тақырыптарды білемін — біреуін таңдаңыз немесе сұрақты басқаша жазыңыз. "
+        "Жеке көмек үшін еңбек инспекциясына (аумақтық бөлімшеге), заңгерге немесе заң көмегіне жүгініңіз.",
+    },
+}
+
+
+@dataclass
+class Citation:
+    norm_id: str
+    citation: str
+    paragraph: str | None
+    edition: str
+    edition_date: str
+    text: str
+    text_lang: str
+    source_url: str
+    stale: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    text: str
+    knowledge_ids: list[str]
+    citations: list[Citation] = field(default_factory=list)
+    source: str = "intent"
+    scores: dict[str, float] = field(default_factory=dict)
+    # Names this answer for votes and reviews (stored by Rasa with the bot message).
+    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "type": "tendik_answer",
+            "answer_id": self.answer_id,
+            "source": self.source,
+            "knowledge_ids": self.knowledge_ids,
+            "citations": [c.as_dict() for c in self.citations],
+            "scores": self.scores,
+        }
+
+
+def _lang(lang: str | None) -> str:
+    return "kk" if lang == "kk" else "ru"
+
+
+def cite(kb: KnowledgeBase, norm_id: str, paragraphs: list[str], lang: str) -> list[Citation]:
+    """One citation per paragraph (``[]``: the whole article). The citation names what is really
+    shown: an article only ever shown whole is cited without a paragraph."""
+    norm = kb.norms[norm_id]
+    version, _ = norm.version(lang)
+    out = []
+    for para in paragraphs or [None]:
+        key = displayed_key(version, para)
+        out.append(
+            Citation(
+                norm_id=norm_id,
+                citation=norm.citation(lang, key),
+                paragraph=key,
+                edition=format_edition(version, lang),
+                edition_date=".".join(reversed(version.edition.split("-"))) if version.edition else "",
+                text=paragraph_for_display(version, key),
+                text_lang=version.lang,
+                source_url=version.source_url,
+                stale=is_stale(version),
+            )
+        )
+    return out
+
+
+def explanation_citations(kb: KnowledgeBase, exp: Explanation, lang: str) -> list[Citation]:
+    """The explanation's linked paragraphs as citations, in its order, without repeats (two keys of an
+    article shown whole are one citation)."""
+    out: list[Citation] = []
+    for link in exp.norms:
+        for c in cite(kb, link.id, link.paragraphs, lang):
+            if all((c.norm_id, c.paragraph) != (o.norm_id, o.paragraph) for o in out):
+                out.append(c)
+    return out
+
+
+def split_quoted(kb: KnowledgeBase, citations: list[Citation], budget: int = QUOTE_BUDGET) -> tuple[list[Citation], list[Citation]]:
+    """(quoted, listed): quote in order while the budget lasts (at least one), always quote an article
+    that is only ever shown whole; list the rest."""
+    quoted: list[Citation] = []
+    listed: list[Citation] = []
+    used = 0
+    for c in citations:
+        whole = kb.norms[c.norm_id].whole_article_only()
+        if whole or not quoted or used + len(c.text) <= budget:
+            quoted.append(c)
+            used += len(c.text)
+        else:
+            listed.append(c)
+    return quoted, listed
+
+
+def _quote(c: Citation, lang: str) -> str:
+    head = f"• {c.citation[0].upper()}{c.citation[1:]}, {c.edition}"
+    if c.text_lang != lang:
+        head += " " + T["lang_fallback"][lang].format(lang=T["lang_names"][lang][c.text_lang])
+    body = f"{head}:\n«{c.text}»"
+    if c.stale:
+        body += "\n" + T["stale"][lang].format(date=c.edition_date)
+    return body
+
+
+def _listed(c: Citation) -> str:
+    return f"{c.citation[0].upper()}{c.citation[1:]}, {c.edition}"
+
+
+def explanation_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead: str | None = None) -> Answer:
+    lang = _lang(lang)
+    citations = explanation_citations(kb, exp, lang)
+    quoted, listed = split_quoted(kb, citations)
+    parts = []
+    if lead:
+        parts.append(lead)
+    parts.append(f"📌 {exp.title[lang]}")
+    parts.append(exp.summary[lang])
+    parts.append(f"📖 {T['law'][lang]}:\n" + "\n\n".join(_quote(c, lang) for c in quoted))
+    if listed:
+        parts.append(f"{T['see_also'][lang]}:\n" + "\n".join(f"– {_listed(c)}" for c in listed))
+    parts.append(f"✅ {T['steps'][lang]}:\n{exp.next_steps[lang]}")
+    if exp.caveats.get(lang):
+        parts.append(f"⚠️ {exp.caveats[lang]}")
+    parts.append(T["disclaimer"][lang])
+    ids = [exp.id] + list(dict.fromkeys(link.id for link in exp.norms))
+    return Answer(text="\n\n".join(parts), knowledge_ids=ids, citations=citations)
+
+
+def norm_answer(kb: KnowledgeBase, norm_id: str, paragraph: str | None, lang: str | None) -> Answer:
+    """A retrieval hit on a norm paragraph: show it verbatim, cited, with the disclaimer."""
+    lang = _lang(lang)
+    citations = cite(kb, norm_id, [paragraph] if paragraph and paragraph != "0" else [], lang)
+    parts = [T["retrieval_norm_lead"][lang], f"📖 {T['law'][lang]}:\n" + _quote(citations[0], lang)]
+    exp = kb.explanation_for_norm(norm_id)
+    if exp:
+        more = "Подробнее по теме" if lang == "ru" else "Тақырып бойынша толығырақ"
+        parts.append(f"{more}: «{exp.title[lang]}».")
+    parts.append(T["disclaimer"][lang])
+    return Answer(text="\n\n".join(parts), knowledge_ids=[norm_id], citations=citations, source="retrieval")
+
+
+def unsure_answer(lang: str | None) -> Answer:
+    return Answer(text=T["unsure"][_lang(lang)], knowledge_ids=[], source="none")

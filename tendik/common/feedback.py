@@ -1,0 +1,68 @@
+"""Votes on the bot's legal answers ("helpful" / "not helpful" and an optional comment), stored
+beside the conversation (same database, same ``sender_id``) for the operator review page.
+
+A vote names the answer by ``answer_id``, which the action server puts in every legal answer's
+payload and Rasa stores in the tracker (``BotUttered.data.custom.answer_id``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Column, Engine, Float, Integer, String, Table, Text, select, update
+
+from tendik.common.db import metadata
+from tendik.redact import redact
+
+VOTES = ("helpful", "not_helpful")
+MAX_COMMENT = 1000
+
+feedback = Table(
+    "tendik_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("answer_id", String(64), nullable=False, index=True),
+    Column("vote", String(16), nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("channel", String(32), nullable=False),
+    Column("language", String(8), nullable=True),
+    Column("created_at", Float, nullable=False),
+)
+
+
+def record_vote(engine: Engine, sender_id: str, answer_id: str, vote: str, channel: str, language: str | None = None) -> None:
+    """Store (or change) this user's vote on this answer: one vote per answer and user."""
+    if vote not in VOTES:
+        raise ValueError(f"unknown vote {vote!r}")
+    answer_id = answer_id[:64]
+    with engine.begin() as conn:
+        existing = conn.execute(
+            select(feedback.c.id).where(feedback.c.sender_id == sender_id, feedback.c.answer_id == answer_id)
+        ).first()
+        if existing:
+            conn.execute(update(feedback).where(feedback.c.id == existing.id).values(vote=vote, created_at=time.time()))
+        else:
+            conn.execute(
+                feedback.insert().values(
+                    sender_id=sender_id, answer_id=answer_id, vote=vote, channel=channel, language=language, created_at=time.time()
+                )
+            )
+
+
+def record_comment(engine: Engine, sender_id: str, answer_id: str, comment: str) -> bool:
+    """Attach the optional follow-up comment (personal data masked) to this user's vote."""
+    comment = redact(comment.strip())[:MAX_COMMENT]
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(feedback)
+            .where(feedback.c.sender_id == sender_id, feedback.c.answer_id == answer_id[:64])
+            .values(comment=comment or None)
+        )
+    return bool(result.rowcount)
+
+
+def votes_for(engine: Engine, sender_id: str) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(feedback).where(feedback.c.sender_id == sender_id).order_by(feedback.c.id)).mappings()
+        return [dict(r) for r in rows]

@@ -1,0 +1,162 @@
+"""Async client for Rasa's REST channel (POST /webhooks/rest/webhook), used by every front end.
+
+Rasa down, slow or answering garbage raises :class:`RasaUnavailable`; the caller then tells the user
+"temporarily unavailable" in their language (``tendik.system_messages``). No user text is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+
+class RasaUnavailable(Exception):
+    """Rasa could not be reached, timed out or answered with an error."""
+
+
+@dataclass
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Citation:
+    norm_id: str
+    citation: str
+    edition: str
+    text: str
+    source_url: str = ""
+    paragraph: str | None = None
+    stale: bool = False
+
+
+@dataclass
+class BotMessage:
+    """One message of the bot's reply: text and/or buttons, and, for a legal answer, its
+    structured payload (``custom.type == "tendik_answer"``)."""
+
+    text: str = ""
+    buttons: list[Button] = field(default_factory=list)
+    answer: dict[str, Any] | None = None
+
+    @property
+    def citations(self) -> list[Citation]:
+        out = []
+        for c in (self.answer or {}).get("citations") or []:
+            out.append(
+                Citation(
+                    norm_id=str(c.get("norm_id", "")),
+                    citation=str(c.get("citation", "")),
+                    edition=str(c.get("edition", "")),
+                    text=str(c.get("text", "")),
+                    source_url=str(c.get("source_url", "")),
+                    paragraph=c.get("paragraph"),
+                    stale=bool(c.get("stale")),
+                )
+            )
+        return out
+
+    @property
+    def answer_id(self) -> str | None:
+        return (self.answer or {}).get("answer_id")
+
+    @property
+    def is_legal_answer(self) -> bool:
+        return bool(self.answer and self.answer.get("knowledge_ids"))
+
+
+def parse_reply(messages: Any) -> list[BotMessage]:
+    """Rasa's REST reply (a list of dicts) as :class:`BotMessage` objects. A ``custom`` payload of
+    a legal answer is attached to the text message just before it (Rasa sends them apart)."""
+    if not isinstance(messages, list):
+        raise RasaUnavailable("the reply is not a list")
+    out: list[BotMessage] = []
+    for m in messages:
+        if not isinstance(m, dict):
+            continue
+        custom = m.get("custom")
+        if isinstance(custom, dict) and custom.get("type") == "tendik_answer":
+            if out and out[-1].answer is None and out[-1].text:
+                out[-1].answer = custom
+            else:
+                out.append(BotMessage(answer=custom))
+            continue
+        text = m.get("text") if isinstance(m.get("text"), str) else ""
+        buttons = [
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in m.get("buttons") or []
+            if isinstance(b, dict) and b.get("payload")
+        ]
+        if text or buttons:
+            out.append(BotMessage(text=text, buttons=buttons))
+    return out
+
+
+class RasaClient:
+    """``await client.send(sender, text, language=..., channel=...)`` -> list of :class:`BotMessage`."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None) -> None:
+        self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.health_url = base_url.rstrip("/") + "/webhooks/rest/"
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session = session
+        self._own_session = session is None
+
+    async def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+            self._own_session = True
+        return self._session
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send_raw(self, sender: str, text: str, language: str | None = None, channel: str | None = None) -> list[dict]:
+        metadata: dict[str, str] = {}
+        if language in ("kk", "ru"):
+            metadata["language"] = language
+        if channel:
+            metadata["channel"] = channel
+        body: dict[str, Any] = {"sender": sender, "message": text, "metadata": metadata}
+        if channel:
+            body["input_channel"] = channel
+        session = await self._get_session()
+        try:
+            async with session.post(self.url, json=body, timeout=self.timeout) as resp:
+                if resp.status >= 500:
+                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
+                data = await resp.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            logger.warning("Rasa unavailable: %s", type(exc).__name__)
+            raise RasaUnavailable(type(exc).__name__) from exc
+        if not isinstance(data, list):
+            raise RasaUnavailable("the reply is not a list")
+        return data
+
+    async def send(self, sender: str, text: str, language: str | None = None, channel: str | None = None) -> list[BotMessage]:
+        return parse_reply(await self.send_raw(sender, text, language=language, channel=channel))
+
+    async def health(self) -> dict[str, bool]:
+        """``{"rasa": up, "actions": up}`` from the REST channel's health route (``GET
+        /webhooks/rest/``: no token needed), which also asks the action server (3 s)."""
+        session = await self._get_session()
+        try:
+            async with session.get(self.health_url, timeout=aiohttp.ClientTimeout(total=6)) as resp:
+                if resp.status != 200:
+                    logger.warning("Rasa health check answered HTTP %d", resp.status)
+                    return {"rasa": False, "actions": False}
+                data = await resp.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError):
+            return {"rasa": False, "actions": False}
+        return {"rasa": True, "actions": bool(isinstance(data, dict) and data.get("actions"))}
+
+    async def is_up(self) -> bool:
+        return (await self.health())["rasa"]

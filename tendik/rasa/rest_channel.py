@@ -1,0 +1,223 @@
+"""Rasa's REST channel, hardened: same URL (POST /webhooks/rest/webhook), same JSON in and out.
+
+What it adds to ``rasa.core.channels.rest.RestInput``:
+* malformed JSON or a missing sender get a polite reply (HTTP 400), never a stack trace; a
+  non-text ``message`` is treated as empty; control characters are removed; a message longer than ``TENDIK_MAX_MESSAGE_CHARS``
+  is cut and the user is told so; an empty message gets a hint without touching the tracker;
+* personal data in the text (IIN, phone, e-mail, card numbers, names where feasible) is masked
+  before the message reaches NLU and the tracker store (``tendik.redact``);
+* only known metadata keys pass (``language``: kk/ru, ``channel``), so clients cannot write
+  arbitrary data into the tracker store;
+* if the assistant produced no reply (the action server is down, or an error), the user gets
+  "temporarily unavailable" in their language and the operator a log line, with no user text in it;
+* JSON nested too deeply is malformed (400), not a 500; ``input_channel`` must be a short channel
+  name (``web``, ``telegram`` ...), otherwise the message is stored as ``rest``;
+* ``GET /webhooks/rest/`` (the front ends' health check, no token needed) also says whether the
+  action server answers within 3 seconds: ``{"status": "ok"|"degraded", "actions": bool}``.
+
+Log lines name the client by a per-process pseudonym of its address (``tendik.rasa.server.client_tag``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from tendik.jsondepth import too_deep
+from tendik.lang import LanguageDetector
+from tendik.paths import langid_model
+from tendik.rasa.server import client_tag
+from tendik.redact import redact
+from tendik.system_messages import message as system_message
+
+logger = logging.getLogger(__name__)
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
+ALLOWED_METADATA = {"language", "channel", "client"}
+MAX_SENDER = 128
+INPUT_CHANNEL = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+ACTIONS_HEALTH_TIMEOUT = 3.0
+
+
+def _max_chars() -> int:
+    return int(os.environ.get("TENDIK_MAX_MESSAGE_CHARS", "2000"))
+
+
+def clean_text(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return CONTROL.sub("", value).strip()
+
+
+def clean_input_channel(value: Any, default: Text) -> Text:
+    """A short channel name as sent (``web``, ``telegram`` ...), else ``default``."""
+    return value if isinstance(value, str) and INPUT_CHANNEL.fullmatch(value) else default
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON body, or None when it is not JSON (or nested too deeply to parse safely)."""
+    try:
+        if too_deep(raw or b""):
+            return None
+        return json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+async def action_server_up(request: Request) -> bool:
+    """Whether the action server answers its health check in time (a frozen one does not)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    endpoint = getattr(agent, "action_endpoint", None)
+    url = getattr(endpoint, "url", None)
+    if not url:
+        return False
+    import aiohttp
+
+    health = url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        timeout = aiohttp.ClientTimeout(total=ACTIONS_HEALTH_TIMEOUT)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(health) as resp:
+                return resp.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+def clean_metadata(value: Any) -> Dict[Text, Any]:
+    if not isinstance(value, dict):
+        return {}
+    out = {k: v for k, v in value.items() if k in ALLOWED_METADATA and isinstance(v, str)}
+    if out.get("language") not in ("kk", "ru"):
+        out.pop("language", None)
+    return {k: v[:64] for k, v in out.items()}
+
+
+class WholeMessageCollector(CollectingOutputChannel):
+    """Collects replies like Rasa's collector, but keeps a text in one piece: Rasa splits texts
+    on blank lines, which would turn one cited answer into a dozen chat bubbles."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
+class TendikRestInput(RestInput):
+    """Drop-in replacement for the REST channel (its name is still ``rest``)."""
+
+    def __init__(self) -> None:
+        model = str(langid_model())
+        self.detector = LanguageDetector.load(Path(model))
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TendikRestInput":
+        return cls()
+
+    async def _stored_language(self, request: Request, sender_id: Text) -> Tuple[Optional[Text], Optional[Text]]:
+        """(sticky preference, last reply language) from the conversation, if any."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return None, None
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001 - the store being down must not break the reply
+            logger.warning("tracker store unavailable while choosing the reply language")
+            return None, None
+        if tracker is None:
+            return None, None
+        return tracker.get_slot("language_pref"), tracker.get_slot("language")
+
+    async def _language(
+        self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
+    ) -> Optional[Text]:
+        """Same order as the action server's choose_language: channel choice, the user's explicit
+        preference, then the message's own language, then the conversation's last language."""
+        if metadata.get("language"):
+            return metadata["language"]
+        pref, stored = await self._stored_language(request, sender_id)
+        if pref:
+            return pref
+        detected, confidence = self.detector.detect(text)
+        if detected and (confidence >= 0.7 or stored is None):
+            return detected
+        return stored or detected
+
+    @staticmethod
+    def _reply(sender_id: Optional[Text], text: Text, status: int = 200) -> HTTPResponse:
+        return response.json([{"recipient_id": sender_id, "text": text}], status=status)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("tendik_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            actions = await action_server_up(request)
+            return response.json({"status": "ok" if actions else "degraded", "actions": actions})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            who = client_tag(request.ip)
+            body = parse_body(request.body)
+            if not isinstance(body, dict):
+                logger.warning("rest: rejected a request from client %s: the body is not a JSON object", who)
+                return self._reply(None, system_message("malformed", None), status=400)
+            sender_id = body.get("sender")
+            if isinstance(sender_id, (int, float)) and not isinstance(sender_id, bool):
+                sender_id = str(sender_id)
+            if not isinstance(sender_id, str) or not clean_text(sender_id) or len(sender_id) > MAX_SENDER:
+                logger.warning("rest: rejected a request from client %s without a valid sender", who)
+                return self._reply(None, system_message("malformed", None), status=400)
+            sender_id = clean_text(sender_id)
+            metadata = clean_metadata(body.get("metadata"))
+            text = clean_text(body.get("message"))
+            limit = _max_chars()
+            truncated = len(text) > limit
+            if truncated:
+                metadata["truncated_from"] = str(len(text))
+                text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+            language = await self._language(request, sender_id, text, metadata)
+            # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store.
+            text = redact(text)
+            if not text:
+                return self._reply(sender_id, system_message("empty", language))
+
+            collector = WholeMessageCollector()
+            started = time.perf_counter()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender_id,
+                        input_channel=clean_input_channel(body.get("input_channel"), self.name()),
+                        metadata=metadata or None,
+                    )
+                )
+            except Exception:  # noqa: BLE001
+                logger.exception("rest: the assistant failed to handle a message from client %s", who)
+            messages: List[Dict[Text, Any]] = list(collector.messages)
+            if truncated:
+                messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
+            if not any(m.get("text") or m.get("custom") for m in messages):
+                logger.error(
+                    "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",
+                    who, (time.perf_counter() - started) * 1000,
+                )
+                messages.append({"recipient_id": sender_id, "text": system_message("unavailable", language)})
+            return response.json(messages)
+
+        return webhook

@@ -1,0 +1,62 @@
+"""Helpful / not helpful under each legal answer: the vote is stored with the conversation (for
+the operator review page); "not helpful" asks for one optional comment (the next message)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+from tendik.common.feedback import record_vote
+from tendik.telegram.context import BotContext
+from tendik.telegram.html_text import escape
+from tendik.telegram.keyboards import SKIP_COMMENT, VOTE, skip_comment_keyboard, without_votes
+from tendik.telegram.storage import UserState
+from tendik.telegram.texts import short, t
+
+logger = logging.getLogger(__name__)
+CHANNEL = "telegram"
+
+
+def router() -> Router:
+    r = Router(name="feedback")
+
+    @r.callback_query(F.data.startswith(VOTE))
+    async def vote(
+        callback: CallbackQuery, bot: Bot, ctx: BotContext, sender_id: str, lang: str | None, user_state: UserState | None
+    ) -> None:
+        parts = (callback.data or "").split(":", 2)
+        if len(parts) != 3 or parts[1] not in ("h", "n") or not parts[2]:
+            await callback.answer(short("outdated_button", lang))
+            return
+        answer_id = parts[2]
+        choice = "helpful" if parts[1] == "h" else "not_helpful"
+        await asyncio.to_thread(record_vote, ctx.engine, sender_id, answer_id, choice, CHANNEL, lang)
+        logger.info("vote %s recorded", choice)
+        await callback.answer(t("vote_thanks", lang))
+        if isinstance(callback.message, Message):
+            try:
+                await callback.message.edit_reply_markup(reply_markup=without_votes(callback.message.reply_markup))
+            except TelegramBadRequest:
+                pass  # already edited (a double tap)
+        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+        if choice == "not_helpful":
+            await ctx.store.set_pending_comment(sender_id, answer_id)
+            await bot.send_message(chat_id, escape(t("ask_comment", lang)), reply_markup=skip_comment_keyboard(lang))
+        elif user_state is not None and user_state.pending_comment == answer_id:
+            await ctx.store.set_pending_comment(sender_id, None)
+
+    @r.callback_query(F.data == SKIP_COMMENT)
+    async def skip(callback: CallbackQuery, ctx: BotContext, sender_id: str, lang: str | None) -> None:
+        await ctx.store.set_pending_comment(sender_id, None)
+        await callback.answer(t("comment_skipped", lang))
+        if isinstance(callback.message, Message):
+            try:
+                await callback.message.edit_reply_markup(reply_markup=None)
+            except TelegramBadRequest:
+                pass
+
+    return r

@@ -1,0 +1,76 @@
+"""Inline keyboards and their callback data (always at most 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from tendik.common.rasa_client import Button
+from tendik.knowledge.explanations import Explanation
+from tendik.telegram.context import Payloads
+from tendik.telegram.texts import LANGS, LANGUAGE_NAMES, short
+
+# Callback data prefixes
+LANG = "l:"  # l:<kk|ru>[:<then>]  then = "start" | "sub"
+TOPIC = "t:"  # t:<intent>  -> "/<intent>" to Rasa
+VOTE = "v:"  # v:h:<answer_id> | v:n:<answer_id>
+SKIP_COMMENT = "c:skip"
+DELETE_YES, DELETE_NO = "d:yes", "d:no"
+
+
+def language_keyboard(then: str = "") -> InlineKeyboardMarkup:
+    suffix = f":{then}" if then else ""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=LANGUAGE_NAMES[code], callback_data=f"{LANG}{code}{suffix}") for code in LANGS]]
+    )
+
+
+def topics_keyboard(topics: list[Explanation], lang: str | None) -> InlineKeyboardMarkup:
+    lang = lang if lang in LANGS else "ru"
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=exp.title[lang], callback_data=f"{TOPIC}{exp.intent}")] for exp in topics]
+    )
+
+
+def rasa_rows(buttons: list[Button], payloads: Payloads) -> list[list[InlineKeyboardButton]]:
+    return [
+        [InlineKeyboardButton(text=(b.title or b.payload)[:200], callback_data=payloads.encode(b.payload))]
+        for b in buttons
+        if b.payload
+    ]
+
+
+def vote_row(answer_id: str, lang: str | None) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(text=short("vote_helpful", lang), callback_data=f"{VOTE}h:{answer_id}"),
+        InlineKeyboardButton(text=short("vote_not_helpful", lang), callback_data=f"{VOTE}n:{answer_id}"),
+    ]
+
+
+def skip_comment_keyboard(lang: str | None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=short("skip", lang), callback_data=SKIP_COMMENT)]])
+
+
+def delete_keyboard(lang: str | None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            InlineKeyboardButton(text=short("delete_yes", lang), callback_data=DELETE_YES),
+            InlineKeyboardButton(text=short("delete_no", lang), callback_data=DELETE_NO),
+        ]]
+    )
+
+
+def card_keyboard(intent: str, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=short("more_on_topic", lang), callback_data=f"{TOPIC}{intent}")]]
+    )
+
+
+def without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The keyboard with the vote buttons taken out (after a vote); None when nothing is left."""
+    if markup is None:
+        return None
+    rows = [
+        row for row in markup.inline_keyboard
+        if not any((b.callback_data or "").startswith(VOTE) for b in row)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

@@ -1,0 +1,206 @@
+"""Middlewares: who the user is (hashed sender id, language), one update at a time per user (so a
+user's messages are answered in order), a per-user flood limit (a request to delete one's data is
+never dropped by it, and a dropped button press does not use up the "too many messages" notice);
+and, on the bot's HTTP session, Telegram's 429 "retry after" handled for every request with one
+shared pause."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+
+from tendik.telegram.keyboards import DELETE_NO, DELETE_YES
+from tendik.telegram.texts import language_from_code, t
+
+if TYPE_CHECKING:
+    from tendik.telegram.context import BotContext
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class FloodGate:
+    """One pause for all requests of a bot after Telegram answered 429 (its limits are per bot)."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+        self.hits = 0
+
+    def close_for(self, seconds: float) -> None:
+        self.hits += 1
+        self.until = max(self.until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        while (delay := self.until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times."""
+
+    def __init__(self, gate: FloodGate | None = None, max_retries: int = 5) -> None:
+        self.gate = gate or FloodGate()
+        self.max_retries = max_retries
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        attempt = 0
+        while True:
+            await self.gate.wait()
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                attempt += 1
+                logger.warning(
+                    "Telegram flood control on %s: retry after %s s (attempt %d/%d)",
+                    type(method).__name__, exc.retry_after, attempt, self.max_retries,
+                )
+                if attempt > self.max_retries:
+                    raise
+                self.gate.close_for(float(exc.retry_after))
+
+
+class FloodLimiter:
+    """At most ``rate`` events per ``window`` seconds per user (sliding window)."""
+
+    def __init__(self, rate: int, window: float) -> None:
+        self.rate, self.window = rate, window
+        self._events: dict[str, deque[float]] = {}
+        self._warned: dict[str, float] = {}
+
+    def allow(self, key: str, notice: bool = True) -> tuple[bool, bool, float]:
+        """(allowed, warn the user now, seconds until the next slot). The once-per-window notice
+        is used up only by an event that gets it (``notice``: a message, not a button press,
+        which is answered with a short toast instead)."""
+        now = time.monotonic()
+        q = self._events.setdefault(key, deque())
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        if len(q) < self.rate:
+            q.append(now)
+            if len(self._events) > 10000:
+                self._gc(now)
+            return True, False, 0.0
+        wait = q[0] + self.window - now
+        warn = notice and self._warned.get(key, 0.0) <= now - self.window
+        if warn:
+            self._warned[key] = now
+        return False, warn, wait
+
+    def _gc(self, now: float) -> None:
+        for key in [k for k, q in self._events.items() if not q or q[-1] <= now - self.window]:
+            self._events.pop(key, None)
+            self._warned.pop(key, None)
+
+    def forget(self, key: str) -> None:
+        self._events.pop(key, None)
+        self._warned.pop(key, None)
+
+
+class UserMiddleware(BaseMiddleware):
+    """Outer middleware on updates. Adds ``sender_id`` (hashed), ``lang`` (chosen, else the
+    client's language, else None = both), ``chosen_lang`` and ``user_state``; runs one update at a
+    time per user, in arrival order; drops floods (telling the user once per window)."""
+
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+        self.flood = FloodLimiter(ctx.settings.telegram_user_rate, ctx.settings.telegram_user_window)
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        sender_id = self.ctx.ids.sender_id(user.id)
+        data["sender_id"] = sender_id
+        inner = _inner_event(event)
+        if isinstance(inner, Message | CallbackQuery) and not is_deletion(inner):
+            allowed, warn, wait = self.flood.allow(sender_id, notice=isinstance(inner, Message))
+            if not allowed:
+                logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
+                await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
+                return None
+        # Acquire the user's lock before any await, so updates keep their arrival order.
+        lock, users = self._locks.get(sender_id, (asyncio.Lock(), 0))
+        self._locks[sender_id] = (lock, users + 1)
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            async with lock:
+                state = await self.ctx.store.get_user(sender_id)
+                chosen = state.language if state else None
+                data["user_state"] = state
+                data["chosen_lang"] = chosen
+                data["lang"] = chosen or language_from_code(user.language_code)
+                if state and state.pending_comment and not _may_be_comment(inner):
+                    await self.ctx.store.set_pending_comment(sender_id, None)
+                    state.pending_comment = None
+                return await handler(event, data)
+        finally:
+            lock_, users = self._locks[sender_id]
+            if users <= 1:
+                del self._locks[sender_id]
+            else:
+                self._locks[sender_id] = (lock_, users - 1)
+            self.in_flight -= 1
+            if not self.in_flight:
+                self._idle.set()
+
+    async def _tell_flood(self, event: Message | CallbackQuery, warn: bool, wait: float, hint: str | None) -> None:
+        try:
+            if isinstance(event, CallbackQuery):
+                await event.answer(t("flood_short", hint))
+            elif warn and event.chat.type == "private":
+                await event.answer(t("flood", hint, seconds=max(1, round(wait))))
+        except Exception as exc:  # noqa: BLE001 - a failed notice must not break anything
+            logger.warning("could not send the flood notice: %s", type(exc).__name__)
+
+    async def wait_idle(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+
+def is_deletion(event: TelegramObject | None) -> bool:
+    """A request to delete one's data (``/delete`` or its confirmation buttons): never dropped by
+    the flood limit, whatever came before it (it does not reach Rasa and is cheap)."""
+    if isinstance(event, Message):
+        command = (event.text or "").split(maxsplit=1)[0].split("@", 1)[0] if event.text else ""
+        return command.lower() == "/delete"
+    if isinstance(event, CallbackQuery):
+        return event.data in (DELETE_YES, DELETE_NO)
+    return False
+
+
+def _inner_event(event: TelegramObject) -> TelegramObject | None:
+    if isinstance(event, Update):
+        return event.event
+    return event
+
+
+def _may_be_comment(event: TelegramObject | None) -> bool:
+    """Events that keep an awaited "not helpful" comment open: the comment itself (a text message
+    that is not a command) and presses of the vote/skip buttons."""
+    if isinstance(event, Message):
+        return bool(event.text) and not event.text.startswith("/") and event.chat.type == "private"
+    if isinstance(event, CallbackQuery):
+        return bool(event.data and event.data.startswith(("v:", "c:")))
+    return False
