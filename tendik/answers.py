@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 # disappears; all are in the structured citations.
 QUOTE_BUDGET = 1800
 
-T = {
+T: dict[str, dict[str, Any]] = {
     "law": {"ru": "Что говорит закон", "kk": "Заң не дейді"},
     "steps": {"ru": "Что можно сделать", "kk": "Не істеуге болады"},
     "disclaimer": {
@@ -115,7 +115,8 @@ def cite(kb: KnowledgeBase, norm_id: str, paragraphs: list[str], lang: str) -> l
     norm = kb.norms[norm_id]
     version, _ = norm.version(lang)
     out = []
-    for para in paragraphs or [None]:
+    keys: list[str | None] = list(paragraphs) if paragraphs else [None]
+    for para in keys:
         key = displayed_key(version, para)
         out.append(
             Citation(

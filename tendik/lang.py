@@ -116,8 +116,8 @@ class LanguageDetector:
 
     @classmethod
     def train(cls, samples: Iterable[tuple[str, str]], alpha: float = 0.5) -> LanguageDetector:
-        counts = {lang: Counter() for lang in LANGS}
-        docs = Counter()
+        counts: dict[str, Counter[str]] = {lang: Counter() for lang in LANGS}
+        docs: Counter[str] = Counter()
         words: set[str] = set()
         for text, lang in samples:
             counts[lang].update(_ngrams(text))
@@ -192,8 +192,8 @@ class LanguageDetector:
             table = logprob[lang]
             unseen = self.model["unseen"][lang]
             scores[lang] = self.model["prior"][lang] + sum(table.get(g, unseen) for g in grams)
-        best = max(scores, key=scores.get)
-        other = min(scores, key=scores.get)
+        best = max(scores, key=lambda lang: scores[lang])
+        other = min(scores, key=lambda lang: scores[lang])
         margin = (scores[best] - scores[other]) / max(len(grams), 1)
         confidence = 1 / (1 + math.exp(-8 * margin))
         return best, round(confidence, 3)

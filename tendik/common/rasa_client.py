@@ -94,7 +94,7 @@ def parse_reply(messages: Any) -> list[BotMessage]:
             if isinstance(b, dict) and b.get("payload")
         ]
         if text or buttons:
-            out.append(BotMessage(text=text, buttons=buttons))
+            out.append(BotMessage(text=str(text or ""), buttons=buttons))
     return out
 
 

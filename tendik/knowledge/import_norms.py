@@ -22,7 +22,7 @@ class _Literal(str):
     pass
 
 
-def _literal_representer(dumper: yaml.Dumper, data: str) -> yaml.Node:
+def _literal_representer(dumper: yaml.SafeDumper, data: _Literal) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
 
 

@@ -40,7 +40,7 @@ class Encoder:
         self.fingerprint = model_fingerprint(self.path)
         self.name = json.loads((self.path / "tendik_model.json").read_text()).get("model", "multilingual-e5-small")
         self.model = SentenceTransformer(str(self.path), device="cpu")
-        self.dim = int(self.model.get_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension() or 0)
 
     def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
         vecs = self.model.encode(

@@ -80,6 +80,7 @@ def tune(searcher, questions: list[Question]) -> dict:
         key = (m["MRR"], m["R@1"])
         if best is None or key > best[0]:
             best = (key, w_dense, float(w_lex))
+    assert best is not None, "the weight grid is never empty"
     _, w_dense, w_lex = best
     # Threshold: answer when the top score is at least t. In scope with a correct top hit should be
     # answered; out of scope (no knowledge ids) should not. Pick t maximising that on tune.
