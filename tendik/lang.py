@@ -23,11 +23,14 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 LANGS = ("kk", "ru")
+# Detection below this confidence keeps the language the conversation already has.
+DETECT_MIN_CONFIDENCE = 0.7
 KK_LETTERS = set("әғқңөұүһі")
 KK_LATIN_MARKERS = set("äğıñöūüşçáóúýǵń")
 
@@ -197,6 +200,54 @@ class LanguageDetector:
         margin = (scores[best] - scores[other]) / max(len(grams), 1)
         confidence = 1 / (1 + math.exp(-8 * margin))
         return best, round(confidence, 3)
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The languages of one user message, decided once (by the REST channel) and passed on.
+
+    ``reply``: the language to answer in; ``text``: the language the message is written in (None
+    for a button payload or a text without letters); ``requested``: the language the message would
+    switch to if it is a request to switch (an explicit "қазақша" / "на русском", else the other
+    language: "смени язык")."""
+
+    reply: str | None
+    text: str | None
+    requested: str
+
+    def as_metadata(self) -> dict[str, str]:
+        out = {"language_requested": self.requested}
+        if self.reply:
+            out["language"] = self.reply
+        if self.text:
+            out["text_language"] = self.text
+        return out
+
+
+def decide_language(
+    text: str,
+    detector: LanguageDetector,
+    channel_choice: str | None = None,
+    preference: str | None = None,
+    current: str | None = None,
+) -> LanguageDecision:
+    """The reply language: the channel's choice (the user picked it in Telegram or the widget),
+    else the user's explicit preference (it sticks), else the message's own language when detection
+    is confident (or nothing is known yet), else the conversation's current language. A button
+    payload ("/ask_equal_pay") carries no language of its own."""
+    payload = text.startswith("/")
+    detected, confidence = (None, 0.0) if payload else detector.detect(text)
+    if channel_choice in LANGS:
+        reply: str | None = channel_choice
+    elif preference in LANGS:
+        reply = preference
+    elif detected and (confidence >= DETECT_MIN_CONFIDENCE or current is None):
+        reply = detected
+    else:
+        reply = current or detected
+    # "смени язык" names no language: the other one than the conversation is in.
+    requested = requested_language(text) or ("ru" if (preference or channel_choice or current) == "kk" else "kk")
+    return LanguageDecision(reply=reply, text=detected, requested=requested)
 
 
 def load_nlu_samples(nlu_dir: Path) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tendik.actions.actions import ActionAnswer, ActionDetectLanguage
+from tendik.actions.actions import ActionAnswer
 
 
 def make_tracker(text: str, intent: str, confidence: float = 0.95, slots: dict[str, Any] | None = None,
@@ -38,25 +38,21 @@ def payloads(dispatcher: CollectingDispatcher) -> list[dict]:
     return [m["custom"] for m in dispatcher.messages if m.get("custom")]
 
 
-def test_language_follows_the_message() -> None:
-    _, events = run(ActionDetectLanguage(), make_tracker("жұмыстан шығарып жіберді", "ask_pregnant_dismissal"))
-    assert slot_events(events)["language"] == "kk"
-    _, events = run(ActionDetectLanguage(), make_tracker("меня уволили", "ask_pregnant_dismissal", slots={"language": "kk"}))
-    assert slot_events(events)["language"] == "ru"
+def test_the_answer_follows_the_language_slot_or_the_channel_metadata() -> None:
+    """The action does not detect languages: the slot (set in the NLU pipeline from the REST
+    channel's decision) decides, else the channel's metadata."""
+    dispatcher, _ = run(ActionAnswer(), make_tracker("меня уволили беременную", "ask_pregnant_dismissal", slots={"language": "kk"}))
+    assert "Еңбек кодексінің" in dispatcher.messages[0]["text"]
+    dispatcher, _ = run(ActionAnswer(), make_tracker("жүкті болғаным үшін шығарды", "ask_pregnant_dismissal", metadata={"language": "ru"}))
+    assert "Трудового кодекса" in dispatcher.messages[0]["text"]
 
 
-def test_explicit_switch_sticks() -> None:
-    _, events = run(ActionDetectLanguage(), make_tracker("қазақша жауап бер", "switch_language", slots={"language": "ru"}))
-    assert slot_events(events) == {"language": "kk", "language_pref": "kk"}
-    _, events = run(ActionDetectLanguage(), make_tracker("меня уволили", "ask_pregnant_dismissal", slots={"language": "kk", "language_pref": "kk"}))
-    assert slot_events(events)["language"] == "kk"
+def test_the_action_server_has_no_language_action_any_more() -> None:
+    from rasa_sdk.executor import ActionExecutor
 
-
-def test_channel_language_and_button_payloads() -> None:
-    _, events = run(ActionDetectLanguage(), make_tracker("меня уволили", "x", metadata={"language": "kk"}))
-    assert slot_events(events)["language"] == "kk"
-    _, events = run(ActionDetectLanguage(), make_tracker("/ask_equal_pay", "ask_equal_pay", slots={"language": "kk"}))
-    assert slot_events(events)["language"] == "kk"
+    executor = ActionExecutor()
+    executor.register_package("tendik.actions")
+    assert set(executor.actions) == {"action_answer"}
 
 
 def test_topic_intent_is_answered_with_a_citation() -> None:

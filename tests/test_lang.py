@@ -76,3 +76,33 @@ def test_detector_round_trips_through_json(tmp_path, detector: LanguageDetector)
     detector.save(path)
     again = LanguageDetector.load(path)
     assert again.detect("жұмыс беруші") == detector.detect("жұмыс беруші")
+
+
+# ---------------------------------------------------------------- the decision, once per message
+def test_decision_order_channel_then_preference_then_message_then_conversation(detector: LanguageDetector) -> None:
+    from tendik.lang import decide_language
+
+    DETECTOR = detector  # noqa: N806
+
+    kazakh, russian = "жұмыстан шығарып жіберді", "меня уволили без причины"
+    assert decide_language(russian, DETECTOR, channel_choice="kk").reply == "kk"
+    assert decide_language(russian, DETECTOR, preference="kk", current="kk").reply == "kk"
+    assert decide_language(kazakh, DETECTOR, current="ru").reply == "kk"
+    assert decide_language(russian, DETECTOR, current="kk").reply == "ru"
+    payload = decide_language("/ask_equal_pay", DETECTOR, current="kk")
+    assert payload.reply == "kk" and payload.text is None  # a button carries no language of its own
+    assert decide_language("👍", DETECTOR, current="ru").reply == "ru"
+    assert decide_language("👍", DETECTOR).reply is None
+
+
+def test_decision_says_which_language_a_switch_would_choose(detector: LanguageDetector) -> None:
+    from tendik.lang import decide_language
+
+    DETECTOR = detector  # noqa: N806
+
+    assert decide_language("қазақша жауап бер", DETECTOR, current="ru").requested == "kk"
+    assert decide_language("ответь на русском", DETECTOR, channel_choice="kk").requested == "ru"
+    assert decide_language("смени язык", DETECTOR, current="kk").requested == "ru"  # no language named: the other one
+    assert decide_language("смени язык", DETECTOR, channel_choice="ru").requested == "kk"
+    meta = decide_language("меня уволили без причины", DETECTOR, channel_choice="kk").as_metadata()
+    assert meta == {"language": "kk", "text_language": "ru", "language_requested": "ru"}

@@ -46,7 +46,7 @@ def call(url: str, body: object | None = None, headers: dict[str, str] | None = 
         return err.code, err.read()
 
 
-def action_call(action: str = "action_detect_language", text: str = "привет") -> dict:
+def action_call(action: str = "action_answer", text: str = "привет") -> dict:
     return {
         "next_action": action, "sender_id": "sec-test", "version": "3.6.21", "domain": {},
         "tracker": {"sender_id": "sec-test", "slots": {}, "events": [], "paused": False, "followup_action": None,

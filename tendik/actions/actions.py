@@ -1,4 +1,5 @@
-"""Custom Rasa actions: choosing the reply language, and answering from the knowledge base.
+"""Custom Rasa actions: answering from the knowledge base. The reply language is not decided here:
+the REST channel decides it once per message and the NLU pipeline puts it in the ``language`` slot.
 
 Heavy things (the knowledge base, the sentence encoder, the FAISS index) load lazily on first use:
 rasa-sdk 3.21 breaks if torch is imported while the server starts (see RASA-NOTES).
@@ -8,7 +9,6 @@ No user text is written to the logs.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tendik.answers import Answer, explanation_answer, norm_answer, unsure_answer
 from tendik.knowledge.explanations import KnowledgeBase, load_knowledge
-from tendik.knowledge.norms import ROOT
-from tendik.lang import LanguageDetector, requested_language
+from tendik.lang import LANGS, LanguageDetector
+from tendik.paths import langid_model
 
 logger = logging.getLogger(__name__)
 
 NON_LEGAL_INTENTS = {"greet", "goodbye", "thanks", "help", "out_of_scope", "chitchat", "switch_language", "more_topics"}
-# Detection below this confidence keeps the language the conversation already has.
-DETECT_MIN_CONFIDENCE = 0.7
-
 _kb: KnowledgeBase | None = None
 _detector: LanguageDetector | None = None
 _lock = threading.Lock()
@@ -42,11 +39,12 @@ def knowledge() -> KnowledgeBase:
 
 
 def detector() -> LanguageDetector:
+    """The training vocabulary (``known_words``): a message none of whose words the classifier was
+    trained on gets no intent-based answer, whatever its confidence."""
     global _detector
     with _lock:
         if _detector is None:
-            path = os.environ.get("TENDIK_LANGID_MODEL") or str(ROOT / "build" / "langid.json")
-            _detector = LanguageDetector.load(Path(path))
+            _detector = LanguageDetector.load(Path(langid_model()))
         return _detector
 
 
@@ -67,47 +65,6 @@ def warm_up_retrieval() -> None:
 _warm_started = False
 
 
-def choose_language(tracker: Tracker) -> tuple[str | None, str | None]:
-    """(reply language, sticky preference) for the latest user message."""
-    message = tracker.latest_message or {}
-    text = message.get("text") or ""
-    intent = (message.get("intent") or {}).get("name")
-    metadata = message.get("metadata") or {}
-    current = tracker.get_slot("language")
-    pref = tracker.get_slot("language_pref")
-
-    if intent == "switch_language":
-        wanted = requested_language(text)
-        if wanted is None:  # "смени язык" without saying which: toggle
-            wanted = "ru" if (pref or current) == "kk" else "kk"
-        return wanted, wanted
-    if metadata.get("language") in ("kk", "ru"):
-        return metadata["language"], pref
-    if pref:
-        return pref, pref
-    if text.startswith("/"):  # a button payload carries no language
-        return current, pref
-    detected, confidence = detector().detect(text)
-    if detected and (confidence >= DETECT_MIN_CONFIDENCE or current is None):
-        return detected, pref
-    return current, pref
-
-
-class ActionDetectLanguage(Action):
-    """Fills `language` (and `language_pref`) after every user message (custom slot mapping)."""
-
-    def name(self) -> str:
-        return "action_detect_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        global _warm_started
-        if not _warm_started:
-            _warm_started = True
-            warm_up_retrieval()
-        language, pref = choose_language(tracker)
-        return [SlotSet("language", language), SlotSet("language_pref", pref)]
-
-
 class ActionAnswer(Action):
     """Answers a legal question: by intent from the explanations, else by hybrid retrieval."""
 
@@ -116,11 +73,13 @@ class ActionAnswer(Action):
 
     @staticmethod
     def _language(tracker: Tracker) -> str:
+        """The slot the NLU pipeline set from the REST channel's decision; the metadata when the
+        slot is missing (a direct call); else Russian."""
         lang = tracker.get_slot("language")
-        if lang in ("kk", "ru"):
-            return lang
-        detected, _ = detector().detect((tracker.latest_message or {}).get("text") or "")
-        return detected or "ru"
+        if lang in LANGS:
+            return str(lang)
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        return str(metadata.get("language")) if metadata.get("language") in LANGS else "ru"
 
     @staticmethod
     def _retrieve(kb: KnowledgeBase, text: str, lang: str, nlu_top: str | None) -> Answer:
@@ -154,6 +113,10 @@ class ActionAnswer(Action):
         return answer
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        global _warm_started
+        if not _warm_started:
+            _warm_started = True
+            warm_up_retrieval()
         kb = knowledge()
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")

@@ -109,7 +109,9 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             self.detector = LanguageDetector.load(path)
         return self.detector
 
-    def _features(self, texts: List[Text], fit: bool = False) -> csr_matrix:
+    def _features(self, texts: List[Text], fit: bool = False, languages: Optional[List[Optional[Text]]] = None) -> csr_matrix:
+        """Features of ``texts``; ``languages`` are the texts' languages when already decided (the
+        REST channel's ``text_language``): only the others are detected here."""
         folded = [fold(t) or "_" for t in texts]
         blocks = []
         for name, params in VECTORIZERS.items():
@@ -119,7 +121,10 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             else:
                 blocks.append(self.vectorizers[name].transform(folded))
         weights = self.config["e5_weight"]
-        scale = np.array([weights.get(self._detector().detect(t)[0] or "ru", 1.0) for t in texts], dtype=np.float32)
+        langs = languages or [None] * len(texts)
+        scale = np.array(
+            [weights.get(lang or self._detector().detect(t)[0] or "ru", 1.0) for t, lang in zip(texts, langs)], dtype=np.float32
+        )
         blocks.append(csr_matrix(embed(texts, int(self.config["e5_threads"])) * scale[:, None]))
         return hstack(blocks).tocsr()
 
@@ -140,8 +145,8 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         self.persist()
         return self._resource
 
-    def predict_proba(self, texts: List[Text]) -> np.ndarray:
-        scores = self._features(texts) @ self.coef.T + self.intercept
+    def predict_proba(self, texts: List[Text], languages: Optional[List[Optional[Text]]] = None) -> np.ndarray:
+        scores = self._features(texts, languages=languages) @ self.coef.T + self.intercept
         scores = np.asarray(scores)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
@@ -158,7 +163,8 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         if not todo or self.coef is None:
             return messages
         texts = [m.get(TEXT) for m in todo]
-        probabilities = self.predict_proba(texts)
+        languages = [(m.get("metadata") or {}).get("text_language") if isinstance(m.get("metadata"), dict) else None for m in todo]
+        probabilities = self.predict_proba(texts, languages)
         for text, probs in zip(texts, probabilities):
             if not self.knows_a_word(text):
                 # Not one word seen in training ("qwzx prtkl"): no intent is trustworthy, so the

@@ -36,7 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from tendik.jsondepth import too_deep
-from tendik.lang import LanguageDetector
+from tendik.lang import LanguageDecision, LanguageDetector, decide_language
 from tendik.paths import langid_model
 from tendik.rasa.server import client_tag
 from tendik.redact import redact
@@ -143,18 +143,14 @@ class TendikRestInput(RestInput):
 
     async def _language(
         self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
-    ) -> Optional[Text]:
-        """Same order as the action server's choose_language: channel choice, the user's explicit
-        preference, then the message's own language, then the conversation's last language."""
-        if metadata.get("language"):
-            return metadata["language"]
-        pref, stored = await self._stored_language(request, sender_id)
-        if pref:
-            return pref
-        detected, confidence = self.detector.detect(text)
-        if detected and (confidence >= 0.7 or stored is None):
-            return detected
-        return stored or detected
+    ) -> LanguageDecision:
+        """The languages of this message, decided here once (``tendik.lang.decide_language``) and
+        passed on in the metadata: the NLU pipeline sets the ``language`` slots from it
+        (``tendik.rasa.language``) and nothing downstream detects the language again. With the
+        channel's own choice there is no need to read the conversation's stored languages."""
+        choice = metadata.get("language")
+        pref, stored = (None, choice) if choice else await self._stored_language(request, sender_id)
+        return decide_language(text, self.detector, channel_choice=choice, preference=pref, current=stored)
 
     @staticmethod
     def _reply(sender_id: Optional[Text], text: Text, status: int = 200) -> HTTPResponse:
@@ -189,7 +185,9 @@ class TendikRestInput(RestInput):
             if truncated:
                 metadata["truncated_from"] = str(len(text))
                 text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-            language = await self._language(request, sender_id, text, metadata)
+            decision = await self._language(request, sender_id, text, metadata)
+            language = decision.reply
+            metadata.update(decision.as_metadata())
             # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store.
             text = redact(text)
             if not text:
