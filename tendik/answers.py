@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from tendik.citation import Citation
 from tendik.knowledge.explanations import Explanation, KnowledgeBase
 from tendik.knowledge.norms import displayed_key, format_edition, is_stale, paragraph_for_display
 
@@ -66,22 +67,6 @@ T: dict[str, dict[str, Any]] = {
         "Жеке көмек үшін еңбек инспекциясына (аумақтық бөлімшеге), заңгерге немесе заң көмегіне жүгініңіз.",
     },
 }
-
-
-@dataclass
-class Citation:
-    norm_id: str
-    citation: str
-    paragraph: str | None
-    edition: str
-    edition_date: str
-    text: str
-    text_lang: str
-    source_url: str
-    stale: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 @dataclass

@@ -12,6 +12,10 @@ from typing import Any
 
 import aiohttp
 
+from tendik.citation import Citation, citations_from
+
+__all__ = ["BotMessage", "Button", "Citation", "RasaClient", "RasaUnavailable", "parse_reply"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,17 +30,6 @@ class Button:
 
 
 @dataclass
-class Citation:
-    norm_id: str
-    citation: str
-    edition: str
-    text: str
-    source_url: str = ""
-    paragraph: str | None = None
-    stale: bool = False
-
-
-@dataclass
 class BotMessage:
     """One message of the bot's reply: text and/or buttons, and, for a legal answer, its
     structured payload (``custom.type == "tendik_answer"``)."""
@@ -47,20 +40,8 @@ class BotMessage:
 
     @property
     def citations(self) -> list[Citation]:
-        out = []
-        for c in (self.answer or {}).get("citations") or []:
-            out.append(
-                Citation(
-                    norm_id=str(c.get("norm_id", "")),
-                    citation=str(c.get("citation", "")),
-                    edition=str(c.get("edition", "")),
-                    text=str(c.get("text", "")),
-                    source_url=str(c.get("source_url", "")),
-                    paragraph=c.get("paragraph"),
-                    stale=bool(c.get("stale")),
-                )
-            )
-        return out
+        """The answer's citations, read tolerantly (:meth:`tendik.citation.Citation.from_dict`)."""
+        return citations_from((self.answer or {}).get("citations"))
 
     @property
     def answer_id(self) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from tendik.citation import citations_from
 from tendik.common.feedback import votes_for
 from tendik.redact import redact
 from tendik.review import tables as t
@@ -51,14 +52,7 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
                     scores.append((str(k), float(v)))
                 except (TypeError, ValueError):
                     continue
-        citations = []
-        if answer:
-            for ci in answer.get("citations") or []:
-                if isinstance(ci, dict):
-                    citations.append({
-                        "norm_id": str(ci.get("norm_id", "")), "citation": str(ci.get("citation", "")),
-                        "edition": str(ci.get("edition", "")), "stale": bool(ci.get("stale")),
-                    })
+        citations = citations_from(answer.get("citations")) if answer else []
         out_turns.append({
             "event_id": turn.user_event_id,
             "time": fmt_ts(turn.ts),

@@ -10,25 +10,13 @@ is shown whole and the cards follow it.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
+from tendik.citation import citations_from, safe_url
 from tendik.common.rasa_client import BotMessage
 
+__all__ = ["LAW_MARK", "display_segments", "message_json", "safe_url", "user_json"]
+
 LAW_MARK = "📖 "
-MAX_URL = 2048
-
-
-def safe_url(url: Any) -> str:
-    """``url`` if it is an absolute http(s) URL with a host, else ''."""
-    if not isinstance(url, str) or len(url) > MAX_URL or any(ch.isspace() or ord(ch) < 0x20 for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return ""
-    return url
 
 
 def display_segments(text: str, citations: list[dict[str, Any]]) -> list[dict[str, str]] | None:
@@ -79,20 +67,6 @@ def display_segments(text: str, citations: list[dict[str, Any]]) -> list[dict[st
     return segments
 
 
-def citation_json(c: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "norm_id": str(c.get("norm_id") or ""),
-        "citation": str(c.get("citation") or ""),
-        "paragraph": None if c.get("paragraph") in (None, "") else str(c.get("paragraph")),
-        "edition": str(c.get("edition") or ""),
-        "edition_date": str(c.get("edition_date") or ""),
-        "text": str(c.get("text") or ""),
-        "text_lang": str(c.get("text_lang") or ""),
-        "source_url": safe_url(c.get("source_url")),
-        "stale": bool(c.get("stale")),
-    }
-
-
 def message_json(m: BotMessage, vote: str | None = None) -> dict[str, Any]:
     """One bot message for the widget: text, buttons, and for a legal answer its id, citations
     (structured, verbatim from the knowledge base) and display segments."""
@@ -102,7 +76,7 @@ def message_json(m: BotMessage, vote: str | None = None) -> dict[str, Any]:
         "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons if b.title and b.payload],
     }
     if m.answer:
-        citations = [citation_json(c) for c in (m.answer.get("citations") or []) if isinstance(c, dict)]
+        citations = [c.to_dict() for c in citations_from(m.answer.get("citations"))]
         if m.is_legal_answer and m.answer_id:
             out["answer"] = {"answer_id": str(m.answer_id), "citations": citations, "vote": vote}
         elif citations:
