@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from tendik.actions.actions import ActionAnswer
+
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 
 def make_tracker(text: str, intent: str, confidence: float = 0.95, slots: dict[str, Any] | None = None,

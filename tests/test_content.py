@@ -19,15 +19,18 @@ from bench.content_check import (
     three_month_findings,
     widget_visible,
 )
-from tendik.answers import T as ANSWER_TEXTS
 from tendik.answers import explanation_answer, explanation_citations, norm_answer
 from tendik.knowledge.content_check import THREE_MONTHS, check_explanation, static_findings
 from tendik.knowledge.explanations import KnowledgeBase, ParagraphRef, Statement, load_knowledge
 from tendik.knowledge.norms import format_citation, paragraph_for_display
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.html_text import parse_html
+from tendik.texts import section
+
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 KB = load_knowledge()
+ANSWER_TEXTS = section("answer")
 LANGS = ("kk", "ru")
 
 

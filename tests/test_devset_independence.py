@@ -4,7 +4,11 @@ numbers in bench/RESULTS.md would measure memory, not understanding."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench.devset_overlap import MAX_SIMILARITY, similarity, too_close
+
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 
 def test_no_training_example_is_a_near_copy_of_a_dev_question() -> None:

@@ -23,6 +23,8 @@ pytest.importorskip("sentence_transformers")
 
 from tendik.build import e5_model
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 SENTENCES = [
     "query: Жер учаскесін жалға алу шартын қалай бұзуға болады?",
     "passage: Жер учаскесін жалға алу шарты тараптардың келісімі бойынша немесе сот шешімімен бұзылады.",

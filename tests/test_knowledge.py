@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tendik.answers import explanation_answer, norm_answer, unsure_answer
 from tendik.knowledge.explanations import (
     Explanation,
@@ -13,6 +15,8 @@ from tendik.knowledge.explanations import (
     validate,
 )
 from tendik.knowledge.norms import format_citation, paragraph_for_display
+
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 KB = load_knowledge()
 TOPICS = [

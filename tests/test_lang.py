@@ -7,6 +7,8 @@ import pytest
 from tendik.knowledge.norms import ROOT
 from tendik.lang import LanguageDetector, fold, load_nlu_samples, requested_language
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 
 @pytest.fixture(scope="module")
 def detector() -> LanguageDetector:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from tendik.knowledge.explanations import ParagraphRef, load_knowledge
 from tendik.knowledge.lessons import LESSONS_DIR, TEXT_LIMIT, lesson_findings, load_lessons
+
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 KB = load_knowledge()
 LESSONS = load_lessons()

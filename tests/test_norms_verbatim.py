@@ -11,6 +11,8 @@ from tendik.knowledge.import_norms import DEFAULT_SOURCES
 from tendik.knowledge.norms import load_norms
 from tendik.knowledge.sources import articles_in_file, split_file, squash
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 NORMS = load_norms()
 
 

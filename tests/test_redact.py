@@ -6,6 +6,8 @@ import pytest
 
 from tendik.redact import looks_personal, redact
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 
 @pytest.mark.parametrize(
     ("text", "masked", "kept"),

@@ -14,6 +14,8 @@ from tendik.retrieval.encoder import Encoder
 from tendik.retrieval.index import DEFAULT_INDEX_DIR, IndexMismatch, build_index, load_index
 from tendik.retrieval.search import HybridSearcher
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 KB = load_knowledge()
 
 

@@ -9,6 +9,8 @@ from tendik.review import exports, queries
 from tendik.review.tracker import Event, parse_turns
 from tendik.review.web import _safe_next
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 
 @pytest.mark.parametrize("value", ["//evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example", "/\\evil",
                                    "javascript:alert(1)", "", None, "/ok path"])

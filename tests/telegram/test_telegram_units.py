@@ -11,7 +11,6 @@ import stat
 
 import pytest
 
-from tendik.answers import T as ANSWER_TEXTS
 from tendik.answers import explanation_answer
 from tendik.knowledge.explanations import load_knowledge
 from tendik.knowledge.norms import paragraph_for_display
@@ -21,9 +20,13 @@ from tendik.telegram.context import Payloads
 from tendik.telegram.html_text import escape, format_answer, split_html, utf16_len
 from tendik.telegram.ids import SECRET_FILE, SenderIds, load_or_create_secret
 from tendik.telegram.middlewares import FloodLimiter
+from tendik.texts import section
 from tests.fakes.telegram_api import APIError, parse_telegram_html
 
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
+
 KB = load_knowledge()
+ANSWER_TEXTS = section("answer")
 WORDS = [
     "жұмыс", "беруші", "кемсітушілік", "дискриминация", "статья", "Еңбек", "кодексінің", "6-бабы", "«цитата»", "—",
     "право", "📌", "ℹ️", "👍", "AT&T", "<script>", "a<b", "x>y", "«1.", "15)", "тармақ;", "равную", "оплату.",
@@ -261,11 +264,23 @@ def test_rotation_with_a_preferred_topic() -> None:
 
 # ---------------------------------------------------------------- flood limit, payloads
 def test_flood_limiter_allows_rate_per_window_and_warns_once() -> None:
-    limiter = FloodLimiter(rate=3, window=60)
-    results = [limiter.allow("u") for _ in range(6)]
+    import asyncio
+
+    async def run() -> tuple[list[tuple[bool, bool, float]], bool, list[tuple[bool, bool, float]]]:
+        limiter = FloodLimiter(rate=3, window=60)
+        results = [await limiter.allow("u") for _ in range(6)]
+        other = (await limiter.allow("other"))[0]
+        # a button press while flooded gets no notice and does not use it up
+        presses = FloodLimiter(rate=1, window=60)
+        pressed = [await presses.allow("p"), await presses.allow("p", notice=False), await presses.allow("p")]
+        return results, other, pressed
+
+    results, other, pressed = asyncio.run(run())
     assert [r[0] for r in results] == [True, True, True, False, False, False]
     assert [r[1] for r in results[3:]] == [True, False, False]
-    assert limiter.allow("other")[0]
+    assert 0 < results[3][2] <= 20  # the next slot: one every 60/3 s
+    assert other
+    assert [(allowed, warn) for allowed, warn, _ in pressed] == [(True, False), (False, False), (False, True)]
 
 
 def test_long_rasa_payloads_fit_in_callback_data() -> None:

@@ -1,6 +1,7 @@
-"""Unit tests of the widget service's parts that need no running service: rate limiting, texts,
+"""Unit tests of the widget service's parts that need no running service: texts,
 URL and id checks, settings, how answers are split around their citation cards (on every real
-explanation of the knowledge base), and static checks of the widget bundle and demo page."""
+explanation of the knowledge base), and static checks of the widget bundle and demo page. (The rate
+limiter, shared with the Telegram bot, is tested in tests/test_ratelimit.py.)"""
 
 from __future__ import annotations
 
@@ -12,71 +13,19 @@ import pytest
 from tendik.answers import explanation_answer, norm_answer
 from tendik.common.rasa_client import BotMessage
 from tendik.knowledge.explanations import load_knowledge
+from tendik.texts import section
 from tendik.web import texts
 from tendik.web.assets import DEMO, WIDGET
 from tendik.web.present import display_segments, message_json, safe_url
-from tendik.web.ratelimit import RateLimiter, retry_after_seconds
 from tendik.web.settings import WebSettings
 from tendik.web.validate import CONVERSATION_KEY, handle, sender_id
 
-
-# ---------------------------------------------------------------- rate limiting
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_rate_limiter_allows_a_burst_then_refills() -> None:
-    clock = FakeClock()
-    limiter = RateLimiter(3, 60, clock=clock)
-    assert [limiter.hit("a") for _ in range(3)] == [0, 0, 0]
-    wait = limiter.hit("a")
-    assert wait == pytest.approx(20.0)  # one token every 60/3 s
-    assert retry_after_seconds(wait) == 20
-    assert limiter.hit("b") == 0, "another client has its own bucket"
-    clock.now += 19.9
-    assert limiter.hit("a") > 0
-    clock.now += 0.2
-    assert limiter.hit("a") == 0
-    assert limiter.hit("a") > 0
-
-
-def test_rate_limiter_refused_requests_take_nothing() -> None:
-    clock = FakeClock()
-    limiter = RateLimiter(1, 10, clock=clock)
-    assert limiter.hit("a") == 0
-    for _ in range(50):
-        assert limiter.hit("a") > 0
-    clock.now += 10
-    assert limiter.hit("a") == 0, "hammering while limited must not push the client further back"
-
-
-def test_rate_limiter_table_is_bounded() -> None:
-    clock = FakeClock()
-    limiter = RateLimiter(5, 10, clock=clock, max_clients=100)
-    for i in range(100):
-        limiter.hit(f"idle-{i}")
-    clock.now += 60  # everyone has refilled
-    limiter.hit("new")
-    assert len(limiter) == 1
-    for i in range(500):
-        limiter.hit(f"busy-{i}")
-    assert len(limiter) <= 100
-
-
-def test_rate_limiter_rejects_nonsense_settings() -> None:
-    with pytest.raises(ValueError):
-        RateLimiter(0, 10)
-    with pytest.raises(ValueError):
-        RateLimiter(1, 0)
+pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 
 # ---------------------------------------------------------------- texts
 def test_every_web_text_exists_in_both_languages_with_kazakh_letters() -> None:
-    for key, variants in texts.WEB_MESSAGES.items():
+    for key, variants in section("web").items():
         assert set(variants) == {"kk", "ru"}, key
         assert set("әғқңөұүһі") & set(variants["kk"].lower()), f"{key}: Kazakh text without Kazakh letters"
         russian = variants["ru"].replace("Теңдік", "")  # the bot's name is written the Kazakh way in both
