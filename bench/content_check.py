@@ -140,21 +140,12 @@ def catalog_texts() -> Iterator[tuple[str, str, str]]:
             for text in texts:
                 for one in ([lang] if lang else list(LANGS)):
                     yield f"responses.yml {name} #{n}", one, text
-    from tendik.system_messages import MESSAGES as SYSTEM_MESSAGES
-    from tendik.telegram import texts as telegram_texts
-    from tendik.web.texts import WEB_MESSAGES
+    from tendik.text_catalog import CATALOG
 
-    catalogs = {
-        "tendik/telegram/texts.py": {**telegram_texts.TEXTS, **telegram_texts.COMMANDS, "description": telegram_texts.DESCRIPTION},
-        "tendik/web/texts.py": WEB_MESSAGES,
-        "actions/system_messages.py": SYSTEM_MESSAGES,
-    }
-    for name, catalog in catalogs.items():
-        for key, value in catalog.items():
-            for lang, text in (value.items() if isinstance(value, dict) else []):
-                if isinstance(text, str):
-                    yield f"{name} {key}", lang, text
-    for page in sorted((ROOT / "bot" / "web" / "static").rglob("*.html")):
+    for key, variants in CATALOG.items():
+        for lang, text in variants.items():
+            yield f"tendik/text_catalog.py {key}", lang, text
+    for page in sorted((ROOT / "tendik" / "web" / "static").rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         declared = re.search(r"<html[^>]*\blang=\"(\w+)\"", html)
         yield str(page.relative_to(ROOT)), declared.group(1) if declared else "", re.sub(r"<[^>]+>", " ", html)

@@ -15,6 +15,7 @@ from typing import Any
 from tendik.citation import Citation
 from tendik.knowledge.explanations import Explanation, KnowledgeBase
 from tendik.knowledge.norms import displayed_key, format_edition, is_stale, paragraph_for_display
+from tendik.texts import has, section, text
 
 logger = logging.getLogger(__name__)
 
@@ -24,49 +25,9 @@ logger = logging.getLogger(__name__)
 # disappears; all are in the structured citations.
 QUOTE_BUDGET = 1800
 
-T: dict[str, dict[str, Any]] = {
-    "law": {"ru": "Что говорит закон", "kk": "Заң не дейді"},
-    "steps": {"ru": "Что можно сделать", "kk": "Не істеуге болады"},
-    "disclaimer": {
-        "ru": "ℹ️ Это правовая информация, а не индивидуальная юридическая консультация. По своей ситуации "
-        "обратитесь в согласительную комиссию (если она рассматривает ваш спор), к медиатору, в трудовую инспекцию "
-        "(территориальное подразделение уполномоченного органа по труду), в суд или за юридической помощью "
-        "(о ней — в теме о юридической помощи).",
-        "kk": "ℹ️ Бұл жеке заң кеңесі емес, құқықтық ақпарат. Өз жағдайыңыз бойынша келісу комиссиясына (ол сіздің "
-        "дауыңызды қараса), медиаторға, еңбек инспекциясына (еңбек жөніндегі уәкілетті органның аумақтық "
-        "бөлімшесіне), сотқа немесе заң көмегіне жүгініңіз (ол туралы — заң көмегі тақырыбында).",
-    },
-    "stale": {
-        "ru": "⚠️ В базе бота этот текст в редакции от {date}; он мог измениться. Сверьте действующую редакцию на adilet.zan.kz.",
-        "kk": "⚠️ Боттың базасындағы бұл мәтін {date} редакциясында; ол өзгерген болуы мүмкін. Қолданыстағы редакциясын adilet.zan.kz сайтынан тексеріңіз.",
-    },
-    "lang_fallback": {
-        "ru": "(текст нормы в базе есть только на языке: {lang})",
-        "kk": "(нормасының мәтіні базада тек мына тілде бар: {lang})",
-    },
-    "lang_names": {
-        "ru": {"ru": "русский", "kk": "казахский", "en": "английский (официальный перевод в базе отсутствует)"},
-        "kk": {"ru": "орыс тілі", "kk": "қазақ тілі", "en": "ағылшын тілі (ресми аудармасы базада жоқ)"},
-    },
-    "retrieval_lead": {
-        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему вот это:",
-        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақыны мынау:",
-    },
-    "see_also": {"ru": "Ещё нормы, на которые опирается ответ", "kk": "Жауап сүйенетін басқа нормалар"},
-    "retrieval_norm_lead": {
-        "ru": "Я не вполне уверен, что понял вопрос. Ближе всего к нему эта норма:",
-        "kk": "Сұрағыңызды толық түсіндім деп айта алмаймын. Оған ең жақын норма:",
-    },
-    "unsure": {
-        "ru": "Извините, я не нашёл в своей базе надёжного ответа на этот вопрос и не буду гадать. "
-        "Я знаю темы о дискриминации на работе — выберите одну из них или переформулируйте вопрос. "
-        "За индивидуальной помощью обратитесь в трудовую инспекцию (территориальное подразделение уполномоченного "
-        "органа по труду), к юристу или за юридической помощью.",
-        "kk": "Кешіріңіз, бұл сұраққа базамнан сенімді жауап таппадым, болжам айтпаймын. "
-        "Мен жұмыстағы кемсітушілік туралы тақырыптарды білемін — біреуін таңдаңыз немесе сұрақты басқаша жазыңыз. "
-        "Жеке көмек үшін еңбек инспекциясына (аумақтық бөлімшеге), заңгерге немесе заң көмегіне жүгініңіз.",
-    },
-}
+# Kept for callers that read ``T["retrieval_lead"][lang]`` (tendik.actions): a view of the catalog's
+# answer.* texts; everything else uses ``tendik.texts.text("answer.<key>", lang)``.
+T: dict[str, dict[str, str]] = section("answer")
 
 
 @dataclass
@@ -146,13 +107,24 @@ def split_quoted(kb: KnowledgeBase, citations: list[Citation], budget: int = QUO
     return quoted, listed
 
 
+def language_note(text_lang: str, lang: str) -> str:
+    """"(the norm's text is in the base only in: <language>)", for a paragraph shown in ``text_lang``."""
+    name = text(f"answer.lang_name.{text_lang}", lang) if has(f"answer.lang_name.{text_lang}") else text_lang
+    return text("answer.lang_fallback", lang, lang=name)
+
+
+def stale_note(c: Citation, lang: str) -> str:
+    """The warning under a paragraph whose stored edition may be out of date."""
+    return text("answer.stale", lang, date=c.edition_date)
+
+
 def _quote(c: Citation, lang: str) -> str:
     head = f"• {c.citation[0].upper()}{c.citation[1:]}, {c.edition}"
     if c.text_lang != lang:
-        head += " " + T["lang_fallback"][lang].format(lang=T["lang_names"][lang][c.text_lang])
+        head += " " + language_note(c.text_lang, lang)
     body = f"{head}:\n«{c.text}»"
     if c.stale:
-        body += "\n" + T["stale"][lang].format(date=c.edition_date)
+        body += "\n" + stale_note(c, lang)
     return body
 
 
@@ -169,13 +141,13 @@ def explanation_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
         parts.append(lead)
     parts.append(f"📌 {exp.title[lang]}")
     parts.append(exp.summary[lang])
-    parts.append(f"📖 {T['law'][lang]}:\n" + "\n\n".join(_quote(c, lang) for c in quoted))
+    parts.append(f"📖 {text('answer.law', lang)}:\n" + "\n\n".join(_quote(c, lang) for c in quoted))
     if listed:
-        parts.append(f"{T['see_also'][lang]}:\n" + "\n".join(f"– {_listed(c)}" for c in listed))
-    parts.append(f"✅ {T['steps'][lang]}:\n{exp.next_steps[lang]}")
+        parts.append(f"{text('answer.see_also', lang)}:\n" + "\n".join(f"– {_listed(c)}" for c in listed))
+    parts.append(f"✅ {text('answer.steps', lang)}:\n{exp.next_steps[lang]}")
     if exp.caveats.get(lang):
         parts.append(f"⚠️ {exp.caveats[lang]}")
-    parts.append(T["disclaimer"][lang])
+    parts.append(text("answer.disclaimer", lang))
     ids = [exp.id] + list(dict.fromkeys(link.id for link in exp.norms))
     return Answer(text="\n\n".join(parts), knowledge_ids=ids, citations=citations)
 
@@ -184,14 +156,13 @@ def norm_answer(kb: KnowledgeBase, norm_id: str, paragraph: str | None, lang: st
     """A retrieval hit on a norm paragraph: show it verbatim, cited, with the disclaimer."""
     lang = _lang(lang)
     citations = cite(kb, norm_id, [paragraph] if paragraph and paragraph != "0" else [], lang)
-    parts = [T["retrieval_norm_lead"][lang], f"📖 {T['law'][lang]}:\n" + _quote(citations[0], lang)]
+    parts = [text("answer.retrieval_norm_lead", lang), f"📖 {text('answer.law', lang)}:\n" + _quote(citations[0], lang)]
     exp = kb.explanation_for_norm(norm_id)
     if exp:
-        more = "Подробнее по теме" if lang == "ru" else "Тақырып бойынша толығырақ"
-        parts.append(f"{more}: «{exp.title[lang]}».")
-    parts.append(T["disclaimer"][lang])
+        parts.append(f"{text('answer.more_on_topic', lang)}: «{exp.title[lang]}».")
+    parts.append(text("answer.disclaimer", lang))
     return Answer(text="\n\n".join(parts), knowledge_ids=[norm_id], citations=citations, source="retrieval")
 
 
 def unsure_answer(lang: str | None) -> Answer:
-    return Answer(text=T["unsure"][_lang(lang)], knowledge_ids=[], source="none")
+    return Answer(text=text("answer.unsure", _lang(lang)), knowledge_ids=[], source="none")

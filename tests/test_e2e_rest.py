@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from tendik.ops.services import Services, http_json
-from tendik.system_messages import MESSAGES
-from tendik.system_messages import message as system_message
+from tendik.texts import section, system_message
 from tests.conftest import started_assistant
 
 ROOT = Path(__file__).resolve().parents[1]
 
+MESSAGES = section("system")
 KAZAKH_LETTERS = set("әғқңөұүһі")
 BOT_NAME = "Теңдік"  # the bot's name is written the Kazakh way in both languages
 REPLY_TIMEOUT = 120

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tendik.ops.services import Services, free_port
-from tendik.system_messages import message as system_message
+from tendik.texts import system_message
 from tests.conftest import REQUEST_DEADLINE, slow_request
 
 CHROMIUM = "/usr/bin/chromium"

@@ -100,7 +100,7 @@ class Guard:
         status, reason = refused
         logger.warning("refused %s %s from client %s: %s", request.method, log_path(request.path), client_tag(request.ip), reason)
         if request.path.startswith(CHANNEL_PREFIX) and status == 400:
-            from tendik.system_messages import message
+            from tendik.texts import system_message as message
 
             return response.json([{"recipient_id": None, "text": message("malformed", None)}], status=400)
         reasons = {400: "BadRequest", 401: "NotAuthenticated", 403: "Forbidden"}

@@ -24,7 +24,6 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from tendik.common.http import client_tag, request_guard, server_options
-from tendik.system_messages import message as system_message
 from tendik.telegram.config import TelegramSettings
 from tendik.telegram.context import BotContext, create_context
 from tendik.telegram.handlers import routers
@@ -32,6 +31,7 @@ from tendik.telegram.html_text import escape
 from tendik.telegram.middlewares import RetryAfterMiddleware, UserMiddleware
 from tendik.telegram.scheduler import CardScheduler
 from tendik.telegram.texts import COMMANDS, DESCRIPTION, LANGS, SHORT_DESCRIPTION
+from tendik.texts import system_message
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 20.0

@@ -15,20 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tendik.answers import T as ANSWER_TEXTS
-from tendik.answers import cite
+from tendik.answers import cite, language_note, stale_note
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, Statement
 from tendik.telegram.html_text import escape
 from tendik.telegram.texts import LANGS, t
+from tendik.texts import text
+from tendik.topics import MAIN
 
-# The order topics are offered and rotated in (the assistant's own topic menu order); topics added
-# to the knowledge base later come after these.
-TOPIC_ORDER = (
-    "exp-discrimination-definition", "exp-protected-grounds", "exp-lawful-distinctions", "exp-hiring-refusal",
-    "exp-pregnant-dismissal", "exp-equal-pay", "exp-job-ads", "exp-religion-nationality-language",
-    "exp-sexual-harassment", "exp-how-to-complain", "exp-time-limits", "exp-employer-liability",
-    "exp-constitution", "exp-ilo-conventions",
-)
 EXCERPT_CHARS = 320
 STATEMENTS_CHARS = 650
 STEPS_CHARS = 650
@@ -82,7 +75,9 @@ class CardDeck:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        known = [i for i in TOPIC_ORDER if i in kb.explanations]
+        # The order topics are offered and rotated in: the assistant's main topic menu (tendik.topics);
+        # the other topics after these.
+        known = [exp.id for exp in (kb.by_intent(intent) for intent in MAIN) if exp is not None]
         self.ids: list[str] = known + sorted(set(kb.explanations) - set(known))
 
     def explanation(self, card_id: str) -> Explanation:
@@ -157,12 +152,11 @@ def _render(deck: CardDeck, card_id: str, lang: str) -> Card:
     norm_html = f"<b>{escape(t(label, lang, citation=head, edition=citation.edition))}:</b>"
     norm_html += f"\n<blockquote>«{escape(quote)}{' …' if was_cut and not norm.whole_article_only() else ''}»</blockquote>"
     if citation.text_lang != lang:
-        names = ANSWER_TEXTS["lang_names"][lang]
-        norm_html += "\n" + escape(ANSWER_TEXTS["lang_fallback"][lang].format(lang=names.get(citation.text_lang, citation.text_lang)))
+        norm_html += "\n" + escape(language_note(citation.text_lang, lang))
     if citation.stale:
-        norm_html += "\n" + escape(ANSWER_TEXTS["stale"][lang].format(date=citation.edition_date))
+        norm_html += "\n" + escape(stale_note(citation, lang))
     parts.append(norm_html)
     parts.append(f"<b>{escape(t('card_steps', lang))}:</b>\n{escape(first_steps(exp.next_steps[lang]))}")
-    parts.append(f"<i>{escape(ANSWER_TEXTS['disclaimer'][lang])}</i>")
+    parts.append(f"<i>{escape(text('answer.disclaimer', lang))}</i>")
     parts.append(escape(t("card_footer", lang)))
     return Card(id=card_id, intent=exp.intent, lang=lang, html="\n\n".join(parts), excerpt=quote, norm_id=key.norm_id)

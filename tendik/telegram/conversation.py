@@ -14,11 +14,11 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tendik.common.rasa_client import BotMessage, RasaUnavailable
-from tendik.system_messages import message as system_message
 from tendik.telegram.context import CALLBACK_LIMIT, BotContext
 from tendik.telegram.html_text import escape, format_answer, split_html
 from tendik.telegram.keyboards import rasa_rows, vote_row
 from tendik.telegram.texts import t
+from tendik.texts import system_message
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"

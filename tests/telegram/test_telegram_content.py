@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from conftest import TelegramBot, new_user_id, visible
 
-from tendik.telegram.texts import TEXTS
+from tendik.texts import section
+
+TEXTS = section("telegram")
 
 CONTENT = [
     ("sticker", "sticker"), ("photo", "file"), ("voice", "voice"), ("document", "file"), ("location", "location"),

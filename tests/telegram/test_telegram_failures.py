@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from conftest import TelegramBot, new_user_id, start_bot, visible
 
-from tendik.system_messages import message as system_message
+from tendik.texts import system_message
 from tests.fakes.telegram_api import LoopThread
 
 QUESTION = {"kk": "жүкті болғаным үшін жұмысқа алмады", "ru": "меня уволили когда я была беременна"}

@@ -24,7 +24,7 @@ from web_helpers import (
     sender_of,
 )
 
-from tendik.system_messages import message as system_message
+from tendik.texts import system_message
 from tendik.web.texts import text as web_text
 
 

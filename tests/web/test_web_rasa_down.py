@@ -9,7 +9,9 @@ from __future__ import annotations
 from web_browser import ROOT_JS, active, ask, bot_count, open_demo, wait_reply
 from web_helpers import REPLY_TIMEOUT, chat, history, new_cid, request
 
-from tendik.system_messages import MESSAGES
+from tendik.texts import section
+
+MESSAGES = section("system")
 
 
 def test_rasa_down_then_back(page, web, assistant, shots) -> None:  # noqa: ANN001
