@@ -12,6 +12,8 @@ File format::
     id: exp-time-limits
     intent: ask_time_limits
     title: {ru: "...", kk: "..."}
+    lead:                      # 1-2 statements, <= 300 characters per language: the first reply
+      - {ru: "...", kk: "...", rests_on: [tk-160:0]}
     norms:                     # the paragraphs an answer shows, most important first
       - id: tk-160
         paragraphs: ["0"]
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 EXPLANATIONS_DIR = ROOT / "knowledge" / "explanations"
 LANGS = ("kk", "ru")
 SAYS = ("advice", "gap", "meta")
+LEAD_LIMIT = 300  # characters per language: the lead opens the short first reply
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Explanation:
     steps: list[Statement]
     notes: list[Statement] = field(default_factory=list)
     keywords: dict[str, list[str]] = field(default_factory=dict)
+    lead: list[Statement] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, str]:
@@ -108,7 +112,7 @@ class Explanation:
         return _joined(self.notes) if self.notes else {}
 
     def all_statements(self) -> list[Statement]:
-        return [*self.statements, *self.steps, *self.notes]
+        return [*self.lead, *self.statements, *self.steps, *self.notes]
 
     def linked(self) -> list[ParagraphRef]:
         return [ParagraphRef(link.id, p) for link in self.norms for p in (link.paragraphs or ["0"])]
@@ -172,6 +176,7 @@ def load_explanation(file: Path) -> Explanation:
         steps=_statements(data.get("next_steps"), f"{file.name} next_steps"),
         notes=_statements(data.get("caveats"), f"{file.name} caveats"),
         keywords=data.get("keywords") or {},
+        lead=_statements(data.get("lead"), f"{file.name} lead"),
     )
     if exp.id != file.stem:
         raise KnowledgeError(f"{file}: id {exp.id} does not match the file name")
@@ -198,6 +203,10 @@ def validate(kb: KnowledgeBase) -> list[str]:
             problems.append(f"{exp.id}: no summary")
         if not exp.steps:
             problems.append(f"{exp.id}: no next steps")
+        for lang in LANGS:
+            lead = " ".join(st.text.get(lang, "") for st in exp.lead)
+            if len(lead) > LEAD_LIMIT:
+                problems.append(f"{exp.id}: lead ({lang}) is {len(lead)} characters (limit {LEAD_LIMIT})")
         if not exp.norms:
             problems.append(f"{exp.id}: links no norm")
         linked = set(exp.linked())
