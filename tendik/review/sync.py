@@ -21,11 +21,12 @@ from sqlalchemy import Connection, Engine, and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tendik.common.db import create_tables
+from tendik.common.events import Event, bot_reply, events_after, tracker_exists
 from tendik.common.feedback import feedback
 from tendik.lang import fold
 from tendik.redact import redact
 from tendik.review import tables as t
-from tendik.review.tracker import QUIET_ACTIONS, Event, bot_fields, iter_new_events, slot_fields, tracker_exists, user_fields
+from tendik.review.tracker import QUIET_ACTIONS, slot_fields, user_fields
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def _apply(ev: Event, s: dict[str, Any], msgs: dict[int, dict[str, Any]], old_ms
             if m is not None and not m.get("action"):
                 m["action"] = name[:128]
     elif ev.type == "bot":
-        reply = bot_fields(ev)
+        reply = bot_reply(ev)
         answer = reply.answer
         if answer:
             m = current_msg()
@@ -169,7 +170,7 @@ def _load_summaries(conn: Connection, sender_ids: list[str]) -> dict[str, dict[s
 
 def _sync_events_batch(conn: Connection, after: int, batch: int) -> tuple[int, int, int, int]:
     """One batch: returns (events read, new watermark, conversations touched, messages added)."""
-    evs = iter_new_events(conn, after, batch)
+    evs = events_after(conn, after, batch)
     if not evs:
         return 0, after, 0, 0
     sender_ids = sorted({e.sender_id for e in evs})

@@ -1,62 +1,31 @@
-"""Read Rasa's SQL tracker store (table ``events``) and turn its events into conversation turns.
+"""Rasa's tracker store as the review app sees it: a conversation's events grouped into turns (a
+user message, its intent and confidence, and everything the assistant did in reply).
 
-Works the same on SQLite and PostgreSQL: only SQLAlchemy Core, Rasa's exact column names
-(id, sender_id, type_name, timestamp, intent_name, action_name, data) and JSON parsed in Python.
-Malformed rows (bad JSON, missing keys, another writer's events) are skipped, never fatal.
-
-The texts returned here are as stored; :mod:`tendik.review.views` masks personal data on output.
+The events are read by :mod:`tendik.common.events` (the project's one reader of Rasa's ``events``
+table, the same on SQLite and PostgreSQL; malformed rows are skipped, never fatal); this module
+only interprets them. The texts returned here are as stored: :mod:`tendik.review.views` masks
+personal data on output.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import Connection
 
-from tendik.common.db import TRACKER_TABLE
+from tendik.common.events import BotReply, Event, bot_reply, conversation_events, events, tracker_exists
 
-logger = logging.getLogger(__name__)
-
-# Rasa's own table, described here (not on the project's metadata: Rasa creates it).
-_rasa_metadata = MetaData()
-events = Table(
-    TRACKER_TABLE,
-    _rasa_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
+# ``events``, ``Event``, ``BotReply`` and ``tracker_exists`` are re-exported for the review app's
+# modules, tests and benchmark.
+__all__ = [
+    "QUIET_ACTIONS", "BotReply", "Event", "Turn", "events", "parse_turns", "read_turns", "slot_fields", "tracker_exists",
+    "user_fields",
+]
 
 # Actions that are bookkeeping, not something the bot did for the user.
 QUIET_ACTIONS = {"action_listen", "action_session_start", "action_detect_language"}
-
-
-@dataclass
-class Event:
-    id: int
-    sender_id: str
-    type: str
-    ts: float
-    intent: str | None
-    action: str | None
-    data: dict[str, Any]
-
-
-@dataclass
-class BotReply:
-    event_id: int
-    ts: float
-    text: str
-    buttons: list[dict[str, str]] = field(default_factory=list)
-    answer: dict[str, Any] | None = None  # the tendik_answer payload, if any
 
 
 @dataclass
@@ -93,49 +62,12 @@ class Turn:
         return self.intent == "nlu_fallback" or "action_default_fallback" in self.actions
 
 
-def tracker_exists(engine_or_conn: Engine | Connection) -> bool:
-    return inspect(engine_or_conn).has_table(TRACKER_TABLE)
-
-
-def _event(row: Any) -> Event | None:
-    try:
-        data = json.loads(row.data) if row.data else {}
-    except (TypeError, ValueError):
-        logger.warning("tracker: event %s has malformed JSON; skipped", row.id)
-        return None
-    if not isinstance(data, dict):
-        return None
-    ts = row.timestamp if row.timestamp is not None else float(data.get("timestamp") or 0.0)
-    return Event(
-        id=int(row.id), sender_id=str(row.sender_id), type=str(row.type_name), ts=float(ts),
-        intent=row.intent_name, action=row.action_name, data=data,
-    )
-
-
-def read_events(conn: Connection, sender_id: str) -> list[Event]:
-    """Every event of one conversation, oldest first."""
-    rows = conn.execute(select(events).where(events.c.sender_id == sender_id).order_by(events.c.id))
-    return [e for e in map(_event, rows) if e is not None]
-
-
-def iter_new_events(conn: Connection, after_id: int, limit: int) -> list[Event]:
-    """Up to ``limit`` events with ``id > after_id`` (every conversation), in id order."""
-    rows = conn.execute(select(events).where(events.c.id > after_id).order_by(events.c.id).limit(limit))
-    return [e for e in map(_event, rows) if e is not None]
-
-
-def max_event_id(conn: Connection) -> int:
-    from sqlalchemy import func
-
-    return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
-
-
 def user_fields(ev: Event) -> dict[str, Any]:
     """What a ``user`` event says: text, intent, confidence, ranking, channel, language, metadata."""
     d = ev.data
     parse = d.get("parse_data") if isinstance(d.get("parse_data"), dict) else {}
     intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
-    meta = d.get("metadata") if isinstance(d.get("metadata"), dict) else {}
+    meta = ev.metadata
     pmeta = parse.get("metadata") if isinstance(parse.get("metadata"), dict) else {}
     meta = {**pmeta, **{k: v for k, v in meta.items() if k not in ("model_id", "assistant_id")}}
     ranking = []
@@ -153,9 +85,8 @@ def user_fields(ev: Event) -> dict[str, Any]:
     if not channel:
         channel = d.get("input_channel") if isinstance(d.get("input_channel"), str) else ""
     language = meta.get("language") if meta.get("language") in ("kk", "ru") else ""
-    text = d.get("text") if isinstance(d.get("text"), str) else ""
     return {
-        "text": text,
+        "text": ev.text,
         "intent": intent.get("name") if isinstance(intent.get("name"), str) else ev.intent,
         "confidence": confidence,
         "ranking": ranking,
@@ -163,20 +94,6 @@ def user_fields(ev: Event) -> dict[str, Any]:
         "language": language,
         "metadata": {k: v for k, v in meta.items() if isinstance(v, (str, int, float))},
     }
-
-
-def bot_fields(ev: Event) -> BotReply:
-    d = ev.data
-    inner = d.get("data") if isinstance(d.get("data"), dict) else {}
-    custom = inner.get("custom") if isinstance(inner.get("custom"), dict) else None
-    answer = custom if custom and custom.get("type") == "tendik_answer" else None
-    buttons = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in inner.get("buttons") or []
-        if isinstance(b, dict)
-    ]
-    text = d.get("text") if isinstance(d.get("text"), str) else ""
-    return BotReply(event_id=ev.id, ts=ev.ts, text=text, buttons=buttons, answer=answer)
 
 
 def slot_fields(ev: Event) -> tuple[str | None, Any]:
@@ -214,14 +131,10 @@ def parse_turns(evs: Iterable[Event]) -> list[Turn]:
             if current is None:
                 current = Turn(user_event_id=None, ts=ev.ts, language=language)
                 turns.append(current)
-            current.replies.append(bot_fields(ev))
+            current.replies.append(bot_reply(ev))
     return turns
 
 
 def read_turns(conn: Connection, sender_id: str) -> list[Turn]:
-    return parse_turns(read_events(conn, sender_id))
-
-
-def senders(conn: Connection) -> Iterator[str]:
-    for (s,) in conn.execute(select(events.c.sender_id).distinct()):
-        yield s
+    """One conversation's turns, oldest first."""
+    return parse_turns(conversation_events(conn, sender_id))

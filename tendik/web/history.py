@@ -10,43 +10,21 @@ serialized event in ``data``), the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import json
-import logging
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, select
 
-from tendik.common.db import TRACKER_TABLE
+from tendik.common import events as tracker
 from tendik.common.feedback import feedback
 from tendik.common.rasa_client import parse_reply
 from tendik.web.present import message_json, user_json
 
-logger = logging.getLogger(__name__)
 
-
-def _tracker_exists(engine: Engine) -> bool:
-    return inspect(engine).has_table(TRACKER_TABLE)
-
-
-def _events(engine: Engine, sender_id: str) -> list[dict[str, Any]]:
-    if not _tracker_exists(engine):
+def _events(engine: Engine, sender_id: str) -> list[tracker.Event]:
+    if not tracker.tracker_exists(engine):
         return []
-    out = []
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(f"SELECT type_name, data FROM {TRACKER_TABLE} WHERE sender_id = :s AND type_name IN ('user', 'bot') ORDER BY id"),
-            {"s": sender_id},
-        )
-        for type_name, data in rows:
-            try:
-                event = json.loads(data or "{}")
-            except ValueError:
-                logger.warning("history: skipped an unreadable %s event", type_name)
-                continue
-            if isinstance(event, dict):
-                event["event"] = type_name
-                out.append(event)
-    return out
+        return tracker.conversation_events(conn, sender_id, types=("user", "bot"))
 
 
 def _votes(engine: Engine, sender_id: str) -> dict[str, str]:
@@ -55,14 +33,14 @@ def _votes(engine: Engine, sender_id: str) -> dict[str, str]:
         return {answer_id: vote for answer_id, vote in rows}
 
 
-def _bot_as_rest(event: dict[str, Any]) -> list[dict[str, Any]]:
+def _bot_as_rest(event: tracker.Event) -> list[dict[str, Any]]:
     """A stored bot event in the REST channel's reply format (text+buttons, then the payload)."""
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    reply = tracker.bot_reply(event)
     out: list[dict[str, Any]] = []
-    if (isinstance(event.get("text"), str) and event["text"]) or data.get("buttons"):
-        out.append({"text": event.get("text") or "", "buttons": data.get("buttons") or []})
-    if isinstance(data.get("custom"), dict):
-        out.append({"custom": data["custom"]})
+    if reply.text or reply.buttons:
+        out.append({"text": reply.text, "buttons": reply.buttons})
+    if reply.custom is not None:
+        out.append({"custom": reply.custom})
     return out
 
 
@@ -82,7 +60,7 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
         pending.clear()
 
     for event in events:
-        if event["event"] == "bot":
+        if event.type == "bot":
             rest = _bot_as_rest(event)
             pending.extend(rest)
             for r in rest:
@@ -91,10 +69,9 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
                         offered[str(b["payload"])] = str(b["title"])
             continue
         flush()
-        meta = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
-        lang = meta.get("language") if meta.get("language") in ("kk", "ru") else None
+        lang = event.metadata.get("language") if event.metadata.get("language") in ("kk", "ru") else None
         language = lang or language
-        said = event.get("text") if isinstance(event.get("text"), str) else ""
+        said = event.text
         if not said:
             continue
         shown = offered.get(said, said)
@@ -108,18 +85,7 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
 
 def has_answer(engine: Engine, sender_id: str, answer_id: str) -> bool:
     """Whether the bot gave the answer ``answer_id`` in this conversation."""
-    if not _tracker_exists(engine):
+    if not tracker.tracker_exists(engine):
         return False
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(f"SELECT data FROM {TRACKER_TABLE} WHERE sender_id = :s AND type_name = 'bot' AND data LIKE :p"),
-            {"s": sender_id, "p": f"%{answer_id}%"},
-        )
-        for (data,) in rows:
-            try:
-                custom = (json.loads(data or "{}").get("data") or {}).get("custom") or {}
-            except (ValueError, AttributeError):
-                continue
-            if isinstance(custom, dict) and custom.get("answer_id") == answer_id:
-                return True
-    return False
+        return tracker.answer_given(conn, sender_id, answer_id)
