@@ -27,13 +27,16 @@ def default_db_url() -> str:
 
 
 class CommonSettings(BaseSettings):
-    """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_RASA_TIMEOUT``, ``TENDIK_HTTP_REQUEST_TIMEOUT``."""
+    """``TENDIK_RASA_URL``, ``TENDIK_DB_URL``, ``TENDIK_REDIS_URL``, ``TENDIK_RASA_TIMEOUT``,
+    ``TENDIK_HTTP_REQUEST_TIMEOUT``."""
 
     # An empty value (as copied from .env.example) means the default.
     model_config = SettingsConfigDict(env_prefix="TENDIK_", env_file=ENV_FILE, extra="ignore", env_ignore_empty=True)
 
     rasa_url: str = "http://127.0.0.1:5005"
     db_url: str = ""
+    # Redis shared by replicas (Rasa's conversation locks, the front ends' rate limits); '' = none.
+    redis_url: str = ""
     rasa_timeout: float = 30.0
     # Seconds a client has to send a whole request (headers, then body) to our HTTP servers.
     http_request_timeout: float = Field(15.0, gt=0, le=300)

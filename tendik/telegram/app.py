@@ -139,6 +139,7 @@ async def on_shutdown(dispatcher: Dispatcher, ctx: BotContext) -> None:
     users: UserMiddleware = dispatcher["users"]
     if not await users.wait_idle(SHUTDOWN_GRACE):
         logger.warning("stopping with %d updates still being answered", users.in_flight)
+    await users.flood.close()
     await ctx.rasa.close()
     logger.info("bot stopped")
 

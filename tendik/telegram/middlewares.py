@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
+from tendik.common.ratelimit import Backend, MemoryBackend, RateLimiter, backend_for
 from tendik.telegram.keyboards import DELETE_NO, DELETE_YES
 from tendik.telegram.texts import language_from_code, t
 
@@ -74,40 +74,32 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
 
 
 class FloodLimiter:
-    """At most ``rate`` events per ``window`` seconds per user (sliding window)."""
+    """At most ``rate`` messages/button presses per ``window`` seconds per user (a token bucket of
+    the project's one limiter, :mod:`tendik.common.ratelimit`: a burst of ``rate``, then one more
+    every ``window / rate`` seconds), and the "too many messages" notice at most once per window.
+    With ``TENDIK_REDIS_URL`` set, every replica of the bot shares both."""
 
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate, self.window = rate, window
-        self._events: dict[str, deque[float]] = {}
-        self._warned: dict[str, float] = {}
+    def __init__(self, rate: int, window: float, backend: Backend | None = None) -> None:
+        self.backend = backend if backend is not None else MemoryBackend()
+        self.updates = RateLimiter("telegram-flood", rate, window, self.backend)
+        self.notices = RateLimiter("telegram-flood-notice", 1, window, self.backend)
 
-    def allow(self, key: str, notice: bool = True) -> tuple[bool, bool, float]:
+    async def allow(self, key: str, notice: bool = True) -> tuple[bool, bool, float]:
         """(allowed, warn the user now, seconds until the next slot). The once-per-window notice
         is used up only by an event that gets it (``notice``: a message, not a button press,
         which is answered with a short toast instead)."""
-        now = time.monotonic()
-        q = self._events.setdefault(key, deque())
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        if len(q) < self.rate:
-            q.append(now)
-            if len(self._events) > 10000:
-                self._gc(now)
+        wait = await self.updates.hit(key)
+        if not wait:
             return True, False, 0.0
-        wait = q[0] + self.window - now
-        warn = notice and self._warned.get(key, 0.0) <= now - self.window
-        if warn:
-            self._warned[key] = now
+        warn = notice and not await self.notices.hit(key)
         return False, warn, wait
 
-    def _gc(self, now: float) -> None:
-        for key in [k for k, q in self._events.items() if not q or q[-1] <= now - self.window]:
-            self._events.pop(key, None)
-            self._warned.pop(key, None)
+    async def forget(self, key: str) -> None:
+        await self.updates.forget(key)
+        await self.notices.forget(key)
 
-    def forget(self, key: str) -> None:
-        self._events.pop(key, None)
-        self._warned.pop(key, None)
+    async def close(self) -> None:
+        await self.backend.close()
 
 
 class UserMiddleware(BaseMiddleware):
@@ -117,7 +109,8 @@ class UserMiddleware(BaseMiddleware):
 
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
-        self.flood = FloodLimiter(ctx.settings.telegram_user_rate, ctx.settings.telegram_user_window)
+        settings = ctx.settings
+        self.flood = FloodLimiter(settings.telegram_user_rate, settings.telegram_user_window, backend_for(settings.redis_url))
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self.in_flight = 0
         self._idle = asyncio.Event()
@@ -131,7 +124,7 @@ class UserMiddleware(BaseMiddleware):
         data["sender_id"] = sender_id
         inner = _inner_event(event)
         if isinstance(inner, Message | CallbackQuery) and not is_deletion(inner):
-            allowed, warn, wait = self.flood.allow(sender_id, notice=isinstance(inner, Message))
+            allowed, warn, wait = await self.flood.allow(sender_id, notice=isinstance(inner, Message))
             if not allowed:
                 logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
                 await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
@@ -202,5 +195,5 @@ def _may_be_comment(event: TelegramObject | None) -> bool:
     if isinstance(event, Message):
         return bool(event.text) and not event.text.startswith("/") and event.chat.type == "private"
     if isinstance(event, CallbackQuery):
-        return bool(event.data and event.data.startswith(("v:", "c:")))
+        return event.data is not None and event.data.startswith(("v:", "c:"))
     return False

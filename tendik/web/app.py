@@ -16,6 +16,7 @@ from tendik.web import api
 from tendik.web.assets import Assets
 from tendik.web.errors import error_response, request_language
 from tendik.web.middleware import client_key, cors, json_errors, rate_limit, security_headers, who
+from tendik.web.ratelimit import WebLimits
 from tendik.web.settings import WebSettings
 
 logger = logging.getLogger(__name__)
@@ -55,10 +56,12 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
         return error_response("request_timeout" if status == 408 else "body_too_large", status, request_language(request))
 
     guard = request_guard(settings.http_request_timeout, who(settings), refuse)
+    limits = WebLimits(settings)  # in Redis when TENDIK_REDIS_URL is set: shared by every replica
     app = web.Application(
-        middlewares=[guard, json_errors, cors(settings), rate_limit(settings)],
+        middlewares=[guard, json_errors, cors(settings), rate_limit(settings, limits)],
         client_max_size=settings.web_max_body_bytes,
     )
+    app.on_cleanup.append(limits.close)
     app[api.SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
     app.on_response_prepare.append(security_headers)

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from tendik.common.http import client_address, client_tag
 from tendik.web.errors import ApiError, any_language, error_response, request_language
-from tendik.web.ratelimit import RateLimiter, retry_after_seconds
+from tendik.web.ratelimit import WebLimits, retry_after_seconds
 from tendik.web.settings import WebSettings
 
 logger = logging.getLogger(__name__)
@@ -99,19 +99,15 @@ def cors(settings: WebSettings) -> Callable:
     return middleware
 
 
-def rate_limit(settings: WebSettings) -> Callable:
-    """``/api/chat`` may be called ``web_rate_limit`` times per ``web_rate_window`` per client;
-    the other API calls three times as often (their own bucket)."""
-    chat = RateLimiter(settings.web_rate_limit, settings.web_rate_window)
-    other = RateLimiter(settings.web_rate_limit * 3, settings.web_rate_window)
+def rate_limit(settings: WebSettings, limits: WebLimits) -> Callable:
+    """The API's per-client limits (``tendik.web.ratelimit``): 429 with Retry-After when exceeded."""
     client = who(settings)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API) or request.method == "OPTIONS":
             return await handler(request)
-        limiter = chat if request.path == "/api/chat" else other
-        wait = limiter.hit(client_key(request, settings.web_trust_proxy))
+        wait = await limits.hit(request.path, client_key(request, settings.web_trust_proxy))
         if wait:
             seconds = retry_after_seconds(wait)
             logger.warning("rate limit: refused %s %s from %s (retry after %d s)", request.method, request.path, client(request), seconds)
