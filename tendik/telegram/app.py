@@ -1,5 +1,5 @@
-"""Factories and runners: the Bot (aiogram, custom API server, 429 handling), the Dispatcher (routers,
-middlewares, dependencies), startup (commands per language, the card schedule) and the two modes,
+"""Factories and runners: the Dispatcher (routers, middlewares, dependencies; the Bot itself comes
+from :mod:`tendik.telegram.bot`), startup (commands per language, the card schedule) and the two modes,
 long polling and webhook, which share every handler."""
 
 from __future__ import annotations
@@ -14,24 +14,26 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from tendik.common.http import client_tag, request_guard, server_options
+from tendik.telegram.bot import create_bot
 from tendik.telegram.config import TelegramSettings
 from tendik.telegram.context import BotContext, create_context
 from tendik.telegram.handlers import routers
 from tendik.telegram.html_text import escape
-from tendik.telegram.middlewares import RetryAfterMiddleware, UserMiddleware
+from tendik.telegram.middlewares import UserMiddleware
 from tendik.telegram.scheduler import CardScheduler
 from tendik.telegram.texts import COMMANDS, DESCRIPTION, LANGS, SHORT_DESCRIPTION
 from tendik.texts import system_message
+
+__all__ = [
+    "BOT_API_ERRORS", "TokenRefused", "build_webhook_app", "create_bot", "create_dispatcher", "describe", "retry_bot_api",
+    "run_polling", "run_webhook", "start_polling",
+]
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 20.0
@@ -40,16 +42,6 @@ T = TypeVar("T")
 # (TelegramAPIError, TelegramNetworkError), or something that is not Bot API JSON at all, such as
 # a proxy's HTML error page (ClientDecodeError, which is not a TelegramAPIError).
 BOT_API_ERRORS = (TelegramAPIError, ClientDecodeError)
-
-
-def create_bot(settings: TelegramSettings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfterMiddleware())
-    return Bot(
-        token=settings.token,
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
-    )
 
 
 def create_dispatcher(ctx: BotContext, observers: Sequence[BaseMiddleware] = ()) -> Dispatcher:

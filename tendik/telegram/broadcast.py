@@ -44,6 +44,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
+from tendik.telegram.bot import create_bot
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.html_text import parse_html, utf16_len
 from tendik.telegram.keyboards import card_keyboard
@@ -310,7 +311,6 @@ async def _cli(args: argparse.Namespace) -> int:
 
     from tendik.common.db import make_engine
     from tendik.knowledge.explanations import load_knowledge
-    from tendik.telegram.app import create_bot
     from tendik.telegram.config import HOW_TO_GET_A_TOKEN, TelegramSettings
 
     settings = TelegramSettings()
