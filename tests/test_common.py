@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from tendik.common import feedback
-from tendik.common.db import create_tables, delete_user_data, make_engine
+from tendik.common.db import delete_user_data, ensure_schema, make_engine
 from tendik.common.rasa_client import RasaClient, RasaUnavailable, parse_reply
 from tests.conftest import free_port
 
@@ -23,7 +23,7 @@ def _exercise_store(url: str) -> None:
         conn.execute(text(RASA_EVENTS.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY" if "postgresql" in url else "INTEGER PRIMARY KEY")))
         for sender in ("alice", "bob"):
             conn.execute(text("INSERT INTO events (sender_id, type_name, data) VALUES (:s, 'user', '{}')"), {"s": sender})
-    create_tables(engine)
+    ensure_schema(engine)
     feedback.record_vote(engine, "alice", "a" * 32, "helpful", "web", "ru")
     feedback.record_vote(engine, "alice", "a" * 32, "not_helpful", "web", "ru")  # changes the vote, no second row
     assert feedback.record_comment(engine, "alice", "a" * 32, "не то, мой телефон +7 701 123 45 67")
@@ -98,7 +98,7 @@ def test_client_raises_when_rasa_is_down() -> None:
 
 def test_votes_table_has_the_sender_column_delete_relies_on(tmp_path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
-    create_tables(engine)
+    ensure_schema(engine)
     with engine.connect() as conn:
         columns = [row[1] for row in conn.execute(text("PRAGMA table_info(tendik_feedback)"))]
     assert "sender_id" in columns

@@ -36,7 +36,7 @@ import requests
 import yaml
 from sqlalchemy import func, select, text
 
-from tendik.common.db import create_tables, make_engine
+from tendik.common.db import ensure_schema, make_engine
 from tendik.common.feedback import feedback
 from tendik.ops.services import free_port
 from tendik.review import tables as t
@@ -145,7 +145,7 @@ def generate(engine, n: int, seed: int, now: float, prefix: str = "bench") -> tu
     examples = load_examples()
     all_intents = sorted(set(examples["ru"]) | set(examples["kk"]))
     events.create(engine, checkfirst=True)
-    create_tables(engine)
+    ensure_schema(engine)
     started = time.perf_counter()
     buf, vbuf, total = [], [], 0
     # conversations in time order, like real traffic (ids grow with time)

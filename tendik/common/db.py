@@ -1,6 +1,7 @@
 """The database the services share with Rasa: Rasa's SQL tracker store (table ``events``) and the
 project's own tables (votes, subscriptions, reviews), in one database given by ``TENDIK_DB_URL``
-(SQLite by default, PostgreSQL when configured).
+(SQLite by default, PostgreSQL when configured). Our tables are made and changed only by the
+migrations in :mod:`tendik.db` (:func:`ensure_schema`); Rasa creates ``events`` itself.
 
 Every table of ours that holds per-user data has a ``sender_id`` column, so
 :func:`delete_user_data` erases a user everywhere without knowing each feature's tables.
@@ -41,9 +42,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the project's tables that do not exist yet (Rasa creates ``events`` itself)."""
-    metadata.create_all(engine)
+def ensure_schema(engine: Engine) -> None:
+    """Bring the project's tables to the newest revision (what every service calls at start): an
+    empty database gets them all, a database made before migrations is recognised and upgraded,
+    one already there costs a single query. Several services may do it at once."""
+    from tendik.db.migrate import upgrade  # tendik.db imports every table module, which import this one
+
+    upgrade(engine)
 
 
 def delete_user_data(engine: Engine, sender_id: str) -> dict[str, int]:

@@ -20,7 +20,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tendik.common.db import create_tables, make_engine
+from tendik.common.db import ensure_schema, make_engine
 from tendik.review import auth
 from tendik.review.settings import ReviewSettings
 
@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace, settings: ReviewSettings) -> int:
 
 def cmd_user(args: argparse.Namespace, settings: ReviewSettings) -> int:
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    ensure_schema(engine)
     try:
         if args.action == "add":
             user = auth.add_user(engine, args.name, _read_password(), args.role)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tendik.common.db import create_tables
+from tendik.common.db import ensure_schema
 from tendik.common.events import Event, bot_reply, events_after, tracker_exists
 from tendik.common.feedback import feedback
 from tendik.lang import fold
@@ -243,7 +243,7 @@ def _sync_feedback(conn: Connection) -> int:
 def sync(engine: Engine, batch: int = BATCH, max_batches: int | None = None) -> SyncResult:
     """Index every new tracker event and vote. Safe to run at any time, from several processes."""
     started = time.perf_counter()
-    create_tables(engine)
+    ensure_schema(engine)
     result = SyncResult()
     if not tracker_exists(engine):
         logger.info("sync: no tracker events table yet (no conversation stored)")

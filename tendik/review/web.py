@@ -34,7 +34,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import Engine
 
-from tendik.common.db import create_tables
+from tendik.common.db import ensure_schema
 from tendik.common.http import client_address, request_guard
 from tendik.review import auth, exports, project, queries, views
 from tendik.review.judgements import JudgementError, save_judgement
@@ -488,7 +488,7 @@ class AccessLogger(AbstractAccessLogger):
 
 def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     """The application; nothing is started until it runs."""
-    create_tables(engine)
+    ensure_schema(engine)
     queries.ensure_search_index(engine)
     guard = request_guard(settings.http_request_timeout, who)
     app = web.Application(middlewares=[security_headers, guard, auth_and_csrf], client_max_size=256 * 1024)

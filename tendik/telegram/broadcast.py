@@ -309,13 +309,14 @@ def _parser() -> argparse.ArgumentParser:
 async def _cli(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tendik.common.db import make_engine
+    from tendik.common.db import ensure_schema, make_engine
     from tendik.knowledge.explanations import load_knowledge
     from tendik.telegram.config import HOW_TO_GET_A_TOKEN, TelegramSettings
 
     settings = TelegramSettings()
-    store = Store(make_engine(settings.db_url))
-    store.create_tables()
+    engine = make_engine(settings.db_url)
+    ensure_schema(engine)
+    store = Store(engine)
     deck = CardDeck(load_knowledge())
     topic = getattr(args, "topic", None)
     if topic and topic not in deck.ids:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from tendik.common.db import make_engine
+from tendik.common.db import ensure_schema, make_engine
 from tendik.common.rasa_client import RasaClient
 from tendik.knowledge.explanations import load_knowledge
 from tendik.telegram.cards import CardDeck
@@ -62,10 +62,10 @@ class BotContext:
 
 
 def create_context(settings: TelegramSettings) -> BotContext:
-    """Everything the bot needs, built from the settings (tables created if missing)."""
+    """Everything the bot needs, built from the settings (tables migrated to the newest schema)."""
     engine = make_engine(settings.db_url)
     store = Store(engine)
-    store.create_tables()
+    ensure_schema(engine)
     secret = load_or_create_secret(settings.telegram_id_secret.get_secret_value(), settings.data_dir)
     return BotContext(
         settings=settings,

@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from tendik.common.db import create_tables, metadata
+from tendik.common.db import metadata
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -165,9 +165,6 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def create_tables(self) -> None:
-        create_tables(self.engine)
 
     # ------------------------------------------------------------ users
     @in_thread

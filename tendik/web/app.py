@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from tendik.common.db import create_tables, make_engine
+from tendik.common.db import ensure_schema, make_engine
 from tendik.common.http import client_tag, request_guard
 from tendik.common.rasa_client import RasaClient
 from tendik.web import api
@@ -40,7 +40,7 @@ class AccessLogger(AbstractAccessLogger):
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[api.SETTINGS]
     engine = make_engine(settings.db_url)
-    await asyncio.to_thread(create_tables, engine)
+    await asyncio.to_thread(ensure_schema, engine)
     app[api.ENGINE] = engine
     app[api.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout)
     yield

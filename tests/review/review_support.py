@@ -92,7 +92,7 @@ XSS_TEXT = '<script>alert(1)</script> жұмысқа алмады <img src=x one
 @pytest.fixture(scope="session")
 def review_data(assistant, tmp_path_factory: pytest.TempPathFactory) -> ReviewData:
     """Real conversations with the real assistant, in both languages and several channels."""
-    from tendik.common.db import create_tables, make_engine
+    from tendik.common.db import ensure_schema, make_engine
     from tendik.common.feedback import record_vote
 
     run = uuid.uuid4().hex[:6]
@@ -121,7 +121,7 @@ def review_data(assistant, tmp_path_factory: pytest.TempPathFactory) -> ReviewDa
         f"the nonsense question was answered with a citation: {answers['unsure']}")
 
     engine = make_engine(assistant.db_url)
-    create_tables(engine)
+    ensure_schema(engine)
     record_vote(engine, s["kk"], answers["kk"]["answer_id"], "not_helpful", "telegram", "kk")
     record_vote(engine, s["tg"], answers["tg"]["answer_id"], "helpful", "telegram", "ru")
     engine.dispose()

@@ -30,7 +30,7 @@ from requests.adapters import HTTPAdapter
 from review_support import ADMIN, REVIEWER, Client, cli
 from sqlalchemy import update
 
-from tendik.common.db import create_tables, make_engine
+from tendik.common.db import ensure_schema, make_engine
 from tendik.lang import fold
 from tendik.redact import looks_personal
 from tendik.review import auth, queries
@@ -71,7 +71,7 @@ def wrong_checks(log: str, account: str) -> int:
 def test_parallel_wrong_passwords_are_counted_atomically(backend: str, tmp_path: Path, request) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'auth.db'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
     engine = make_engine(url)
-    create_tables(engine)
+    ensure_schema(engine)
     auth.add_user(engine, "alice", "the right password 1")
     limits = auth.LoginLimits(max_failures=5, lockout_seconds=900, client_max_failures=1000, account_max_failures=1000)
     with ThreadPoolExecutor(40) as pool:

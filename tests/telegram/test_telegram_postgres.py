@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tendik.common.db import delete_user_data, make_engine
+from tendik.common.db import delete_user_data, ensure_schema, make_engine
 from tendik.common.feedback import record_vote, votes_for
 from tendik.knowledge.explanations import load_knowledge
 from tendik.telegram.app import create_bot
@@ -29,9 +29,9 @@ def pg_url(pg_server) -> Iterator[str]:  # noqa: ANN001  (tests/conftest.py: a t
 
 @pytest.fixture(scope="module")
 def store(pg_url: str) -> Store:
-    s = Store(make_engine(pg_url))
-    s.create_tables()
-    return s
+    engine = make_engine(pg_url)
+    ensure_schema(engine)
+    return Store(engine)
 
 
 def test_users_subscriptions_and_deletion_on_postgresql(store: Store) -> None:
