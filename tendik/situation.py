@@ -1,0 +1,1280 @@
+"""The worker's situation in one message: grounds of discrimination, the stage, the employer, the date.
+
+A transparent lexicon/rule extractor (no model): every cue is a stem or a short pattern written
+below, matched over the project's spelling folding (``tendik.lang.fold``: Latin Kazakh and translit
+Russian -> Cyrillic, Kazakh letters folded ә->а, қ->к..., lower case) plus a few merges of letters
+that the spellings confuse (ы/і/и/й -> и, щ -> ш, ь/ъ dropped). So «жүкті», "жукти", "jüktı" and
+"jukti" are one word, and Russian typed in Latin ("uvolili") works too.
+
+* Grounds: the items of TK art. 6(2) (origin, social/official/property status, sex, race,
+  nationality, language, religion, beliefs, residence, age, disability, public associations) plus
+  pregnancy, children under 3, single parent (TK art. 54), minor, disability (TK art. 25, the
+  Social Code), trade-union membership (Law on trade unions art. 7), health/HIV and other
+  circumstances. A cue is *strong* (it names the ground: «жүкті», "хиджаб", "профсоюз") or *weak*
+  (a fact that is often only background in a long story: a loan, a rented flat, "я уборщица", a
+  relative's illness). Weak cues count when the message gives a reason with them ("из-за",
+  «үшін», «... екенін білген соң») or when nothing strong is there.
+* Negation/correction: "не беременна", «жүкті емеспін» put the ground into ``negated``.
+* Language at work is a ground only when the message says the language is lacking, banned, laughed
+  at or required («қазақша сөйлесеңдер айыппұл», "не знаю казахский"); a request to the bot
+  ("ответь на казахском") has no ground.
+* The stage is the one decisive moment: when several are told, the first of ``STAGES_BY_PRIORITY``
+  (a dismissal story that mentions the hiring years ago is a dismissal).
+* Employer: domestic worker, civil service, a small NGO (<= 15 people), a micro-enterprise (a
+  business whose worker says it has <= 15 people: the legal definition also has an income test that
+  the message cannot tell; the answer says so), or "other" for a clearly larger employer.
+* Date: the date of the event the message reports (kk/ru, relative or calendar; see ``parse_date``).
+
+Standard library only and Python 3.10 compatible: Rasa's NLU pipeline (3.10) and the action server
+(3.11) both import it. ``python -m tendik.situation --devset bench/devset/situations.yml`` measures
+it on the situation dev set (that command needs PyYAML, which both environments have).
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import calendar
+import datetime
+import functools
+import logging
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tendik.lang import fold, requested_language
+
+logger = logging.getLogger(__name__)
+
+GROUNDS = ("origin", "social_status", "official_status", "property_status", "sex", "race", "nationality", "language",
+           "religion", "beliefs", "residence", "age", "disability", "public_association", "trade_union", "pregnancy",
+           "children_under_3", "single_parent", "minor", "health", "other")
+STAGES = ("job_ad", "hiring", "pay", "conditions", "promotion_training", "transfer", "dismissal", "harassment", "probation")
+EMPLOYER_KINDS = ("micro", "ngo_small", "domestic", "civil_service", "other")
+# The decisive moment when a story tells several: the end of the employment (or of the probation)
+# outweighs what led to it, a move outweighs the pay that changed with it, and so on.
+STAGES_BY_PRIORITY = ("probation", "dismissal", "transfer", "promotion_training", "hiring", "job_ad", "pay",
+                      "harassment", "conditions")
+SMALL_EMPLOYER_MAX = 15  # TK art. 159: micro-enterprises and NGOs of up to 15 people
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What one message says about the worker's situation (empty when it says nothing).
+
+    ``date_text`` is the date expression as written; it is set without ``date`` when the message
+    names only a month ("в марте", «өткен айда»): the day is unknown and the answer can ask."""
+
+    grounds: tuple[str, ...] = ()  # in the order mentioned, no duplicates
+    negated: tuple[str, ...] = ()  # grounds the message denies ("не беременна", «жүкті емеспін»)
+    stage: str | None = None
+    employer_kind: str | None = None
+    employer_size: int | None = None  # "нас 5 человек", «бізде 7 адам», "ИП, 4 человека"
+    date: datetime.date | None = None  # the date of the event the message reports
+    date_text: str | None = None  # the expression as written
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalisation: the folded text plus merges of letters that the spellings confuse.
+
+_MERGE = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
+                        "ё": "е", "ы": "и", "й": "и", "щ": "ш", "ь": "", "ъ": ""})
+# Latin letters typed inside a Cyrillic word (look-alikes and Kazakh Latin letters).
+_MIXED = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "i": "і",
+                        "m": "м", "t": "т", "ä": "ә", "ö": "ө", "ü": "ү", "ū": "ұ", "ğ": "ғ", "q": "қ", "ñ": "ң",
+                        "ı": "і", "ş": "ш", "ç": "ч"})
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
+_LATIN = re.compile(r"[a-zäğıñöūüşçáǵńóúý]")
+_LATIN_C = re.compile(r"c(?!h)")
+_TOKEN = re.compile(
+    r"(?P<date>\d{1,2}[./]\d{1,2}(?:[./](?:\d{4}|\d{2}))?(?![\d./]*\d))"
+    r"|(?P<num>\d+(?:[.,]\d+)?)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+)
+_SENTENCE_END = re.compile(r"[.!?…\n]")
+_CLAUSE_END = re.compile(r"[,;:()«»\"“”—–]|\s-\s")
+
+
+@functools.lru_cache(maxsize=16384)
+def _norm_word(word: str) -> str:
+    if _CYRILLIC.search(word) and _LATIN.search(word):
+        word = word.translate(_MIXED)
+    latin = not _CYRILLIC.search(word)
+    if latin:
+        word = _LATIN_C.sub("ts", word)  # translit Russian writes ц as c ("akcent", "nacionalnost")
+    out = fold(word).replace(" ", "").translate(_MERGE)
+    if latin and out.endswith("ця"):
+        out = out[:-2] + "тся"  # "smeetsya"
+    return out
+
+
+def _n(pattern: str) -> str:
+    """A pattern written in ordinary Cyrillic (Kazakh letters allowed) in the normalised form."""
+    return pattern.translate(_MERGE)
+
+
+@dataclass
+class _Text:
+    original: str
+    norm: str
+    starts: list[int]  # start of each token in ``norm``
+    spans: list[tuple[int, int]]  # each token's span in ``original``
+    words: list[str]  # the normalised tokens
+    sentence: list[int]  # sentence number of each token
+    clause: list[int]  # clause number of each token
+    heads: set[str] = field(default_factory=set)  # the first one and two characters after each space
+    has_number: bool = False
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last token a match [start, end) in ``norm`` covers (a leading space is skipped)."""
+        first = bisect.bisect_right(self.starts, start + (self.norm[start : start + 1] == " ")) - 1
+        last = bisect.bisect_left(self.starts, end) - 1
+        return max(first, 0), max(last, first, 0)
+
+    def written(self, first: int, last: int) -> str:
+        return self.original[self.spans[first][0] : self.spans[last][1]]
+
+
+def _prepare(text: str) -> _Text:
+    original = unicodedata.normalize("NFC", text or "")
+    low = original.lower()
+    if len(low) != len(original):  # "İ".lower() is two characters: keep the offsets aligned
+        low = "".join(ch.lower()[:1] or ch for ch in original)
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    sent = cl = 0
+    previous_end = 0
+    for m in _TOKEN.finditer(low):
+        start, end = m.span()
+        gap = low[previous_end:start]
+        if words and gap != " ":
+            if _SENTENCE_END.search(gap):
+                sent += 1
+                cl += 1
+            elif _CLAUSE_END.search(gap):
+                cl += 1
+        previous_end = end
+        word = m.group()
+        norm = _norm_word(word) if m.lastgroup == "word" else word.replace(",", ".").replace("/", ".")
+        if not norm:
+            continue
+        words.append(norm)
+        spans.append((start, end))
+        sentence.append(sent)
+        clause.append(cl)
+    # Every word is preceded by one space (the text starts with one): patterns begin with that literal
+    # space, which lets the regex engine jump from space to space instead of trying every character.
+    starts: list[int] = []
+    pos = 1
+    for w in words:
+        starts.append(pos)
+        pos += len(w) + 1
+    norm = " " + " ".join(words)
+    heads = {norm[p : p + 2] for p in starts} | {norm[p] for p in starts}
+    has_number = any(w[0].isdigit() or w in _NUMBER_WORDS for w in words)
+    return _Text(original, norm, starts, spans, words, sentence, clause, heads, has_number)
+
+
+# --------------------------------------------------------------------------------------------------
+# Numbers (digits and words, kk/ru).
+
+_NUMBER_WORDS: dict[str, float] = {}
+for _value, _forms in {
+    1: "один одна одну одного одном бір", 2: "два две двух пару пара екі", 3: "три трех трёх үш", 4: "четыре четырех төрт",
+    5: "пять пяти бес", 6: "шесть шести алты", 7: "семь семи жеті", 8: "восемь восьми сегіз", 9: "девять девяти тоғыз",
+    10: "десять десяти он", 11: "одиннадцать", 12: "двенадцать", 13: "тринадцать", 14: "четырнадцать",
+    15: "пятнадцать", 16: "шестнадцать", 17: "семнадцать", 18: "восемнадцать", 19: "девятнадцать",
+    20: "двадцать жиырма", 30: "тридцать отыз", 40: "сорок қырық", 50: "пятьдесят елу", 60: "шестьдесят алпыс",
+    70: "семьдесят жетпіс", 80: "восемьдесят сексен", 90: "девяносто тоқсан", 100: "сто жүз",
+}.items():
+    for _form in _forms.split():
+        _NUMBER_WORDS[_n(_form)] = _value
+_NUMBER_WORDS[_n("полтора")] = 1.5
+_NUMBER_WORDS[_n("полгода")] = 0.5
+_NUM_WORD = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS if w != _n("полгода")), key=len, reverse=True))
+# "двадцать пять", «жиырма бес», «он бір»: a tens word and a units word; or digits ("35", "1.5").
+NUM = rf"(?:\d+(?:\.\d+)?|(?:{_NUM_WORD})(?: (?:{_NUM_WORD}))?)(?!\S)"
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    parts = [_NUMBER_WORDS.get(p) for p in text.split()]
+    if not parts or any(p is None for p in parts):
+        return None
+    values = [p for p in parts if p is not None]
+    if len(values) == 2 and not (values[0] >= 10 and values[0] % 10 == 0 and values[1] < 10):
+        return None  # "два три" is not a number
+    return sum(values)
+
+
+# --------------------------------------------------------------------------------------------------
+# Cue groups: regexes over the normalised text. Pattern shorthand: every alternative starts at a word
+# start and may continue to the end of the word, unless it ends with "!" (the word ends there);
+# "…" stands for up to three words in between; NUM for a number.
+
+_GAP = r"(?:\S+ ){0,3}"
+
+
+def _alternatives(patterns: Iterable[str]) -> str:
+    out = []
+    for p in patterns:
+        exact = p.endswith("!")
+        p = _n(p[:-1] if exact else p).replace("… ", _GAP).replace("NUM", NUM)
+        out.append(p + (r"(?!\S)" if exact else r"\S*"))
+    return " (?:" + "|".join(out) + ")"
+
+
+def _split_top(p: str) -> list[str]:
+    """``p`` split at its top-level "|"."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(p[start:i])
+            start = i + 1
+        i += 1
+    parts.append(p[start:])
+    return parts
+
+
+def _heads(p: str, need: int = 2) -> set[str] | None:
+    """The strings of up to ``need`` characters a match of the simple pattern ``p`` can start with
+    (shorter when the pattern can end sooner), or None when that is not simple to tell (\\S, \\d...)."""
+    alternatives = _split_top(p)
+    if len(alternatives) > 1:
+        out: set[str] = set()
+        for a in alternatives:
+            h = _heads(a, need)
+            if h is None:
+                return None
+            out |= h
+        return out
+    if need == 0 or not p:
+        return {""}
+    c = p[0]
+    if c == "(":
+        depth, i = 0, 0
+        while True:
+            if p[i] == "\\":
+                i += 2
+                continue
+            depth += p[i] == "("
+            depth -= p[i] == ")"
+            if depth == 0:
+                break
+            i += 1
+        inner = p[3 : i] if p.startswith("(?:") else None
+        if inner is None:
+            return None
+        rest, optional = p[i + 1 :], False
+        if rest[:1] in ("?", "*"):
+            rest, optional = rest[1:], True
+        elif rest[:1] in ("{", "+"):
+            return None
+        out = set()
+        for a in _split_top(inner):
+            h = _heads(a + rest, need)
+            if h is None:
+                return None
+            out |= h
+        if optional:
+            h = _heads(rest, need)
+            if h is None:
+                return None
+            out |= h
+        return out
+    if c == "[":
+        end = p.index("]")
+        chars = p[1:end]
+        if not chars or any(x in chars for x in "^-\\"):
+            return None
+        rest = p[end + 1 :]
+    elif c in "\\.?*+{})|^$":
+        return None
+    else:
+        chars, rest = c, p[1:]
+    if rest[:1] in ("?", "*", "{", "+"):
+        return None
+    tail = _heads(rest, need - 1)
+    if tail is None:
+        return None
+    return {ch + h for ch in chars for h in tail}
+
+
+@dataclass(frozen=True)
+class _Group:
+    label: str
+    regex: re.Pattern[str]
+    weak: bool = False
+    negatable: bool = False  # "не беременна", «жүкті емеспін»
+    kin: bool = False  # about a relative ("муж безработный", «анам ауру»): only weak
+    tag: str = ""
+    exclude: re.Pattern[str] | None = None  # matches inside these spans do not count
+    heads: frozenset[str] | None = None  # what a match can start with (after its space); None: anything
+
+
+def _group(label: str, patterns: Sequence[str], *, weak: bool = False, neg: bool = False, kin: bool = False,
+           tag: str = "", exclude: Sequence[str] = ()) -> _Group:
+    heads: set[str] | None = set()
+    for p in patterns:
+        # For the heads a number is a digit (one character is enough) or a number word.
+        h = _heads(_n(p.rstrip("!")).replace("… ", _GAP).replace("NUM", f"(?:{_NUM_WORD})"))
+        if h is not None and p.startswith("NUM"):
+            h |= set("0123456789")
+        heads = None if h is None or heads is None else heads | h
+    return _Group(label, re.compile(_alternatives(patterns)), weak, neg, kin, tag,
+                  re.compile(_alternatives(exclude)) if exclude else None, frozenset(heads) if heads is not None else None)
+
+
+_G = _group
+# From another country: nationality, not residence ("я из Узбекистана", «Қытайданмын»).
+_COUNTRIES = ("(?:я (?:родом )?из |)(?:узбек|кыргыз|киргиз|таджик|китай|китая|росси|украин|туркмен|афган|азербайдж|кореи|турци|"
+              "өзбек|қырғыз|тәжік|қытай|ресей|түркия|кәріс|моңғол|монгол)")
+_GROUND_GROUPS: list[_Group] = [
+    # --- origin: descent, clan, a parent's conviction, repatriates
+    _G("origin", ["происхожден", "шығу тег", "из (?:одного |другого |нашего |не нашего |чужого |их )?рода!",
+                  "(?:одного|другого|нашего|чужого|не того|не нашего) рода!", "родов", "родств\\S* связ",
+                  "ру(?:дан|ынан|ы|ың|ым|ымыз|ымнан|ға|дың|лас|ластар)!", "(?:кіші|орта|ұлы|қай) жүз(?:ден|дің|ге|генсің|дісің|денсің|денсіз|денмін)?!",
+                  "(?:одного|другого|какого|своего|нашего|старшего|среднего|младшего|не того) жуза!", "жузов!",
+                  "оралман", "кандас", "шежіре", "фамили", "тег(?:ім|іме|імді|іңе|ің|іңді)!",
+                  "(?:отец|отца|мать|матери|мама|мамы|папа|папы|брат|брата|родител\\S*|дед|деда) … "
+                  "(?:сидел|сидит|отбывал|отбывает|судим|осужд|срок|в тюрьме|за решеткой|сидевш)",
+                  "(?:әкем|әкемнің|анам|шешем|ағам|әкесі|ата анам|інім|бауырым|атам) … "
+                  "(?:сотталған|сотталды|сотты|түрмеде|түрмеге|отырып шыққан|отырған|сотталғанын)"]),
+    # --- social status
+    _G("social_status", ["безработн", "жұмыссыз", "центр\\S* занятост", "на уч[её]те как", "долго без работы", "домохозяйк", "детдом", "детск(?:ий|ого|ом) дом",
+                         "сирот", "интернат", "бездомн", "бомж", "бывш\\S* (?:заключ|зек|осужд)", "судимост", "(?:я|был|была) судим(?:а|ый|ая)?!", "сидел в тюрьм",
+                         "освободил\\S* из (?:мест|колони|тюрьм)", "үй шаруасындағы", "балалар үйі", "жетім",
+                         "сотталғанмын", "түрмеден шықтым", "социальн\\S* (?:положен|статус)", "әлеуметтік (?:жағдай|мәртебе)",
+                         "из (?:бедной|простой|неблагополучной|малообеспеченной) семьи", "кедей отбасы", "аз қамтылған отбасы"],
+       kin=True),
+    # --- official status: rank and the kind of job
+    _G("official_status", ["должностн\\S* (?:положен|статус)", "лауазымдық (?:жағдай|мәртебе)",
+                           "(?:простых|простым|простые|простой|рядовых|рядовым|рядовые|рядовой) "
+                           "(?:рабоч|водител|сотрудник|работник|продав|кассир|смертн|учител|уборщ|грузчик|персонал)",
+                           "только (?:офисн|руководств|начальств|для начальств|менеджер)", "для (?:руководства|начальства|офисных)",
+                           "(?:бастықтар|басшылар)(?:ға|дың|ды|)? … (?:бөлек|ғана)", "жұмысшыларға бөлек",
+                           "қатардағы (?:жұмысшы|қызметкер)", "қарапайым (?:жұмысшы|қызметкер)",
+                           "(?:прост|обычн|рядов)\\S* (?:санитар|уборщ|рабоч|продав|кассир|медсестр|нян|охранник|водител|грузчик|официант|сотрудниц|работниц|техничк)",
+                           "а не (?:врач|начальник|руковод|менеджер|офисн)", "не по (?:чину|статусу|рангу)"]),
+    _G("official_status", ["уборщиц", "техничк", "еденші", "офисн(?:ые|ых|ым|ыми)!", "кеңседегі", "жұмысшы(?:лар|ларға|ларды|лардың)!",
+                           "ешкімсің", "ешкім емессің", "кто ты (?:такой|такая) здесь"], weak=True),
+    # --- property status
+    _G("property_status", ["кредитн\\S* истори", "кредит тарих", "просрочк", "имуществ\\S* (?:положен|статус)",
+                           "мүліктік жағдай", "материальн\\S* положен",
+                           "нет (?:своей |своего |личной |личного |собственн\\S* )?(?:машин|авто|квартир|жиль|дом!|дома!)",
+                           "(?:машинам|машинасы|көлігім|көлігі|пәтерім|үйім|баспанам) жоқ", "бедн", "малоимущ", "нищ", "кедей",
+                           "аз қамтылған", "богат", "бай(?:лар|ларға|сың|мын)!",
+                           "(?:собственн|своей|своим|своя|свой|личн|наличи)\\S* (?:\\S+ )?(?:автомобил|машин|квартир|жиль|недвижим)",
+                           "(?:жеке|өз) (?:көлі|пәтер|баспана)", "малообеспеченн"], kin=True,
+       exclude=["кедей отбасы", "аз қамтылған отбасы", "из (?:бедной|малообеспеченной) семьи"]),
+    _G("property_status", ["кредит", "несие", "долг(?:и|ов|ами|а)?!", "қарыз", "съ[её]мн", "снима(?:ю|ем) (?:квартир|жиль|комнат)",
+                           "жалдамалы", "пәтер жалда", "ипотек", "в общежити", "жатақхана"], weak=True, kin=True),
+    # --- sex
+    _G("sex", ["женщин", "женск", "мужчин", "мужск", "признак\\S* пола", "из за (?:моего )?пола", "гендер", "сексизм",
+               "домогательств", "пристава", "сексуальн", "интим", "девоч\\S* не", "девуш\\S* не (?:бер|возьм|нуж)", "я (?:же )?(?:женщина|девушка)",
+               "әйел", "ерлер(?:ге|ден|дің|ді|ге ғана)?!", "ер (?:адам|адамдар|адамға|кісі|жігіт|азамат|қызметкер|әріптес)", "еркек", "жігіт (?:керек|ғана|алады)",
+               "жыныс", "күйеуге шығасың", "қыз(?:дарды)? (?:бала )?(?:керек емес|алмаймыз)"],
+       exclude=["прав\\S* женщин", "(?:қожайын|үй иесі) әйел", "әйел (?:бастық|басшы|директор|қожайын)", "әйел(?:ім|імнің|іме|імді)!",
+                "(?:жүкті|екіқабат|аяғы ауыр) әйел", "беременн\\S* (?:женщин|сотрудниц)"]),
+    _G("sex", ["(?:требу\\S*|нужн\\S*|ищем|ищут|берем|берём|берут|только) (?:\\S+ )?(?:девушк|парн|мужчин|женщин)"]),
+    _G("sex", ["девушк", "баб(?:ам|ы|а)!"], weak=True),
+    # --- race
+    _G("race", ["рас(?:а|ы|е|у|ой|овая|овой|овые|овую|изм|ист|истск\\S*)!", "цвет\\S* кож", "темнокож", "чернокож", "смугл", "негр(?:ы|ов|ам|а|ом|итянк\\S*)?!",
+                "мулат", "метис", "(?:не)?(?:азиатск|европейск|славянск|восточн)\\S* (?:внешност|лиц|тип)", "европеоид",
+                "(?:бел|черн)(?:ым|ых|ые|ого|ая|ой|ый|ую) (?:преподав|сотрудник|работник|иностран|коллег|люд|учител|менеджер)",
+                "белокож", "чернож", "нәсіл", "тері(?:нің|мнің|сінің|сі)? түс", "(?:еуропалық|европалық|азиаттық) (?:келбет|бет|түр)",
+                "африк", "кени(?:и|я|ец|йка|йц\\S*)!", "нигери", "конголез", "эфиоп", "сомали"]),
+    _G("race", ["ч[её]рн(?:ым|ой|ый|ая|ых|ые|ого|ому|ую|ыми)!", "қара(?:сың|мын)!"], weak=True,
+       exclude=["ч[её]рн\\S* (?:работ|зарплат|бухгалтери|список|спис|схем|ход|день|дня)"]),
+    # --- nationality
+    _G("nationality", ["национальност", "по национальн", "чурк", "нацменьшинств", "межнациональн", "ұлт", "неказах", "нерусск",
+                       "казах(?:и|ам|ов|а|у|ом|ами)?!", "казашк", "узбек", "узбечк", "кыргыз", "киргиз", "таджик", "таджичк", "уйгур",
+                       "коре(?:ец|йц|янк)", "татар(?:ин|ка|ы|ам|ов|ке|ки|кой|мын|сың|пын)?!", "турк(?:и|ам|ов|а|у)?!", "турок!",
+                       "турчанк", "дунган", "чечен", "цыган", "каракалпак", "қарақалпақ", "лезгин", "курд(?:ы|ов|ам|ка|ки)?!",
+ "азербайджан", "армян", "армянин", "грузин", "немец!", "немц", "немк",
+                       "украин", "белорус", "еврей", "евре(?:и|ев|ям|ями)!", "туркмен", "китаец", "китайц", "китаянк",
+                       "русск(?:ие|им|их|ими)!", "я русск",
+                       "қазақ(?:тар|тарға|тардың|пын|сың|сыз|қа|ты|тың|пыз|тарды)?!", "орыс(?:пын|сың|тар|тарға|тардың|қа|пыз)?!",
+                       "өзбек", "қырғыз", "ұйғыр", "кәріс", "түрік", "неміс", "дұнған", "тәжік", "әзірбайжан",
+                       "шешен(?:мін|сің|дер)?!"],
+       kin=True,
+       exclude=["национальн\\S* (?:компан|банк|холдинг|фонд|парк|валют|музе|гварди|безопасн|кухн|проект)",
+                "русск\\S* (?:язык|тил)", "(?:қазақ|орыс) тіл"]),
+    # --- religion
+    _G("religion", ["религи", "вероисповед", "верующ", "(?:моей|моя|мою|из за|за|другой|другую) вер(?:а|ы|у|ой)!", "мусульман",
+                    "христиан", "баптист", "православ", "католи", "иегов", "протестант", "пятидесятни", "адвентист",
+                    "буддист", "иудей", "атеист", "хиджаб", "никаб", "платок", "платке", "платка", "намаз", "молит", "молил", "молюсь",
+                    "помолит", "мечет", "храм", "(?:в|принял\\S*|исповеду\\S*|из за|за) ислам", "исламск",
+                    "церк", "ураз", "держу пост", "дін(?:ге|ім|ін|і|імді|ді|дар|на|ни|и)?!", "діни", "діндар", "мешіт", "ораза",
+                    "шіркеу", "мұсылман", "орамал", "сенім(?:ім|іме|імді)!"], kin=True),
+    _G("religion", ["бород", "сақал"], weak=True),
+    # --- beliefs (political and other convictions)
+    _G("beliefs", ["убежден", "взгляд(?:ы|ов|ам|ами)!", "политическ\\S* взгляд", "оппозиц", "критик", "(?:пост|посты|поста|постов|посту|постом) … "
+                   "(?:фейсбук|фацебоок|инстаграм|тикток|тик ток|соцсет|телеграм|ватсап|ютуб|твиттер|фб!)",
+                   "за (?:пост|посты|комментари|репост|лайк)", "митинг", "протест", "пикет", "голосова", "выбор(?:ы|ах|ов)!",
+                   "за кого", "сайлау", "дауыс бер", "кандидатқа", "сын (?:пост|айт|жаз|мақала)", "сынадым", "сынағаным",
+                   "наным", "көзқарас", "оппозиционер", "петици", "высказ\\S* (?:\\S+ )?(?:против|о|об|про|в|мнени)",
+                   "против войн", "предвыборн", "агитац", "выступ\\S* (?:\\S+ ){0,2}против", "қарсы (?:шықт|пікір|сөйле)", "саяси (?:ұстаным|пікір|көзқарас)", "политическ\\S* (?:позици|мнени|убежд)"],
+       exclude=["оппозиц\\S* парти", "дінге көзқарас"]),
+    _G("beliefs", ["соцсет", "пікір", "политик"], weak=True),
+    # --- residence
+    _G("residence", ["прописк", "без регистрац", "регистрац\\S* (?:по месту|в городе|в алмат|в астан|нет|нету)",
+                     "(?:по )?мест\\S* жительств", "местожительств", "иногородн", "приезж",
+                     "(?:из|с) (?:област|аула|села|деревн|регион|провинц|другого города)", "городск(?:им|их|ие)!", "местн(?:ым|ых|ые)!", "не местн",
+                     "только местн", "тұрғылықты", "тіркеу(?:ім|ің|іңіз|ге|де|сіз|і|ім жоқ)?!", "ауылдан", "ауылдың", "деревенск", "деревенщин", "из деревни", "колхоз", "аульн", "из глубинки", "провинциал",
+                     "ауылдық", "қалалық(?:тар|тардан|тарға)", "облыстан (?:келген|келдім)", "басқа қаладан", "жергілікті (?:емес|тұрғын)",
+                     "мекенжай"],
+       exclude=["(?:жұмыссыз|безработн\\S*) (?:\\S+ ){0,2}тіркеу"]),
+    _G("residence", ["көшіп кел", "приехал\\S* из", "переехал\\S* из", "(?:из|с) (?:юга|севера)", "оңтүстік", "солтүстік", "южан",
+                     "северян", "я (?:родом )?из", "\\S+(?:тан|тен|дан|ден|нан|нен)(?:мын|мін|пын|пін)!"], weak=True,
+       exclude=[_COUNTRIES, "я (?:родом )?из (?:рода|семьи|детдом|детского|интернат|бедн|прост|другого рода)"]),
+    # --- age (numbers are handled in code)
+    _G("age", ["молод"], weak=True),  # "молодой специалист" is a status, "только молодых" a ground
+    _G("age", ["возраст", "пожил", "пенси", "стар(?:ый|ая|ых|ым|ик|ики|уха|ость|ше|ая|ой|ого|ому|уху)!",
+               "предпенсион", "омолод", "до [2-9]\\d лет!", "(?:после|от|старше|с) [2-9]\\d(?: лет)?!", "не старше", "моложе NUM", "младше NUM",
+               "жас(?:ым|ымды|ыма|ымнан|ымның|ың|ыңды|ыңа|ыңыз|ын|ына|ынан|ына байланысты)!",
+               "жас (?:маман|жігіт|қыз|кадр|адам|адамдар|қызметкер|мамандар|буын|ұрпақ)", "жасарт", "жастар(?:ға|ды|ды ғана)?!", "зейнет", "кәрі(?:сің|мін|лер|ге|ні)?!", "қарт(?:сың|пын|тар|тарды)?!", "қартай",
+               "егде",
+               "NUM жастан (?:аспаған|аспайтын|асқан|жоғары|төмен|кіші|үлкен|бастап)", "NUM жасқа дейін", "жас шектеу"],
+       exclude=["пенсионн\\S* (?:отчисл|взнос|фонд)", "зейнетақы (?:жарна|қор)"]),
+    # --- disability
+    _G("disability", ["инвалид", "мүгедек", "колясоч", "на коляске", "групп\\S* инвалид", "слабовид", "незряч",
+                      "слеп(?:ой|ая|ота|ну)!", "глух(?:ой|ая|ота|онем)", "слабослыш", "слухов\\S* аппарат", "протез", "ампут",
+                      "физическ\\S* недостат", "дцп", "ограниченн\\S* возможност", "особ\\S* потребност", "саңырау",
+                      "есту (?:қабілет|аппарат)", "көру қабілет", "соқыр", "плохо (?:слышу|вижу|слышит|видит)", "не (?:слышу|вижу)!",
+                      "слаб\\S* (?:зрени|слух)", "нашар (?:естимін|көремін|естиді|көреді)", "көзім көрмейді", "құлағым естімейді",
+                      "хром", "костыл", "ақсақ", "(?:нет|без) (?:\\S+ )?(?:руки|ноги|ног|кисти|пальцев|глаза)!",
+                      "(?:қолым|аяғым|көзім) жоқ", "дене кемістіг", "ерекше қажеттіліг", "мүмкіндігі шектеулі"],
+       neg=True, kin=True),
+    # --- public associations (parties, NGOs as the worker's membership; an NGO as the employer is not a ground)
+    _G("public_association", ["член\\S* (?:парти|общественн|движени|объединени|нко|нпо|организац)",
+                              "(?:состою|состоит|состояла|состоял|вступил\\S*|участву\\S*) (?:в |во )?(?:парти|общественн|нко|нпо|движени|объединени)",
+                              "политическ\\S* парти", "саяси парти", "парти\\S* мүше", "мүше(?:сімін|мін|сің)! … парти",
+                              "активист", "белсенділ", "қоғамдық белсенді"], neg=True),
+    _G("public_association", ["парти"], weak=True, neg=True, exclude=["парти\\S* (?:товар|груз|продукц)"]),
+    _G("public_association", ["нко!", "нпо!", "үеұ", "неправительственн\\S* организац", "некоммерческ\\S* организац",
+                              "общественн\\S* (?:объединени|организаци|фонд|движени)", "үкіметтік емес ұйым",
+                              "коммерциялық емес ұйым", "қоғамдық (?:бірлестік|ұйым|қор|қозғалыс)"],
+       weak=True, tag="ngo"),
+    # --- trade unions
+    _G("trade_union", ["профсоюз", "профком", "кәсіподақ", "кәсіподағ", "кәсіптік одақ"], neg=True),
+    # --- pregnancy
+    _G("pregnancy", ["беременн", "в (?:моем|моём|моем|интересном|её|ее|таком|этом) положении", "в положении!", "жду ребенка", "ждем ребенка",
+                     "ждём ребёнка", "жүкті", "екіқабат", "аяғы ауыр", "токсикоз"], neg=True,
+       exclude=["в положении (?:о|об)!"]),
+    _G("pregnancy", ["(?:уйти|уйду|уходить|уйдешь|уйдёшь|уйдет|уйдёт|пойду|пойдешь|пойдёшь|собираюсь|собираешься|планир\\S*|планы на) … декрет",
+                     "декретке (?:кет|шығ|бар|жібер|кетем|кетесің|кетеді|кетпек)", "декретке кет"], tag="decree_future"),
+    _G("children_under_3", ["(?:выход|вышла|вышел|выхода|выйти|вернулась|возвращени|вышедш) … декрет", "из декрета",
+                            "после декрета", "декреттен (?:шық|кейін|келген|оралған|шыққан|шықтым)"], tag="decree_past"),
+    _G("pregnancy", ["декрет"], tag="decree"),
+    # --- children under 3 (children's ages are handled in code)
+    _G("children_under_3", ["малыш", "грудн", "кормлю грудью", "кормящ", "младенц", "до (?:тр[её]х|3) лет", "уход\\S* за реб",
+                            "по уходу за", "нәресте", "сәби", "емізулі", "бала күтімі бойынша", "үш жасқа (?:дейін|толмаған)",
+                            "3 жасқа (?:дейін|толмаған)", "родила!", "родила (?:ребенка|ребёнка|сына|дочь|двойню)", "после родов", "босанған", "босандым", "босанып"]),
+    _G("children_under_3", ["маленьк\\S* (?:реб|дет|сын|доч)", "кішкентай бала"], weak=True),
+    # --- single parent
+    _G("single_parent", ["одиночк", "одинок\\S* (?:мать|мама|отец|папа)", "(?:одна|один|сама|сам) (?:\\S+ )?"
+                         "(?:воспитыва|ращу|растшу|расту|вырастил|поднимаю|тяну|содержу)",
+                         "жалғыз (?:өзім )?(?:тәрбиеле|бағ|асыра|өсір|бақ)", "одна с (?:реб|дет|сын|доч)", "жалғызбасты", "жалғыз басты",
+                         "(?:баламды|ұлымды|қызымды|балаларымды) (?:\\S+ )?жалғыз"], neg=True),
+    _G("single_parent", ["без мужа", "мужа нет", "нет мужа", "муж (?:ушел|ушёл|бросил|умер|погиб)", "жены нет", "нет жены",
+                         "жена (?:ушла|бросила|умерла)", "вдов", "күйеуім жоқ", "күйеусіз", "жесір", "күйеуім (?:қайтыс|тастап)"],
+       tag="needs_child"),
+    # --- minor (ages are handled in code)
+    _G("minor", ["несовершеннолет", "подрост", "кәмелетке толма", "жасөспірім"], neg=True),
+    _G("minor", ["школьни", "малолетк"], weak=True),
+    # --- health (HIV and other illnesses: "other circumstances")
+    _G("health", ["вич", "спид!", "хив!", "аитв", "эпилеп", "диабет", "туберкул", "гепатит", "онколог", "астм", "псориаз",
+                  "шизофрен", "биполяр", "психическ\\S* (?:заболев|расстр)", "заболеван", "болею", "хроническ", "диагноз",
+                  "инсульт", "инфаркт", "ауру(?:ым|ымды|ыма|ымның)!", "науқас", "ауырамын", "жұқпалы", "дерт",
+                  "рак(?:а|ом)? (?:груди|кожи|легк|желуд)"], neg=True, kin=True),
+    _G("health", ["болезн", "болела", "болел!", "больничн", "операци", "ковид", "ауырдым", "ауру!", "ауырғаным", "ауырып"],
+       weak=True, neg=True, kin=True, exclude=["больничн\\S* (?:\\S+ )?(?:с ребенком|по уходу)"]),
+    # --- other circumstances
+    _G("other", ["гей!", "геи!", "гея!", "лесби", "лгбт", "ориентац", "бисексуал", "трансгендер", "лишн\\S* вес", "полнот", "толст",
+                 "тучн", "ожирен", "салмағ\\S* артық", "артық салмақ", "семіз", "внешност", "татуир", "тату!", "пирсинг", "похуд",
+                 "(?:из за|по|за) (?:моего |лишнего )?вес(?:а|у|ом)!", "арықта", "сыртқы келбет",
+                 "келбет"],
+       exclude=["(?:не)?(?:европейск|азиатск|славянск|восточн)\\S* внешност", "(?:еуропалық|европалық|азиаттық) келбет"]),
+    _G("other", ["незамуж", "не замужем", "не женат", "холост", "тұрмыс құрма", "тұрмысқа шықпаған", "үйленбеген", "развод",
+                 "разведен", "ажырас", "семейн\\S* положен", "отбасылық жағдай"], tag="marital"),
+    _G("other", ["курю!", "курени", "имидж"], weak=True),
+]
+
+# Stage cues: strong ones decide; weak ones only when no strong cue is there.
+_STAGE_GROUPS: list[_Group] = [
+    _G("job_ad", ["ваканси", "объявлени", "требовани\\S* (?:к кандидат|в ваканс)", "хабарландыру", "жарнама", "ищут только",
+                  "резюме принимают"]),
+    _G("hiring", ["не (?:берут|взяли|берем|берём|возьмут|возьмем|возьмём|брали|принял\\S*|принимают|приняли|хотят брать)!",
+                  "отказ\\S* (?:в при[её]ме|в трудоустр|принять|взять|в работе)", "собеседован", "на работу не",
+                  "трудоустр", "перезвоним", "при при[её]ме на работу", "при найме",
+                  "алма(?:ды|йды|ймыз|йтын|йтынын|пты)!", "жұмысқа (?:алма|алу|қабылда|орналас)", "қабылдама", "сұхбат",
+                  "жұмыс сұрап", "жұмысқа тұр(?:а алмай|ғыз)", "тағайындама",
+                  "(?:отказал\\S*|отказыва\\S*) (?:\\S+ )?(?:брать|взять|принять|принимать)"],
+       exclude=["\\S*[^\\sкгн][аеи] алма"]),  # «басқара алмайды»: "cannot manage", not "did not hire"
+    _G("hiring", ["отказ", "анкет", "резюме", "устро(?:иться|ился|илась|ить)!", "hr!", "хр!", "бас тарт", "кандидат", "түйіндеме"], weak=True,
+       exclude=["отказ\\S* (?:\\S+ )?(?:в|от) (?:отпуск|перевод|повышени|выходн|обучени)", "отпуск\\S* (?:\\S+ ){0,2}отказ"]),
+    _G("pay", ["зарплат", "зп!", "оклад", "преми", "надбавк", "доплат", "платят", "плати(?:т|ли|л)!", "заплат", "оплат", "бонус",
+               "выплат", "ставк", "аванс", "недоплач", "выплачива", "оплачива", "доплачива", "не плат", "жалованье", "получк",
+               "еңбекақы", "үстемақы", "удержива", "получа(?:ю|ет|ем|ют) (?:меньше|больше)", "жалақ", "айлық", "айлығ",
+               "төле(?:йді|мейді|ді|ген|нбеді|нбейді|мей)", "сыйақы", "сыйлықақы", "үстеме ақы", "ақша(?:сын|мды|мызды)? (?:\\S+ )?(?:бермеді|бермейді|аз)",
+               "аз береді", "көп береді", "ұстап қал", "(?:жалақ|айлық|айлығ|ақша)\\S* (?:\\S+ )?бермей"],
+       exclude=["сокращ\\S* (?:зарплат|оклад)", "повышени\\S* (?:зарплат|оклад)"]),
+    _G("conditions", ["ночн\\S* смен", "смен(?:у|ы|ам)? (?:ночн|по ночам)", "сверхурочн", "переработк", "рабоч\\S* мест",
+                      "пандус", "лифт", "услови\\S* (?:труда|работы)", "не пуска", "запрет", "запрещ", "дресс код", "спецодежд",
+                      "спортзал", "раздевалк", "түнгі ауысым", "ауысым", "асхана", "тыйым", "айыппұл сал", "бөлмеге отырғыз",
+                      "отырғызды", "жұмыс орн", "жағдай жасама", "үстеме жұмыс", "артық жұмыс", "изолир", "отдельн\\S* (?:комнат|кабинет)", "переве\\S* (?:\\S+ )?(?:на|в) (?:ночн|дневн|друг|вечерн)\\S* смен", "түнде (?:\\S+ )?(?:жұмыс|істет)", "(?:ночью|по ночам) (?:\\S+ )?работ", "арнайы киім",
+                      "жұмыс киім", "спецкиім", "отпуск\\S* (?:\\S+ ){0,2}отказ"]),
+    _G("conditions", ["(?:не дают|не дает|не даёт|отказ\\S* (?:мне )?в|не отпуска\\S* в) (?:\\S+ )?(?:отпуск|выходн|отгул)", "отгул", "демалыс\\S* бермей",
+                      "демалыс\\S* бермеді"]),
+    _G("conditions", ["график", "штраф", "оштраф", "отпуск", "выходн", "кесте", "демалыс", "смен(?:ы|у|а)!", "командировк",
+                      "нагрузк", "перерыв", "үзіліс", "іссапар", "жүктеме", "столов", "есік", "дверь", "двер(?:и|ью)!", "ступеньк",
+                      "бәріне айтып", "барлығына айтып", "разгласил"], weak=True,
+       exclude=["отпуск\\S* по уходу", "декретн\\S* отпуск", "бала күтімі бойынша демалыс", "демалыс\\S* (?:кезінде|уақытында)"]),
+    _G("promotion_training", ["повышени", "не повыша", "кадров\\S* резерв", "резерв", "на должность (?:руковод|начальн|заведующ|старш|замест|директор|глав)",
+                              "руковод\\S* (?:ставить|назначать|назначить|не назнач)", "назначили (?:мужчин|женщин|другого|другую|его|ее|её)",
+                              "карьер", "продвижени", "курс\\S* (?:повышен|обучен)", "на (?:учебу|учёбу|обучение|курсы|тренинг|стажировку)",
+                              "повысить", "повысили", "повышают", "көтер", "ұсынба", "біліктілікті арттыру", "оқуға", "оқытуға",
+                              "курсқа", "курсына", "тағылымдама", "мансап", "жоғарылат", "(?:орнына|лауазымына|қызметіне) (?:\\S+ )?(?:\\S+ )?тағайында",
+                              "басшы\\S* орнына", "(?:басшы|меңгеруші|бастық|директор|орынбасар|жетекші)\\S* … тағайында"],
+       exclude=["повышени\\S* (?:зарплат|оклад|зп|ставк)", "(?:жалақ|айлық)\\S* (?:\\S+ )?көтер", "не повышают (?:зарплат|оклад)",
+                "голос\\S* (?:повыша|повыси)"]),
+    _G("promotion_training", ["обучени", "тренинг", "аттестац", "конкурс", "тағайында", "назначи"], weak=True),
+    _G("transfer", ["переве(?:л|ла|ли|ст|ду|дут|ден|дён|дут)", "перев[её]л", "переместил", "понизил", "понижени\\S* в должности",
+                    "ауыстыр", "басқа (?:бөлімге|филиалға|қызметке|лауазымға|қалаға|цехқа)", "төмендет",
+                    "в (?:другой (?:отдел|филиал|город|цех)|подсобк)", "на (?:другую должность|мойку|ресепшн)",
+                    "(?:низш|более низк|нижестоящ)\\S* (?:\\S+ )?должност"],
+       exclude=["переве\\S* (?:\\S+ )?(?:на|в) (?:ночн|дневн|друг|вечерн)\\S* смен", "ауыстыр\\S* (?:\\S+ )?ауысым"]),
+    _G("transfer", ["перевод", "постав\\S* (?:меня )?на (?:кассу|должность|участок|другую)", "сняли с должности"], weak=True,
+       exclude=["перевод\\S* (?:денег|зарплат|на карт)"]),
+    _G("dismissal", ["уволи(?:ли|л|ла|лась|лся)!", "уволили", "увольня", "увольнени", "уволен", "уволь(?:те|ся)!", "сократ", "сокращ", "сокраш", "по собственному", "по соглашению сторон",
+                     "(?:пиш|писа|напиш|написа)\\S* (?:\\S+ )?заявлени", "не выходи(?:ть|те)?!", "не приходи",
+                     "расторг", "выгнал", "выгнали", "выгоня", "попроси\\S* уйти", "уйти (?:самой|сам|по)", "заставля\\S* уйти",
+                     "вынужда\\S* уйти", "лишил\\S* работы", "не продл\\S* (?:\\S+ )?(?:договор|контракт)",
+                     "(?:договор|контракт)\\S* не продл", "(?:шарт|келісімшарт)\\S* (?:\\S+ )?ұзартпа", "кету\\S* (?:\\S+ )?талап", "ұстама(?:ймыз|йды|ймын)!", "(?:искать|ищи|ищите|поискать) (?:\\S+ )?работу",
+                     "басқа жұмыс ізде", "жұмыстан кет", "кетуге мәжбүр", "арыз жаз", "(?:заставля|вынуди|вынужда)\\S* (?:\\S+ )?уволи",
+                     "жұмыстан (?:шығар|шығып|шықтым|босат|қуд|қуып|айыр|ал(?:ды|ып тастады))", "шығарып жібер", "шығарды!",
+                     "шығарыпты!", "қысқарт", "босатт", "босатыл", "өз еркіммен", "өз еркіңмен", "келмей (?:ақ )?қой", "келмеуге",
+                     "(?:ертеңнен|ертең) (?:бастап )?келме",
+                     "сәйкессіздік", "еңбек шарт\\S* (?:бұз|тоқтат)", "не соответству\\S* (?:\\S+ )?должност",
+                     "несоответстви\\S* (?:\\S+ )?должност", "отстрани\\S* (?:\\S+ )?от работ", "қуып жібер", "қуып шықт"],
+       exclude=["(?:угроз|грозя|грозит|угрожа|пригрози|шантаж|обеща)\\S* (?:\\S+ ){0,2}(?:увольн|уволь|уволи)",
+                "(?:пиш|писа|напиш|написа)\\S* (?:\\S+ )?заявлени\\S* (?:в|на|о|об) (?:\\S+ )?(?:инспекц|прокурат|суд|полиц|акимат|отпуск|перевод|матпомощ|помощ)",
+                "сокращ\\S* (?:зарплат|оклад|ставк|премию|прем|рабоч|день|дня|врем|график|часов)", "сокращенн\\S* (?:рабоч|день|график)",
+                "(?:жалақ|айлық|жалақым)\\S* (?:\\S+ )?қысқарт"]),
+    _G("dismissal", ["уволю", "уволят", "уволит", "уволить", "уволим", "увольн", "жұмыстан!", "шығарамын", "шығарамыз", "шығарады", "бұйрық",
+                     "заявлени\\S* (?:об|на) увольн"], weak=True, exclude=["жұмыстан (?:кейін|соң)"]),
+    _G("harassment", ["при всех", "перед всеми", "униж", "оскорб", "обзыва", "обозва", "зов(?:ет|ёт|ут) меня", "рж[её]т", "ржут",
+                      "смеют", "смеется", "смеётся", "насмеха", "издева", "высмеива", "дразн", "травл", "буллинг", "моббинг",
+                      "шут(?:ит|ят|ки|ку|очк)", "домога", "пристава", "лапа", "передразн", "трога", "жоламай", "шеттет", "избега", "сторонят", "кричит на", "орет на", "орёт на", "не здорова",
+                      "не жм[её]т", "руку не", "бойкот", "игнорир", "не разговарива", "не общают", "келемеж", "сөйлеспейді", "называ\\S* (?:меня|нас)", "(?:меня|нас) называ", "масқара", "обзыв", "придира", "грубит", "хамит",
+                      "ұрсады", "ұрысады", "тиіседі", "қысым көрсет",
+                      "(?:әріптес|ұжым|клиент|адамдар|жұрт|көп|бәрі)\\S* алдында", "при (?:коллегах|клиентах|гостях|людях|сотрудниках)",
+                      "перед (?:коллегами|клиентами|гостями|людьми|сотрудниками)", "ұялт", "кемсіт(?:еді|іп|ті|еді|ейді)!", "мазақ", "келеке",
+                      "күле(?:ді|ді|тін)", "күлед", "әзіл", "былапыт", "балағат", "боқта", "айғай", "қорла", "жәбірле",
+                      "бәрінің алдында", "жұрттың алдында", "көптің алдында", "сөйлеспей қойды", "сыртымнан", "оскорбля"]),
+    _G("harassment", ["жиналыста", "на собрани", "на планерк", "на планёрк", "кемсіт", "атайды", "угрожа", "давит", "қорқыт"], weak=True),
+    _G("probation", ["испытательн", "испытани", "сынақ", "испытательный срок"]),
+]
+
+_KIN = {_n(w) for w in (
+    "муж мужа мужу жена жены жене мама мамы маме мать матери папа папы отец отца сын сына сыну дочь дочери дочка дочки "
+    "брат брата сестра сестры бабушка дедушка свекровь родители родителей ребенок ребёнок ребенка ребёнка "
+    "күйеуім күйеуі күйеуімнің әйелім анам анамның әкем әкемнің шешем ұлым қызым балам баламның ағам апам әпкем інім "
+    "қарындасым сіңлім енем атам әжем").split()}
+_CHILD_WORD = re.compile(_alternatives(["реб[её]н", "дет(?:и|ей|ям|ьми)!", "сын", "доч", "малыш", "бала", "ұлым", "ұлыма", "қызым",
+                                        "сәби", "дети"]))
+_RU_NEG_TRANSPARENT = {_n(w) for w in "я был была были являюсь состою состоял состояла в во член членом его ее её уже больше "
+                       "даже никогда и совсем".split()}
+_KK_NEG = re.compile(_n(r"емес\S*|жоқ\S*|емеспін"))
+_KK_NEG_TRANSPARENT = {_n(w) for w in "мүшесі мүше мүшесімін болып едім мен де да ешқандай".split()}
+
+# Causal context that makes a weak cue count: "из-за", "потому что", «үшін», «... екенін білген соң».
+_CAUSE_BEFORE = re.compile(_alternatives(["из за", "изза", "потому", "так как", "узнал", "узнала", "узнали", "увидел", "увидела",
+                                          "увидели", "посмотрел", "посмотрели", "из за того", "за то", "причин", "поскольку",
+                                          "из-за"]))
+_CAUSE_AFTER = {_n(w) for w in "үшін учун деп екенімді екенін екенін екенім екен білген біліп көріп естіп себепті салдарынан "
+                "байланысты болғандықтан болғаным болғанымды соң".split()}
+_MEMBERSHIP = re.compile(_alternatives(["член", "состо", "вступ", "участ", "актив", "деятельност", "волонт", "мүше", "белсенді",
+                                        "қатыс"]))
+
+# Language at work: a language named together with a lack, a ban, mockery or a requirement.
+_LANGUAGE_WORD = re.compile(_alternatives([
+    "по (?:казахски|русски|английски|узбекски|кыргызски|уйгурски)!", "(?:казахск|русск|английск|государственн|родн)\\S* (?:язык\\S*)",
+    "(?:казахский|русский|английский|казахского|русского|казахском|русском|казахским|русским)!", "язык\\S*", "акцент",
+    "қазақша!", "орысша!", "ағылшынша!", "(?:қазақ|орыс|ағылшын|мемлекеттік|ана) тіл\\S*", "тіл(?:ін|ді|іңді|ім|іміз|дерін|інде|ге)!",
+]))
+_LANGUAGE_TROUBLE = re.compile(_alternatives([
+    "не (?:знаю|знает|знаешь|знала|знал|знаем|владею|владеет|говорю|говорит|говоришь|понимаю|понимает|выучил)", "плохо", "слабо",
+    "без знания", "незнани", "запрет", "запрещ", "нельзя", "штраф", "требу", "обязательн", "смеют", "смеял", "высмеив",
+    "передразн", "акцент", "только на", "не берут", "не взяли", "білмей", "білмейсің", "білмейтін", "білмегенім", "білмегендіктен",
+    "нашар", "жетік", "айыппұл", "тыйым", "сөйлемеңдер", "сөйлесең", "сөйлесеңдер", "сөйлеме", "болмайды", "талап", "күлед",
+    "мазақ", "ұялт", "меңгермеген",
+]))
+_LANGUAGE_REQUEST = re.compile(_alternatives([
+    "ответ", "отвеч", "напиш", "пиши!", "переключ", "смени", "поменяй", "перейд", "можно на", "давай", "говори со мной", "бот",
+    "жауап", "жаз(?:ыңыз|шы|ып бер)?!", "сөйлеші", "сөйлеңіз", "аудар", "переведи", "переходи",
+]))
+
+# Ages: a self-stated age, a child's age.
+_SELF_AGE = re.compile(_n(
+    rf" (?:мне|маган|маған) (?:уже |всего |только |еще |ещё |скоро |было |исполнилось )?({NUM})"
+    r"(?: (?:год|года|лет|годиков|жас|жаста|жастамын|жастагимин|жастағымын))?(?!\S)(?! (?:недел|дн|дня|день|месяц|мес|тыс|мин|час|раз|процент|человек|сотрудник|адам|кун|апта|ай|жил|жыл))"
+    rf"| ({NUM}) (?:жастамын|жастамин|жастагимин|жастағымын|жаста пин|жастағы \S*(?:мин|мын|пин|пын)|летн\S*)(?!\S)"
+    rf"| (?:мне|маган|маған) ({NUM}) (?:год|года|лет|жас|жаста)"
+    rf"| ({NUM}) жасим(?:ди|да|нан|га)?(?!\S)"
+))
+_CHILD = _n(r"(?:сын(?:у|а|ом|ишке|ишка|очку|очек)?|доч(?:ке|ь|ери|ерью|ка|ку|кой|урке|урка)|реб[её]н(?:ок|ку|ка|ком)|малыш(?:у|ом|а)?|"
+            r"дет(?:ям|и|ей|ьми)|младш(?:ему|ей|енькому|енькой)|старш(?:ему|ей)|внук(?:у|ом)?|внучк(?:е|ой|а)|"
+            r"ұлым|ұлыма|ұлымның|ұлым|қызым|қызыма|қызымның|балам|балама|баламның|баласы|баласына|сәбиім|кішкентайым|кенжем|кенжеміз)")
+_CHILD_AGE_BEFORE = re.compile(
+    rf" ({NUM}) (?:{_n('жастағы|жасар|жасар|летн|летнего|летнему|летней|летнюю|летний|летняя|месячн|айлық')})\S* (?:\S+ )?"
+    + _n(r"(?:ұл|қыз|бала|сын|доч|реб|малыш)") + r"\S*"
+)
+_CHILD_AGE = re.compile(
+    rf" {_CHILD}(?: \S+)? (?:(?:уже|всего|только|еще|нет и) )?({NUM}|{_n('пол')}|{_n('полгода')})(?: ({_n('год|года|лет|годик|годика|годиков|мес|месяц|месяца|месяцев|месяцев|жас|жаста|жастагы|жаста|айлик|ай')}))?(?!\S)"
+    rf"| {_CHILD}(?: \S+)? ({NUM}) (?:{_n('айлық|айлик|ай')})(?!\S)"
+)
+
+# Employer.
+_EMPLOYER_BUSINESS = _alternatives(["ип!", "жк!", "тоо!", "жшс!", "жеке кәсіпкер", "индивидуальн\\S* предпринимател", "фирм", "компани",
+                                    "магазин", "кафе!", "дүкен", "мастерск", "цех", "салон", "предприят", "организац", "ұйым", "ресторан",
+                                    "аптек", "офис", "школ", "мектеп", "клиник", "частн"])
+_EMPLOYER_NGO = re.compile(_alternatives(["нко!", "нпо!", "үеұ", "неправительственн\\S* организац", "некоммерческ\\S* организац",
+                                          "общественн\\S* (?:объединени|организаци|фонд)", "үкіметтік емес ұйым", "коммерциялық емес ұйым",
+                                          "қоғамдық (?:бірлестік|ұйым|қор)", "фонд", "қор(?:ға|да|ында|ына)!"]))
+_EMPLOYER_DOMESTIC = re.compile(_alternatives([
+    "домработниц", "домашн\\S* (?:работниц|работник|персонал|прислуг)", "прислуг", "гувернантк", "нян\\S* (?:у|в семье|в частн)",
+    "в семье (?:работаю|няней|сиделкой|помощниц)", "у частного лица", "у частных лиц", "помощниц\\S* по хозяйству", "сиделк\\S* у",
+    "үй жұмыскер", "үй қызметші", "бір отбасында", "отбасында (?:істеймін|жұмыс|күтуші)", "үйде күтуші", "үй күтуші",
+]))
+_EMPLOYER_CIVIL = re.compile(_alternatives([
+    "госслужащ", "государственн\\S* служащ", "госслужб", "государственн\\S* служб", "в акимат", "акиматта!", "әкімдікте!",
+    "әкімшілікте!", "мемлекеттік қызмет", "мемқызмет", "госорган", "мемлекеттік орган", "в министерств", "министрлікте",
+]))
+_EMPLOYER_LARGE = re.compile(_alternatives([
+    "завод", "фабрик", "комбинат", "сетев", "сети магазин", "супермаркет", "гипермаркет", "холдинг", "корпорац", "нацкомпан",
+    "национальн\\S* компан", "месторожден", "рудник", "шахт", "зауыт", "кен орн", "ірі (?:компани|кәсіпорын|желі)",
+    "крупн\\S* (?:компан|фирм|предприят|сет|холдинг|магазин)", "акционерн", "ао!", "транснациональн",
+    "(?:работаю|работала|работал|специалист\\S*|центра|истеимин|жумис истеимин) (?:\\S+ ){0,3}в банк",
+]))
+_SIZE_UNIT = _n(r"(?:человек\S*|чел|сотрудник\S*|работник\S*|адам\S*|кизметкер\S*|кісі|кисимиз|штатн\S*)")
+_SIZE = re.compile(
+    _n(rf" (?:нас|у нас|ми|мы|бизде|біз|біздің|барлығы|всего|штат\S*|коллектив\S*|ұжымда|ұйымда|итого|бизде барлиги)"
+       rf"(?: \S+){{0,3}}? (?:всего |только |около |примерно |где то |ғана |барлығы )?({NUM}) {_SIZE_UNIT}(?!\S)")
+    + rf"| {_SIZE_UNIT} (?:около |примерно |где то )?({NUM}) "
+    + _n(r"(?:работает|работают|работаем|в штате|истеиди|истеимиз|жумис|всего|бар|барміз)")
+    + rf"|{_EMPLOYER_BUSINESS} (?:\S+ )?({NUM}) {_SIZE_UNIT}(?!\S)"
+    + rf"|{_alternatives(['нко!', 'нпо!', 'үеұ', 'фонд', 'қор'])} (?:\S+ )?({NUM}) {_SIZE_UNIT}(?!\S)"
+    + rf"| ({NUM}) {_SIZE_UNIT} " + _n(r"(?:ғана|работает|работают|работаем|в штате|в фирме|в компании|жұмыс істейді|істейміз|істейді|барміз)")
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates.
+
+_MONTHS: list[tuple[str, int]] = [(_n(stem), month) for stem, month in [
+    ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("мая", 5), ("мае", 5), ("май", 5), ("июн", 6), ("июл", 7),
+    ("август", 8), ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
+    ("қаңтар", 1), ("ақпан", 2), ("наурыз", 3), ("сәуір", 4), ("мамыр", 5), ("маусым", 6), ("шілде", 7), ("тамыз", 8),
+    ("қыркүйек", 9), ("қазан", 10), ("қараша", 11), ("желтоқсан", 12),
+]]
+_MONTH_RE = "(?:" + "|".join(sorted({re.escape(s) for s, _ in _MONTHS}, key=len, reverse=True)) + r")\S*"
+_WEEKDAYS: list[tuple[str, int]] = [(_n(stem), wd) for stem, wd in [
+    ("понедельник", 0), ("вторник", 1), ("среду", 2), ("четверг", 3), ("пятницу", 4), ("субботу", 5), ("воскресенье", 6),
+    ("дүйсенбі", 0), ("сейсенбі", 1), ("сәрсенбі", 2), ("бейсенбі", 3), ("жұма", 4), ("сенбі", 5), ("жексенбі", 6),
+]]
+_WEEKDAY_RE = "(?:" + "|".join(re.escape(s) for s, _ in _WEEKDAYS) + ")"
+_AGO = _n(r"(?:назад|тому назад|бұрын|бурын|ильгери|ілгері)")
+_UNIT_DAY = _n(r"(?:день|дня|дней|сутки|суток|күн|кун)")
+_UNIT_WEEK = _n(r"(?:неделю|недели|недель|неделя|апта|апта)")
+_UNIT_MONTH = _n(r"(?:месяц|месяца|месяцев|ай)")
+_NOT_AFTER_NUMBER = re.compile(_n(r"(?:год|лет|мес|жас|тыс|мың|млн|км|раз|час|сағат|минут|%|процент|тенге|теңге|кг|см|м!)"))
+_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("numeric", re.compile(r" \d{1,2}\.\d{1,2}(?:\.\d{2,4})?(?!\S)")),
+    ("day_month", re.compile(rf" ({NUM}) ({_MONTH_RE})(?: (\d{{4}}))?(?: {_n('(?:года|г|жылы|жил|жылғы)')})?(?!\S)")),
+    ("month_only", re.compile(_n(r" (?:в |во |с |со |до |после |в начале |в конце |с начала |к |еще в |ещё в )") + rf"({_MONTH_RE})(?!\S)"
+                              + "|" + rf" ({_MONTH_RE})" + _n(r"(?:да|де|та|те|дан|ден|тан|тен|нан|нен)") + "(?!\\S)"
+                              + "|" + rf" ({_MONTH_RE}) {_n('айында')}(?!\S)")),
+    ("today", re.compile(_n(r" (?:сегодня|бүгін|бугин)(?!\S)"))),
+    ("yesterday", re.compile(_n(r" (?:вчера|кеше|кешегі)(?!\S)"))),
+    ("day_before", re.compile(_n(r" (?:позавчера|алдыңғы күні|алдындағы күні|кеше алдыңғы күні)(?!\S)"))),
+    ("ago", re.compile(rf" (?:({NUM}|{_n('пару|несколько')}) )?({_UNIT_DAY}|{_UNIT_WEEK}|{_UNIT_MONTH}|{_n('полгода')}) {_AGO}(?!\S)")),
+    ("last_week", re.compile(_n(r" (?:на прошлой неделе|на той неделе|прошлой неделе|өткен аптада|откен аптада|өткен апта)(?!\S)"))),
+    ("last_month", re.compile(_n(r" (?:в прошлом месяце|прошлом месяце|өткен айда|откен аида|өткен ай)(?!\S)"))),
+    ("weekday", re.compile(_n(r" (?:(?:в|во|с|со) )?(?:(прошл\S*|өткен) )?") + rf"({_WEEKDAY_RE})(\S*)(?: {_n('күні')})?(?!\S)")),
+    ("day_of_month", re.compile(rf" ({NUM}) (?:{_n('го')} )?{_n('числа')}(?!\S)")),
+]
+
+
+@dataclass(frozen=True)
+class _DateHit:
+    date: datetime.date | None  # None: only a month
+    text: str
+    first: int  # token indices
+    last: int
+
+
+def _valid(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _last_not_after(month: int, day: int, today: datetime.date) -> datetime.date | None:
+    """The last date with this day and month that is not after today (29.02 goes back to a leap year)."""
+    if not (1 <= month <= 12 and 1 <= day <= 31) or day > (29 if month == 2 else calendar.monthrange(2024, month)[1]):
+        return None
+    for year in range(today.year, today.year - 9, -1):
+        d = _valid(year, month, day)
+        if d is not None and d <= today:
+            return d
+    return None
+
+
+def _months_back(today: datetime.date, months: int) -> datetime.date:
+    index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_of(word: str) -> int | None:
+    for stem, month in _MONTHS:
+        if word.startswith(stem):
+            return month
+    return None
+
+
+def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today: datetime.date) -> _DateHit | None:
+    text = t.written(first, last)
+    if kind == "numeric":
+        parts = [int(p) for p in m.group().strip().split(".")]
+        nxt = t.words[last + 1] if last + 1 < len(t.words) else ""
+        prev = t.words[first - 1] if first > 0 else ""
+        if len(parts) == 2 and (_NOT_AFTER_NUMBER.match(nxt) or prev in ("в", "к", "около", "сагат")):
+            return None  # "1.5 года", "в 10.30"
+        if len(parts) == 3:
+            year = parts[2] + 2000 if parts[2] < 100 else parts[2]
+            d = _valid(year, parts[1], parts[0])
+            return _DateHit(d, text, first, last) if d is not None and d <= today else None
+        d = _last_not_after(parts[1], parts[0], today)
+        return _DateHit(d, text, first, last) if d else None
+    if kind == "day_month":
+        day = _number(m.group(1))
+        month = _month_of(m.group(2))
+        if day is None or month is None or day != int(day):
+            return None
+        if m.group(3):
+            d = _valid(int(m.group(3)), month, int(day))
+            return _DateHit(d, text, first, last) if d is not None and d <= today else None
+        d = _last_not_after(month, int(day), today)
+        return _DateHit(d, text, first, last) if d else None
+    if kind in ("month_only", "last_month"):
+        if kind == "month_only":
+            word = m.group(1) or m.group(2) or m.group(3) or ""
+            if _month_of(word) is None or (word.startswith(_n("қазан")) and not m.group(3)):
+                return None  # «қазанда» is as likely a cauldron as October
+        return _DateHit(None, text, first, last)
+    if kind == "today":
+        return _DateHit(today, text, first, last)
+    if kind == "yesterday":
+        return _DateHit(today - datetime.timedelta(days=1), text, first, last)
+    if kind == "day_before":
+        return _DateHit(today - datetime.timedelta(days=2), text, first, last)
+    if kind == "ago":
+        count_text, unit = m.group(1), m.group(2)
+        if count_text and count_text in (_n("несколько"),):
+            return None
+        count = 2.0 if count_text == _n("пару") else (_number(count_text) if count_text else 1.0)
+        if count is None:
+            return None
+        if unit == _n("полгода"):
+            return _DateHit(_months_back(today, 6 * int(count)), text, first, last)
+        if re.fullmatch(_UNIT_DAY, unit):
+            return _DateHit(today - datetime.timedelta(days=round(count)), text, first, last)
+        if re.fullmatch(_UNIT_WEEK, unit):
+            return _DateHit(today - datetime.timedelta(days=round(7 * count)), text, first, last)
+        return _DateHit(_months_back(today, round(count)), text, first, last)  # months
+    if kind == "last_week":
+        # "last week": its Monday (the earliest day it can mean, so deadlines counted from it are safe).
+        return _DateHit(today - datetime.timedelta(days=today.weekday() + 7), text, first, last)
+    if kind == "weekday":
+        past, stem, suffix = m.group(1), m.group(2), m.group(3)
+        wd = next(w for s, w in _WEEKDAYS if s == stem)
+        written = m.group().strip()
+        if stem == _n("жұма") and not (suffix in (_n("да"), _n("дан")) or written.endswith(_n("күні"))):
+            return None  # «жұма» alone is as likely a name as Friday
+        if not past and not (written.startswith(("в ", "во ", "с ", "со ")) or suffix or written.endswith(_n("күні"))):
+            return None
+        if past:
+            return _DateHit(today - datetime.timedelta(days=today.weekday() + 7 - wd), text, first, last)
+        return _DateHit(today - datetime.timedelta(days=(today.weekday() - wd) % 7), text, first, last)
+    if kind == "day_of_month":
+        day = _number(m.group(1))
+        if day is None or day != int(day) or not 1 <= day <= 31:
+            return None
+        for back in range(0, 12):
+            cand = _months_back(datetime.date(today.year, today.month, 1), back)
+            d = _valid(cand.year, cand.month, int(day))
+            if d is not None and d <= today:
+                return _DateHit(d, text, first, last)
+        return None
+    return None
+
+
+_DATE_WORDS = re.compile(" (?:" + "|".join([_MONTH_RE, _WEEKDAY_RE, _AGO, _n(
+    "сегодня|бүгін|бугин|вчера|кеше|позавчера|алдыңғы|алдындағы|прошл\\S*|өткен|откен|числа")]) + ")")
+
+
+def _date_hits(t: _Text, today: datetime.date) -> list[_DateHit]:
+    hits: list[_DateHit] = []
+    if not t.has_number and not _DATE_WORDS.search(t.norm):
+        return hits
+    for kind, regex in _DATE_PATTERNS:
+        for m in regex.finditer(t.norm):
+            first, last = t.tokens(m.start(), m.end())
+            hit = _resolve(kind, m, t, first, last, today)
+            if hit is not None:
+                hits.append(hit)
+    # Overlaps: keep the longer expression ("12 марта" over "в марте", "в прошлый понедельник" whole).
+    hits.sort(key=lambda h: (h.first, -(h.last - h.first)))
+    kept: list[_DateHit] = []
+    for h in hits:
+        if kept and h.first <= kept[-1].last:
+            continue
+        kept.append(h)
+    return kept
+
+
+def _day(today: datetime.date) -> datetime.date:
+    """A datetime passed as ``today`` is its date (a date and a datetime do not compare)."""
+    return today.date() if isinstance(today, datetime.datetime) else today
+
+
+def parse_date(text: str, today: datetime.date) -> tuple[datetime.date, str] | None:
+    """The first date expression in ``text`` that names a day (kk/ru, any spelling), resolved against
+    ``today``, and the expression as written. "вчера", «кеше», "3 дня назад", «екі апта бұрын»,
+    "на прошлой неделе" (its Monday), «өткен аптада», "12.03", "12.03.2026", "12 марта", «12 наурызда»...
+    A date without a year is the last such date not after today; future and impossible dates (31.02)
+    give None, and so does a month without a day ("в марте")."""
+    for hit in _date_hits(_prepare(text), _day(today)):
+        if hit.date is not None:
+            return hit.date, hit.text
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Extraction.
+
+
+@dataclass
+class _Mention:
+    label: str
+    first: int
+    last: int
+    weak: bool
+    negated: bool = False
+    tag: str = ""
+
+
+def _matches(group: _Group, t: _Text) -> list[tuple[int, int]]:
+    if group.heads is not None and group.heads.isdisjoint(t.heads):
+        return []  # no word of the message starts the way any cue of the group does
+    found = [(m.start(), m.end()) for m in group.regex.finditer(t.norm)]
+    if found and group.exclude is not None:
+        excluded = [(m.start(), m.end()) for m in group.exclude.finditer(t.norm)]
+        found = [(a, b) for a, b in found if not any(s <= a < e for s, e in excluded)]
+    return [t.tokens(a, b) for a, b in found]
+
+
+_DEMANDED = re.compile(_alternatives(["справк", "анықтама", "тест", "анализ", "требова", "потребова", "талап", "доказ", "подтвер"]))
+
+
+def _is_negated(t: _Text, first: int, last: int) -> bool:
+    # Russian: "не" (or "нет") right before, with only transparent words in between ("я не член профсоюза").
+    i = first - 1
+    while i >= 0 and first - i <= 4 and t.words[i] in _RU_NEG_TRANSPARENT and t.clause[i] == t.clause[first]:
+        i -= 1
+    if i >= 0 and t.clause[i] == t.clause[first] and t.words[i] in ("не", "нет", "ни"):
+        before = t.words[i - 1] if i > 0 else ""
+        # "справку, что я не беременна": what a document should say, not a denial
+        demanded = _DEMANDED.search(" " + " ".join(t.words[max(0, i - 5) : i]))
+        if before not in ("бы", "если", "ли") and not demanded:
+            return True
+    if last + 1 < len(t.words) and t.words[last + 1] == "нет" and t.clause[last + 1] == t.clause[last]:
+        return True
+    # Kazakh: «емес» / «жоқ» right after («жүкті емеспін», «кәсіподақ мүшесі емеспін»).
+    j = last + 1
+    while j < len(t.words) and j - last <= 3 and t.words[j] in _KK_NEG_TRANSPARENT:
+        j += 1
+    return j < len(t.words) and j - last <= 3 and bool(_KK_NEG.fullmatch(t.words[j])) and t.clause[j] == t.clause[last]
+
+
+def _about_relative(t: _Text, first: int) -> bool:
+    return any(t.words[i] in _KIN and t.clause[i] == t.clause[first] for i in range(max(0, first - 2), first))
+
+
+def _with_reason(t: _Text, first: int, last: int) -> bool:
+    lo = max(0, first - 6)
+    window = " " + " ".join(t.words[lo:first])
+    if _CAUSE_BEFORE.search(window):
+        return True
+    return any(w in _CAUSE_AFTER for w in t.words[last + 1 : last + 4])
+
+
+def _near(regex: re.Pattern[str], t: _Text, first: int, last: int, width: int) -> bool:
+    lo, hi = max(0, first - width), min(len(t.words), last + width + 1)
+    words = [w for i, w in enumerate(t.words[lo:hi], lo) if t.sentence[i] == t.sentence[first] and not first <= i <= last]
+    return bool(regex.search(" " + " ".join(words)))
+
+
+def _age_mentions(t: _Text) -> list[_Mention]:
+    out: list[_Mention] = []
+    if not t.has_number:
+        return out
+    for m in _SELF_AGE.finditer(t.norm):
+        value = _number(next(g for g in m.groups() if g))
+        if value is None or value != int(value) or value < 14 or value > 90:
+            continue
+        first, last = t.tokens(m.start(), m.end())
+        if value < 18:
+            out.append(_Mention("minor", first, last, weak=False))
+        else:
+            out.append(_Mention("age", first, last, weak=value < 50))  # a younger age is often just the introduction
+    for m in _CHILD_AGE.finditer(t.norm):
+        first, last = t.tokens(m.start(), m.end())
+        if m.group(3):  # «6 айлық балам»
+            out.append(_Mention("children_under_3", first, last, weak=False))
+            continue
+        raw, unit = m.group(1), m.group(2) or ""
+        value = 0.5 if raw == _n("полгода") or raw == _n("пол") else _number(raw)
+        if value is None:
+            continue
+        months = unit.startswith(_n("мес")) or unit.startswith(_n("ай"))
+        years = value / 12 if months else value
+        if years < 3:
+            out.append(_Mention("children_under_3", first, last, weak=False))
+        elif 14 <= years < 18:
+            out.append(_Mention("minor", first, last, weak=False, tag="child_minor"))
+    for m in _CHILD_AGE_BEFORE.finditer(t.norm):  # the age first: «16 жастағы ұлым», "16-летнего сына"
+        first, last = t.tokens(m.start(), m.end())
+        value = _number(m.group(1))
+        if value is None:
+            continue
+        months = t.words[first + 1].startswith((_n("месяч"), _n("айлық")))
+        years = value / 12 if months else value
+        if years < 3:
+            out.append(_Mention("children_under_3", first, last, weak=False))
+        elif 14 <= years < 18:
+            out.append(_Mention("minor", first, last, weak=False, tag="child_minor"))
+    return out
+
+
+def _language_mentions(t: _Text, has_stage: bool) -> list[_Mention]:
+    out: list[_Mention] = []
+    request = requested_language(t.original) is not None
+    for m in _LANGUAGE_WORD.finditer(t.norm):
+        first, last = t.tokens(m.start(), m.end())
+        if _near(_LANGUAGE_REQUEST, t, first, last, 3):
+            continue  # "ответь на казахском", «қазақша жауап бер»
+        if not _near(_LANGUAGE_TROUBLE, t, first, last, 5) and not t.words[first].startswith(_n("акцент")):
+            continue  # "по-казахски говорю лучше многих"
+        if request and not has_stage:
+            continue  # "не понимаю по-русски" to the bot
+        out.append(_Mention("language", first, last, weak=False))
+    return out
+
+
+def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    mentions: list[_Mention] = []
+    for group in _GROUND_GROUPS:
+        for first, last in _matches(group, t):
+            mention = _Mention(group.label, first, last, group.weak, tag=group.tag)
+            if group.kin and _about_relative(t, first):
+                mention.weak = True
+            if group.tag == "ngo":
+                # An NGO is a ground only as the worker's membership or activity; otherwise it is the employer.
+                if not (_near(_MEMBERSHIP, t, first, last, 4) or _with_reason(t, first, last)):
+                    continue
+                mention.weak = False
+            elif mention.weak and _with_reason(t, first, last):
+                mention.weak = False
+            if group.negatable and _is_negated(t, first, last):
+                mention.negated = True
+            mentions.append(mention)
+    mentions.extend(_age_mentions(t))
+    mentions.extend(_language_mentions(t, has_stage))
+    if any(m.tag == "needs_child" for m in mentions) and not _CHILD_WORD.search(t.norm):
+        mentions = [m for m in mentions if m.tag != "needs_child"]
+    # "декрет": a leave to come is a pregnancy, the return from it a child under 3; being on it is
+    # whichever of the two the message also names, both when it names neither.
+    tags = {m.tag for m in mentions}
+    if "decree_future" in tags or "decree_past" in tags:
+        mentions = [m for m in mentions if m.tag != "decree"]
+    else:
+        named = {m.label for m in mentions if m.tag != "decree" and not m.negated}
+        decree = [m for m in mentions if m.tag == "decree"]
+        if "children_under_3" in named and "pregnancy" not in named:
+            mentions = [m for m in mentions if m.tag != "decree"]
+        elif "pregnancy" not in named:
+            mentions += [_Mention("children_under_3", m.first, m.last, m.weak, tag="decree") for m in decree]
+
+    # Weak cues alone count only in a message that tells what happened ("я уборщица, меня не пускают"),
+    # not in a plain question ("работаю в банке, хочу узнать про больничный").
+    strong = [m for m in mentions if not m.weak]
+    if any(not m.negated for m in strong):
+        chosen = strong
+    else:
+        chosen = mentions if has_stage else [m for m in mentions if not m.weak]
+    labels = {m.label for m in chosen if not m.negated}
+    if "minor" in labels:
+        labels.discard("age")  # "сына 17 лет уволили из-за возраста": the minor's protection
+    if "single_parent" in labels and not any(m.label == "other" and m.tag != "marital" for m in chosen):
+        labels.discard("other")  # a divorce that left a single parent
+    if "single_parent" in labels and all(m.tag == "child_minor" for m in chosen if m.label == "minor"):
+        labels.discard("minor")  # "одна воспитываю сына 15 лет": the child's age, not a working minor
+    if "beliefs" in labels and "public_association" in labels and not any(
+            m.label == "beliefs" and not _near(re.compile(_n("парти")), t, m.first, m.last, 2) for m in chosen):
+        labels.discard("beliefs")
+    order: dict[str, int] = {}
+    for m in sorted(chosen, key=lambda m: m.first):
+        if m.label in labels and m.label not in order:
+            order[m.label] = m.first
+    grounds = tuple(sorted(order, key=lambda g: order[g]))
+    negated = tuple(dict.fromkeys(m.label for m in sorted(mentions, key=lambda m: m.first)
+                                  if m.negated and m.label not in labels))
+    return grounds, negated
+
+
+def _stage(t: _Text) -> tuple[str | None, dict[str, list[int]]]:
+    """The decisive stage and, for each stage with a cue, the sentences its cues are in."""
+    strong: dict[str, list[int]] = {}
+    weak: dict[str, list[int]] = {}
+    for group in _STAGE_GROUPS:
+        for first, _last in _matches(group, t):
+            (weak if group.weak else strong).setdefault(group.label, []).append(t.sentence[first])
+    found = strong or weak
+    stage = next((s for s in STAGES_BY_PRIORITY if s in found), None)
+    sentences = {k: sorted(set(strong.get(k, []) + weak.get(k, []))) for k in set(strong) | set(weak)}
+    return stage, sentences
+
+
+def _employer(t: _Text) -> tuple[str | None, int | None]:
+    size: int | None = None
+    for m in _SIZE.finditer(t.norm) if t.has_number else ():
+        value = _number(next(g for g in m.groups() if g))
+        if value is not None and value == int(value) and 1 <= value <= 1_000_000:
+            size = int(value)
+            break
+    if _EMPLOYER_DOMESTIC.search(t.norm):
+        return "domestic", size
+    if _EMPLOYER_CIVIL.search(t.norm):
+        return "civil_service", size
+    ngo = any(not _near(_MEMBERSHIP, t, *t.tokens(m.start(), m.end()), 4) for m in _EMPLOYER_NGO.finditer(t.norm))
+    if size is not None:
+        if size <= SMALL_EMPLOYER_MAX:
+            return ("ngo_small" if ngo else "micro"), size
+        return "other", size
+    if _EMPLOYER_LARGE.search(t.norm):
+        return "other", None
+    return None, None
+
+
+_ANCHOR = re.compile(_alternatives(["это было", "было это", "случилось", "произошло", "болды!", "болған!", "болды ғой"]))
+
+
+def _pick_date(t: _Text, hits: list[_DateHit], stage: str | None, sentences: dict[str, list[int]]) -> _DateHit | None:
+    """The date of the decisive event: in a sentence that tells the stage (or, failing that, any
+    stage; or a short "это было вчера"); a day before a month alone; the latest day."""
+    if not hits:
+        return None
+    stage_sentences = set(sentences.get(stage or "", []))
+    any_stage = {s for v in sentences.values() for s in v}
+
+    def tier(h: _DateHit) -> int:
+        sent = t.sentence[h.first]
+        if sent in stage_sentences:
+            return 0
+        if sent in any_stage:
+            return 1
+        words = [i for i in range(len(t.words)) if t.sentence[i] == sent]
+        if len(words) <= 4 or _ANCHOR.search(" " + " ".join(t.words[i] for i in words)):
+            return 2
+        return 3 if not any_stage else 9
+
+    best = min(tier(h) for h in hits)
+    if best == 9:
+        return None
+    candidates = [h for h in hits if tier(h) == best]
+    days = [h for h in candidates if h.date is not None]
+    if days:
+        return max(days, key=lambda h: (h.date or datetime.date.min, h.first))
+    return candidates[-1]
+
+
+def explain(text: str) -> list[str]:
+    """Which cues fire in ``text`` and on which words (for people tuning the lexicon)."""
+    t = _prepare(text)
+    out = [f"normalised: {t.norm}"]
+    for group in _GROUND_GROUPS + _STAGE_GROUPS:
+        for first, last in _matches(group, t):
+            flags = " weak" if group.weak else ""
+            flags += f" [{group.tag}]" if group.tag else ""
+            out.append(f"{group.label}{flags}: {t.written(first, last)!r}")
+    for m in _age_mentions(t) + _language_mentions(t, True):
+        out.append(f"{m.label}{' weak' if m.weak else ''}: {t.written(m.first, m.last)!r}")
+    return out
+
+
+def extract(text: str, today: datetime.date, lang: str | None = None) -> Situation:
+    """The situation one message describes (see the module docstring). ``lang`` ("kk"/"ru") is a
+    hint only: every cue is looked for in both languages and every spelling."""
+    del lang  # both languages are read in every message (mixed kk/ru is common)
+    t = _prepare(text)
+    if not t.words:
+        return Situation()
+    stage, sentences = _stage(t)
+    grounds, negated = _grounds(t, stage is not None)
+    kind, size = _employer(t)
+    hit = _pick_date(t, _date_hits(t, _day(today)), stage, sentences)
+    return Situation(grounds=grounds, negated=negated, stage=stage, employer_kind=kind, employer_size=size,
+                     date=hit.date if hit else None, date_text=hit.text if hit else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Measuring on the situation dev set.
+
+
+def _same_date_text(label: Any, predicted: str | None) -> bool:
+    if not label:
+        return predicted is None
+    if predicted is None:
+        return False
+    a, b = " ".join(_norm_word(w) for w in fold(str(label)).split()), " ".join(_norm_word(w) for w in fold(predicted).split())
+    return a == b or a in b or b in a
+
+
+def _employer_ok(label: Any, s: Situation) -> bool:
+    label = label or {}
+    if label.get("kind") != s.employer_kind:
+        return False
+    return label.get("size") is None or label.get("size") == s.employer_size
+
+
+@dataclass
+class _Score:
+    n: int = 0
+    grounds: int = 0
+    stage: int = 0
+    employer: int = 0
+    date: int = 0
+    followups: int = 0
+    followups_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def evaluate(questions: Sequence[dict[str, Any]], today: datetime.date,
+             run: Callable[[str, datetime.date], Situation] | None = None) -> dict[str, _Score]:
+    """Per language: exact-set ground accuracy, stage, employer (kind, and size when labelled),
+    date expression; follow-ups with labelled grounds or employer, each read on its own."""
+    run = run or (lambda text, day: extract(text, day))
+    scores: dict[str, _Score] = {}
+    for q in questions:
+        sc = scores.setdefault(q["lang"], _Score())
+        s = run(q["text"], today)
+        sc.n += 1
+        checks = {
+            "grounds": set(s.grounds) == set(q.get("grounds") or []),
+            "stage": s.stage == q.get("stage"),
+            "employer": _employer_ok(q.get("employer"), s),
+            "date": _same_date_text(q.get("date"), s.date_text),
+        }
+        sc.grounds += checks["grounds"]
+        sc.stage += checks["stage"]
+        sc.employer += checks["employer"]
+        sc.date += checks["date"]
+        for name, ok in checks.items():
+            if not ok:
+                want = {"grounds": q.get("grounds"), "stage": q.get("stage"), "employer": q.get("employer"), "date": q.get("date")}[name]
+                got = {"grounds": list(s.grounds), "stage": s.stage, "employer": (s.employer_kind, s.employer_size),
+                       "date": s.date_text}[name]
+                sc.misses.append(f"{q['id']} {name}: want {want!r} got {got!r} | {q['text'][:160]}")
+        for fu in q.get("followups") or []:
+            expect = fu.get("expect") or {}
+            if "grounds" not in expect and "employer" not in expect:
+                continue
+            fs = run(fu["text"], today)
+            ok = ("grounds" not in expect or set(fs.grounds) == set(expect["grounds"])) and (
+                "employer" not in expect or _employer_ok(expect["employer"], fs))
+            sc.followups += 1
+            sc.followups_ok += ok
+            if not ok:
+                sc.misses.append(f"{q['id']} follow-up: want {expect!r} got grounds={list(fs.grounds)} "
+                                 f"employer={(fs.employer_kind, fs.employer_size)} | {fu['text'][:160]}")
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Situation extractor: measure on the dev set, or read one message")
+    parser.add_argument("--devset", type=Path, help="bench/devset/situations.yml")
+    parser.add_argument("--split", choices=("tune", "heldout"), default="tune",
+                        help="heldout prints numbers only (never its texts: nobody tunes on it)")
+    parser.add_argument("--today", type=datetime.date.fromisoformat, default=datetime.date.today())
+    parser.add_argument("text", nargs="?", help="one message to read instead")
+    parser.add_argument("--explain", action="store_true", help="with a text: list the cues that fire")
+    args = parser.parse_args(argv)
+    if args.text:
+        print(extract(args.text, args.today))
+        if args.explain:
+            print("\n".join(explain(args.text)))
+        return 0
+    if not args.devset:
+        parser.error("--devset or a text is required")
+    import yaml  # only the measuring command needs it (both environments have PyYAML)
+
+    data = yaml.safe_load(args.devset.read_text(encoding="utf-8"))
+    questions = [q for q in data["questions"] if q.get("split") == args.split]
+    started = time.perf_counter()
+    scores = evaluate(questions, args.today)
+    elapsed = time.perf_counter() - started
+    calls = sum(sc.n + sc.followups for sc in scores.values())
+    print(f"split={args.split} today={args.today} messages={len(questions)} "
+          f"({1000 * elapsed / max(calls, 1):.3f} ms per message incl. scoring)")
+    print("accuracy: grounds = exact set of grounds (the empty set included); stage = the one stage or none; "
+          "employer = kind, and size when labelled; date = the expression found (or none) matches the label")
+    for lang in sorted(scores):
+        sc = scores[lang]
+        fu = f"{sc.followups_ok}/{sc.followups}" if sc.followups else "-"
+        print(f"  {lang}: n={sc.n} grounds={sc.grounds / sc.n:.3f} stage={sc.stage / sc.n:.3f} "
+              f"employer={sc.employer / sc.n:.3f} date={sc.date / sc.n:.3f} follow-ups={fu}")
+    if args.split == "tune":
+        for lang in sorted(scores):
+            for miss in scores[lang].misses:
+                print(f"  miss {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(main())
