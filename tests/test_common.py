@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from tendik.common import feedback
-from tendik.common.db import delete_user_data, ensure_schema, make_engine
+from tendik.common.db import delete_user_data, make_engine
 from tendik.common.rasa_client import RasaClient, RasaUnavailable, parse_reply
+from tendik.db.migrate import ensure_schema
 from tests.conftest import free_port
 
 RASA_EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,

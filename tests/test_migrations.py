@@ -40,8 +40,9 @@ from sqlalchemy import (
     text,
 )
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
 from tendik.db import migrate
+from tendik.db.migrate import ensure_schema
 from tendik.db.models import VERSION_TABLE, metadata
 
 ROOT = Path(__file__).resolve().parents[1]

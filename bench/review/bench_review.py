@@ -36,8 +36,9 @@ import requests
 import yaml
 from sqlalchemy import func, select, text
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
 from tendik.common.feedback import feedback
+from tendik.db.migrate import ensure_schema
 from tendik.ops.services import free_port
 from tendik.review import tables as t
 from tendik.review.sync import sync

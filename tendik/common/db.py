@@ -42,15 +42,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Bring the project's tables to the newest revision (what every service calls at start): an
-    empty database gets them all, a database made before migrations is recognised and upgraded,
-    one already there costs a single query. Several services may do it at once."""
-    from tendik.db.migrate import upgrade  # tendik.db imports every table module, which import this one
-
-    upgrade(engine)
-
-
 def delete_user_data(engine: Engine, sender_id: str) -> dict[str, int]:
     """Delete every row of ``sender_id`` from every table that has a ``sender_id`` column (Rasa's
     tracker store included). Returns the number of rows deleted per table."""

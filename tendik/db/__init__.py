@@ -8,7 +8,7 @@ by the revisions in ``tendik/db/migrations/versions`` (hand-written, reviewed):
   names are ours (:func:`~tendik.db.models.is_ours`), so Alembic never looks at ``events``.
 * :mod:`tendik.db.migrate`: ``upgrade()``, ``downgrade(rev)``, ``current()``, ``diff()``; run by
   ``make migrate`` / ``make run`` and by every service at start
-  (:func:`tendik.common.db.ensure_schema`). Alembic's version table is ``tendik_alembic_version``.
+  (:func:`tendik.db.migrate.ensure_schema`). Alembic's version table is ``tendik_alembic_version``.
 
 ``python -m tendik.db current|check|draft MESSAGE`` for maintainers (see ``--help``).
 """

@@ -281,3 +281,10 @@ def draft(message: str) -> Path:
     if script is None or isinstance(script, list):
         raise SchemaError("no draft written")
     return Path(script.path)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the project's tables to the newest revision (what every service calls at start): an
+    empty database gets them all, a database made before migrations is recognised and upgraded,
+    one already there costs a single query. Several services may do it at once."""
+    upgrade(engine)

@@ -20,7 +20,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
+from tendik.db.migrate import ensure_schema
 from tendik.review import auth
 from tendik.review.settings import ReviewSettings
 

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tendik.common.db import ensure_schema
 from tendik.common.events import Event, bot_reply, events_after, tracker_exists
 from tendik.common.feedback import feedback
+from tendik.db.migrate import ensure_schema
 from tendik.lang import fold
 from tendik.redact import redact
 from tendik.review import tables as t

@@ -34,8 +34,8 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import Engine
 
-from tendik.common.db import ensure_schema
 from tendik.common.http import client_address, request_guard
+from tendik.db.migrate import ensure_schema
 from tendik.review import auth, exports, project, queries, views
 from tendik.review.judgements import JudgementError, save_judgement
 from tendik.review.settings import ReviewSettings

@@ -309,7 +309,8 @@ def _parser() -> argparse.ArgumentParser:
 async def _cli(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tendik.common.db import ensure_schema, make_engine
+    from tendik.common.db import make_engine
+    from tendik.db.migrate import ensure_schema
     from tendik.knowledge.explanations import load_knowledge
     from tendik.telegram.config import HOW_TO_GET_A_TOKEN, TelegramSettings
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
 from tendik.common.rasa_client import RasaClient
+from tendik.db.migrate import ensure_schema
 from tendik.knowledge.explanations import load_knowledge
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.config import TelegramSettings

@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
 from tendik.common.http import client_tag, request_guard
 from tendik.common.rasa_client import RasaClient
+from tendik.db.migrate import ensure_schema
 from tendik.web import api
 from tendik.web.assets import Assets
 from tendik.web.errors import error_response, request_language

@@ -30,7 +30,8 @@ from requests.adapters import HTTPAdapter
 from review_support import ADMIN, REVIEWER, Client, cli
 from sqlalchemy import update
 
-from tendik.common.db import ensure_schema, make_engine
+from tendik.common.db import make_engine
+from tendik.db.migrate import ensure_schema
 from tendik.lang import fold
 from tendik.redact import looks_personal
 from tendik.review import auth, queries

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tendik.common.db import delete_user_data, ensure_schema, make_engine
+from tendik.common.db import delete_user_data, make_engine
 from tendik.common.feedback import record_vote, votes_for
+from tendik.db.migrate import ensure_schema
 from tendik.knowledge.explanations import load_knowledge
 from tendik.telegram.app import create_bot
 from tendik.telegram.broadcast import BroadcastBusy, BroadcastRunner
