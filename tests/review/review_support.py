@@ -93,8 +93,8 @@ XSS_TEXT = '<script>alert(1)</script> жұмысқа алмады <img src=x one
 def review_data(assistant, tmp_path_factory: pytest.TempPathFactory) -> ReviewData:
     """Real conversations with the real assistant, in both languages and several channels."""
     from tendik.common.db import make_engine
-    from tendik.db.migrate import ensure_schema
     from tendik.common.feedback import record_vote
+    from tendik.db.migrate import ensure_schema
 
     run = uuid.uuid4().hex[:6]
     s = {name: f"rv-{name}-{run}" for name in ("ru", "kk", "xss", "pii", "unsure", "tg", "raw")}
