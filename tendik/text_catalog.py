@@ -57,6 +57,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "органа по труду), к юристу или за юридической помощью.",
     },
     "answer.more_on_topic": {"kk": "Тақырып бойынша толығырақ", "ru": "Подробнее по теме"},
+    # The short first reply and the views one tap away (tendik.compose).
+    "answer.disclaimer_short": {
+        "kk": "ℹ️ Бұл — құқықтық ақпарат, жеке заң кеңесі емес.",
+        "ru": "ℹ️ Это правовая информация, а не консультация по вашему делу.",
+    },
+    "answer.your_case": {"kk": "Сіздің жағдайыңыз", "ru": "Ваш случай"},
+    "answer.case_line": {"kk": "{grounds}{sep}{stage}.", "ru": "{grounds}{sep}{stage}."},
+    "answer.case_ground": {"kk": "белгі — {name}", "ru": "признак — {name}"},
+    "answer.case_stage": {"kk": "кезең — {name}", "ru": "этап — {name}"},
+    "answer.route": {"kk": "Қайда жүгінуге болады", "ru": "Куда обращаться"},
+    "answer.deadline": {"kk": "Мерзімдер", "ru": "Сроки"},
+    "answer.channels": {"kk": "Тағы не бар", "ru": "Что ещё есть"},
+    "answer.court_notes": {
+        "kk": "(мәтінге енгізілген Конституциялық Сот қаулылары туралы белгілер; баптың толық мәтіні — «Нормалар толық» батырмасында)",
+        "ru": "(отметки о постановлениях Конституционного Суда в тексте статьи; вся статья — по кнопке «Нормы полностью»)",
+    },
+    "answer.check_date": {
+        "kk": "Мерзімді өзіңіз тексеріңіз: боттың есебі — ақпарат қана, мерзім туралы шешімді комиссия не сот қабылдайды.",
+        "ru": "Проверьте срок сами: расчёт бота — только информация, решение о сроке принимает комиссия или суд.",
+    },
+    "answer.button.law": {"kk": "📖 Нормалар толық", "ru": "📖 Нормы полностью"},
+    "answer.button.steps": {"kk": "✅ Не істеу керек", "ru": "✅ Что делать"},
+    "answer.button.route": {"kk": "🏛 Қайда және қашанға дейін", "ru": "🏛 Куда и в какие сроки"},
+    "answer.button.full": {"kk": "📄 Толық жауап", "ru": "📄 Весь ответ"},
 
     # What the channels say on their own (errors, limits): the Rasa REST channel (Python 3.10), the
     # Telegram bot and the web widget. Unknown language: both, Kazakh first.

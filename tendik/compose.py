@@ -1,0 +1,310 @@
+"""Compose the bot's answers as typed payloads (:mod:`tendik.payload`) from reviewed content only:
+explanations (knowledge/explanations), situation phrases (knowledge/situations) and verbatim norm
+paragraphs, never free-generated law.
+
+* :func:`short_topic_answer`: the first reply to a topic question: the explanation's lead, the one
+  paragraph it rests on (verbatim, with its edition), up to three next steps, a short disclaimer,
+  and buttons for the rest.
+* :func:`situation_answer`: the first reply to a worker's situation: their ground and stage named,
+  2-4 sentences of what the law provides for them (the phrases for their ground, stage, the
+  combination, and the route when the employer is known), the paragraph that names the ground or
+  stage, up to three next steps.
+* :func:`view_answer`: what the buttons open: ``law`` (every linked paragraph verbatim), ``steps``
+  (everything to do, the caveats), ``route`` (where to go and by when, for the worker's employer and
+  stage), ``full`` (the whole explanation).
+First replies aim at 700 visible characters (steps are added while they fit: the rest are one tap
+away);
+TK art. 160 is never quoted without its Constitutional Court notes, and whenever a time limit is
+stated its notes are quoted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tendik.answers import cite, explanation_citations, language_note, split_quoted, stale_note
+from tendik.citation import Citation
+from tendik.knowledge.explanations import Explanation, KnowledgeBase, ParagraphRef, Statement
+from tendik.knowledge.situations import ANY, SituationKnowledge
+from tendik.payload import AnswerPayload, Button, Section
+from tendik.texts import text
+
+logger = logging.getLogger(__name__)
+
+FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
+MAX_STEPS = 3
+VIEWS = ("law", "steps", "route", "full")
+
+
+def _lang(lang: str | None) -> str:
+    return "kk" if lang == "kk" else "ru"
+
+
+@dataclass(frozen=True)
+class SituationState:
+    """What the conversation knows of the worker's situation (from the Rasa slots)."""
+
+    grounds: tuple[str, ...] = ()
+    stage: str | None = None
+    employer_kind: str | None = None
+    employer_size: int | None = None
+    date: str | None = None  # ISO date of the event, if told
+
+    @property
+    def known(self) -> bool:
+        return bool(self.grounds or self.stage)
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in {"grounds": list(self.grounds), "stage": self.stage, "employer_kind": self.employer_kind,
+                                  "employer_size": self.employer_size, "date": self.date}.items() if v not in (None, [], ())}
+
+
+@dataclass
+class _Builder:
+    """Collects sections and the citations they quote (each citation once)."""
+
+    lang: str
+    sections: list[Section] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def add(self, kind: str, text_: str = "", heading: str = "", items: Iterable[str] = ()) -> None:
+        self.sections.append(Section(kind=kind, heading=heading, text=text_, items=list(items)))
+
+    def quote(self, kb: KnowledgeBase, citations: list[Citation], heading: str | None = None) -> None:
+        """A law section quoting ``citations`` (heading None: "What the law says"; "": none)."""
+        idx, notes = [], []
+        for c in citations:
+            existing = next((i for i, o in enumerate(self.citations) if (o.norm_id, o.paragraph, o.text) == (c.norm_id, c.paragraph, c.text)), None)
+            if existing is None:
+                self.citations.append(c)
+                existing = len(self.citations) - 1
+            idx.append(existing)
+            notes.append(_note(c, self.lang))
+        law = text("answer.law", self.lang) if heading is None else heading
+        self.sections.append(Section(kind="law", heading=law, citations=idx, notes=notes))
+
+    def payload(self, **kw: object) -> AnswerPayload:
+        return AnswerPayload(lang=self.lang, sections=self.sections, citations=self.citations, **kw)  # type: ignore[arg-type]
+
+
+def _note(c: Citation, lang: str) -> str:
+    lines = []
+    if c.text_lang != lang:
+        lines.append(language_note(c, lang))
+    if c.stale:
+        lines.append(stale_note(c, lang))
+    return "\n".join(lines)
+
+
+def _join(statements: Iterable[Statement], lang: str) -> str:
+    return " ".join(st.text[lang] for st in statements if st.text.get(lang))
+
+
+def court_notes_citation(kb: KnowledgeBase, norm_id: str, lang: str) -> Citation:
+    """An article only ever shown whole (TK art. 160) in a short reply: its Constitutional Court
+    notes, verbatim (each resolution's first note and each text once), cited as the article."""
+    whole = cite(kb, norm_id, [], lang)[0]
+    version, _ = kb.norms[norm_id].version(lang)
+    lines: list[str] = []
+    resolutions: set[str] = set()
+    import re
+
+    for line in version.court_notes():
+        number = re.search(r"№\s*(\d+-Н[ПҚ])", line)
+        if line in lines or (number and number.group(1) in resolutions):
+            continue
+        if number:
+            resolutions.add(number.group(1))
+        lines.append(line)
+    return Citation(
+        norm_id=whole.norm_id, citation=whole.citation, paragraph=None, edition=whole.edition, edition_date=whole.edition_date,
+        text="\n".join(lines), text_lang=whole.text_lang, source_url=whole.source_url, stale=whole.stale,
+    )
+
+
+def short_citation(kb: KnowledgeBase, ref: ParagraphRef, lang: str) -> Citation:
+    """The paragraph to quote in a short reply (an article shown only whole: its court notes)."""
+    if kb.norms[ref.norm_id].whole_article_only():
+        return court_notes_citation(kb, ref.norm_id, lang)
+    return cite(kb, ref.norm_id, [ref.paragraph], lang)[0]
+
+
+def _buttons(topic: str | None, lang: str, views: Iterable[str] = ("law", "steps", "route")) -> list[Button]:
+    if not topic:
+        return []
+    out = []
+    for view in views:
+        payload = "/show_more" + json.dumps({"view": view, "topic": topic}, ensure_ascii=False, separators=(",", ":"))
+        out.append(Button(text(f"answer.button.{view}", lang), payload))
+    return out
+
+
+def _length(p: AnswerPayload) -> int:
+    return len(p.plain_text())
+
+
+def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
+    """Add up to three steps while the reply stays within the budget, then the closing sections.
+    Steps that do not fit are one tap away (the "what to do" button)."""
+    chosen: list[str] = []
+    for st in steps[:MAX_STEPS]:
+        trial = builder.payload(**kw)
+        trial.sections = [*builder.sections, Section(kind="steps", heading=text("answer.steps", lang), items=[*chosen, st.text[lang]]), *finish]
+        if _length(trial) > FIRST_REPLY_BUDGET:
+            break
+        chosen.append(st.text[lang])
+    if chosen:
+        builder.sections.append(Section(kind="steps", heading=text("answer.steps", lang), items=chosen))
+    builder.sections.extend(finish)
+    return builder.payload(**kw)
+
+
+def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
+    return list(dict.fromkeys([*([topic] if topic else []), *(c.norm_id for c in citations)]))
+
+
+# ---------------------------------------------------------------- first replies
+def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead_in: str | None = None,
+                       source: str = "intent") -> AnswerPayload:
+    lang = _lang(lang)
+    b = _Builder(lang)
+    if lead_in:
+        b.add("lead", lead_in)
+    b.add("title", exp.title[lang])
+    lead = exp.lead or exp.statements[:1]
+    b.add("lead", _join(lead, lang))
+    refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
+    # the shortest paragraph the lead rests on (the first on a tie)
+    quotes = sorted((short_citation(kb, r, lang) for r in dict.fromkeys(refs)), key=lambda c: len(c.text))
+    b.quote(kb, quotes[:1], heading="")
+    if kb.norms[quotes[0].norm_id].whole_article_only():
+        b.add("note", text("answer.court_notes", lang))
+    finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    payload = _fill_steps(b, exp.steps, lang, finish, topic=exp.id, source=source, view="short")
+    payload.buttons = _buttons(exp.id, lang)
+    payload.knowledge_ids = _ids(exp.id, payload.citations)
+    return payload
+
+
+def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None) -> AnswerPayload:
+    """The first reply to a described situation (``state.known``)."""
+    lang = _lang(lang)
+    grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
+    stage = sk.stages.get(state.stage or "")
+    specific = sk.specific(tuple(g.id for g in grounds), stage.id if stage else None) if (grounds or stage) else None
+    parts = [text("answer.case_ground", lang, name=", ".join(g.name[lang] for g in grounds))] if grounds else []
+    if stage:
+        parts.append(text("answer.case_stage", lang, name=stage.name[lang]))
+    case = "; ".join(parts)
+    b = _Builder(lang)
+    b.add("situation", case[:1].upper() + case[1:] + ".", heading=text("answer.your_case", lang))
+    # One sentence of what the law provides: the combination's phrase when the law says something
+    # more precise for it, else the ground's (the quoted paragraph names it), else the stage's; a
+    # second ground gets its own sentence; a known employer adds the route (TK art. 159).
+    phrases: list[Statement] = []
+    if specific:
+        phrases.append(specific.phrase)
+        phrases += [g.phrase for g in grounds if g.id not in specific.grounds and ANY not in specific.grounds][:1]
+        paragraph, topic = specific.paragraph, specific.topic
+    elif grounds:
+        phrases += [g.phrase for g in grounds[:2]]
+        paragraph, topic = grounds[0].paragraph, grounds[0].topic
+    else:
+        assert stage is not None, "a situation names a ground or a stage"
+        phrases.append(stage.phrase)
+        paragraph, topic = stage.paragraph, stage.topic
+    if state.employer_kind:
+        phrases.append(sk.route(state.employer_kind).phrase)
+    b.add("lead", _join(phrases[:3], lang))
+    b.quote(kb, [short_citation(kb, paragraph, lang)], heading="")
+    steps = stage.steps if stage else []
+    finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
+    payload.buttons = _buttons(topic, lang)
+    payload.knowledge_ids = _ids(topic, payload.citations)
+    return payload
+
+
+# ---------------------------------------------------------------- the views one tap away
+def law_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
+    b = _Builder(lang)
+    b.add("title", exp.title[lang])
+    b.quote(kb, explanation_citations(kb, exp, lang))
+    return b.payload(topic=exp.id, source="view", view="law")
+
+
+def steps_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
+    b = _Builder(lang)
+    b.add("title", exp.title[lang])
+    b.sections.append(Section(kind="steps", heading=text("answer.steps", lang), items=[st.text[lang] for st in exp.steps]))
+    for st in exp.notes:
+        b.add("note", st.text[lang])
+    b.add("disclaimer", text("answer.disclaimer", lang))
+    refs = [r for st in [*exp.steps, *exp.notes] for r in st.rests_on]
+    listed = [c for ref in dict.fromkeys(refs) for c in cite(kb, ref.norm_id, [ref.paragraph], lang)]
+    if listed:
+        b.add("see_also", heading=text("answer.see_also", lang), items=[f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" for c in listed])
+    return b.payload(topic=exp.id, source="view", view="steps")
+
+
+def route_view(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str, topic: str | None = None) -> AnswerPayload:
+    """Where to go and by when, for this worker's employer and stage; TK art. 160's Constitutional
+    Court notes are quoted because a time limit is stated."""
+    lang = _lang(lang)
+    route = sk.route(state.employer_kind)
+    b = _Builder(lang)
+    route_lines = [route.phrase, *route.notes]
+    if not state.employer_kind and route.id == "other" and "unknown" in sk.routes and sk.routes["unknown"].question:
+        route_lines.append(sk.routes["unknown"].question)  # type: ignore[arg-type]
+    b.add("route", _join(route_lines, lang), heading=text("answer.route", lang))
+    deadline = sk.deadline(state.stage)
+    b.add("deadline", _join([sk.deadline_phrase(state.stage, state.employer_kind), *sk.deadline_notes], lang),
+          heading=text("answer.deadline", lang))
+    b.add("note", text("answer.check_date", lang))
+    b.quote(kb, [short_citation(kb, deadline.paragraph, lang)])
+    b.add("note", text("answer.court_notes", lang))
+    b.add("see_also", heading=text("answer.channels", lang), items=[c.phrase.text[lang] for c in sk.channels.values()])
+    b.add("disclaimer", text("answer.disclaimer", lang))
+    payload = b.payload(topic=topic or deadline.topic, source="view", view="route", situation=state.as_dict())
+    payload.buttons = _buttons(deadline.topic, lang, ("law",))
+    payload.knowledge_ids = _ids(payload.topic, payload.citations)
+    return payload
+
+
+def full_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
+    """The whole explanation: statements, the linked paragraphs (quoted while the budget lasts,
+    the rest listed), steps, caveats, the disclaimer."""
+    b = _Builder(lang)
+    b.add("title", exp.title[lang])
+    b.add("lead", exp.summary[lang])
+    quoted, listed = split_quoted(kb, explanation_citations(kb, exp, lang))
+    b.quote(kb, quoted)
+    if listed:
+        b.add("see_also", heading=text("answer.see_also", lang), items=[f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" for c in listed])
+    b.sections.append(Section(kind="steps", heading=text("answer.steps", lang), items=[st.text[lang] for st in exp.steps]))
+    if exp.caveats.get(lang):
+        b.add("note", exp.caveats[lang])
+    b.add("disclaimer", text("answer.disclaimer", lang))
+    payload = b.payload(topic=exp.id, source="view", view="full")
+    payload.citations = [*payload.citations, *listed]
+    return payload
+
+
+def view_answer(kb: KnowledgeBase, sk: SituationKnowledge, exp: Explanation, view: str, lang: str | None,
+                state: SituationState | None = None) -> AnswerPayload:
+    lang = _lang(lang)
+    if view == "law":
+        payload = law_view(kb, exp, lang)
+    elif view == "steps":
+        payload = steps_view(kb, exp, lang)
+    elif view == "route":
+        payload = route_view(kb, sk, state or SituationState(), lang, topic=exp.id)
+    else:
+        payload = full_view(kb, exp, lang)
+    payload.knowledge_ids = _ids(exp.id, payload.citations)
+    if view != "route":
+        payload.buttons = _buttons(exp.id, lang, [v for v in ("law", "steps", "route") if v != view])
+    return payload

@@ -1,0 +1,163 @@
+"""The one typed answer payload: what the action server sends with every legal answer
+(``custom.type == "tendik_answer"``) and every front end renders from its structure.
+
+An answer is a list of sections (title, the plain statements, the verbatim law, the next steps,
+where to go, time limits, notes, the disclaimer), the citations the law sections quote (verbatim,
+with edition), and buttons that open the rest of the answer (the full norms, what to do, where to
+go and by when) or another feature. Nothing downstream parses the answer text: Telegram and the
+widget render the sections; :meth:`AnswerPayload.plain_text` renders them once for clients that
+show only text (the REST channel's ``text``, the terminal chat, the review transcript).
+
+Standard library only; :meth:`AnswerPayload.from_dict` never fails on what it reads back from a
+tracker or a reply (missing or garbage fields become empty values).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tendik.citation import Citation, citations_from
+
+TYPE = "tendik_answer"
+VERSION = 2
+# Section kinds, in the order they usually appear. ``law`` sections quote citations verbatim.
+KINDS = ("title", "situation", "lead", "law", "steps", "route", "deadline", "see_also", "note", "warning", "disclaimer")
+# How plain text marks a section (the emoji the answers always used).
+MARKS = {"title": "📌 ", "law": "📖 ", "steps": "✅ ", "route": "🏛 ", "deadline": "⏳ ", "note": "⚠️ ", "warning": "⚠️ "}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+@dataclass
+class Section:
+    kind: str
+    heading: str = ""
+    text: str = ""
+    items: list[str] = field(default_factory=list)  # numbered steps, or listed citations
+    citations: list[int] = field(default_factory=list)  # indices into AnswerPayload.citations, quoted verbatim
+    notes: list[str] = field(default_factory=list)  # per quoted citation: its warning line ("" when none)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "heading": self.heading, "text": self.text, "items": list(self.items),
+                "citations": list(self.citations), "notes": list(self.notes)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Section | None:
+        if not isinstance(data, Mapping) or _str(data.get("kind")) not in KINDS:
+            return None
+        items = data.get("items") if isinstance(data.get("items"), list) else []
+        cites = data.get("citations") if isinstance(data.get("citations"), list) else []
+        notes = data.get("notes") if isinstance(data.get("notes"), list) else []
+        return cls(
+            kind=_str(data.get("kind")), heading=_str(data.get("heading")), text=_str(data.get("text")),
+            items=[_str(i) for i in items], citations=[int(i) for i in cites if isinstance(i, int) and not isinstance(i, bool)],
+            notes=[_str(n) for n in notes],
+        )
+
+
+@dataclass
+class Button:
+    title: str
+    payload: str  # a Rasa payload: "/ask_time_limits" or '/show_more{"view": "law", "topic": "exp-equal-pay"}'
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass
+class AnswerPayload:
+    lang: str
+    sections: list[Section]
+    citations: list[Citation] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    knowledge_ids: list[str] = field(default_factory=list)
+    source: str = "intent"  # intent | situation | retrieval | view | none
+    view: str = "short"  # short | law | steps | route | full
+    topic: str | None = None  # the explanation the answer belongs to
+    situation: dict[str, Any] = field(default_factory=dict)  # grounds, stage, employer, date recognised
+    scores: dict[str, float] = field(default_factory=dict)
+    # Names this answer for votes and reviews (stored by Rasa with the bot message).
+    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    # ---------------------------------------------------------------- serialisation
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": TYPE,
+            "version": VERSION,
+            "answer_id": self.answer_id,
+            "lang": self.lang,
+            "source": self.source,
+            "view": self.view,
+            "topic": self.topic,
+            "knowledge_ids": list(self.knowledge_ids),
+            "situation": dict(self.situation),
+            "sections": [s.to_dict() for s in self.sections],
+            "citations": [c.to_dict() for c in self.citations],
+            "buttons": [b.to_dict() for b in self.buttons],
+            "scores": dict(self.scores),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AnswerPayload | None:
+        """The payload read back, or None when ``data`` is not a tendik answer. Sections that
+        point at citations that are not there lose those pointers."""
+        if not isinstance(data, Mapping) or data.get("type") != TYPE:
+            return None
+        citations = citations_from(data.get("citations"))
+        sections = [s for s in (Section.from_dict(x) for x in data.get("sections") or []) if s]
+        for s in sections:
+            s.citations = [i for i in s.citations if 0 <= i < len(citations)]
+        buttons = [
+            Button(_str(b.get("title")), _str(b.get("payload")))
+            for b in data.get("buttons") or [] if isinstance(b, Mapping) and b.get("title") and b.get("payload")
+        ]
+        knowledge = data.get("knowledge_ids") if isinstance(data.get("knowledge_ids"), list) else []
+        situation = data.get("situation") if isinstance(data.get("situation"), Mapping) else {}
+        scores = data.get("scores") if isinstance(data.get("scores"), Mapping) else {}
+        return cls(
+            lang=_str(data.get("lang")) or "ru", sections=sections, citations=citations, buttons=buttons,
+            knowledge_ids=[_str(k) for k in knowledge], source=_str(data.get("source")) or "intent",
+            view=_str(data.get("view")) or "short", topic=_str(data.get("topic")) or None, situation=dict(situation),
+            scores={_str(k): float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
+            answer_id=_str(data.get("answer_id")) or uuid.uuid4().hex,
+        )
+
+    # ---------------------------------------------------------------- rendering for plain text
+    def quoted(self) -> list[Citation]:
+        """The citations quoted verbatim somewhere in the answer, in order."""
+        seen: list[int] = []
+        for s in self.sections:
+            seen += [i for i in s.citations if i not in seen]
+        return [self.citations[i] for i in seen]
+
+    def plain_text(self) -> str:
+        """The answer as plain text, for clients that show only text: one block per section."""
+        blocks = []
+        for s in self.sections:
+            mark = MARKS.get(s.kind, "")
+            if s.kind == "title":
+                blocks.append(f"{mark}{s.text}")
+            elif s.kind == "situation":
+                blocks.append(f"{s.heading}: {s.text}" if s.heading else s.text)
+            elif s.kind == "law":
+                quotes = []
+                for n, i in enumerate(s.citations):
+                    c = self.citations[i]
+                    note = s.notes[n] if n < len(s.notes) else ""
+                    quotes.append(f"• {c.citation[:1].upper()}{c.citation[1:]}, {c.edition}:\n«{c.text}»" + (f"\n{note}" if note else ""))
+                body = "\n\n".join(quotes)
+                blocks.append(f"{mark}{s.heading}:\n{body}" if s.heading else body)
+            elif s.items:
+                numbered = s.kind == "steps"
+                lines = [f"{n}. {item}" if numbered else f"– {item}" for n, item in enumerate(s.items, 1)]
+                head = f"{mark}{s.heading}:" if s.heading else mark.strip()
+                blocks.append("\n".join(([head] if head else []) + ([s.text] if s.text else []) + lines))
+            elif s.text:
+                head = f"{mark}{s.heading}:\n" if s.heading else mark
+                blocks.append(f"{head}{s.text}")
+        return "\n\n".join(b for b in blocks if b.strip())
