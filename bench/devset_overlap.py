@@ -54,14 +54,27 @@ def similarity(questions: list[str], examples: list[str]) -> np.ndarray:
     return cosine_similarity(vec.transform([fold(t) for t in questions]), vec.transform([fold(t) for t in examples]))
 
 
+SITUATIONS = ROOT / "bench" / "devset" / "situations.yml"
+
+
+def dev_texts() -> list[tuple[str, str]]:
+    """(id, text) of every dev-set message: the questions, the situation messages and their follow-ups."""
+    out = [(q.id, q.text) for q in load_devset()]
+    if SITUATIONS.exists():
+        for item in yaml.safe_load(SITUATIONS.read_text(encoding="utf-8")).get("questions") or []:
+            out.append((item["id"], item["text"]))
+            out += [(f"{item['id']}/followup{n}", f["text"]) for n, f in enumerate(item.get("followups") or [], 1)]
+    return out
+
+
 def too_close(threshold: float = MAX_SIMILARITY) -> list[tuple[float, str, Example]]:
-    questions = load_devset()
+    questions = dev_texts()
     examples = training_examples()
-    sims = similarity([q.text for q in questions], [e.text for e in examples])
+    sims = similarity([t for _, t in questions], [e.text for e in examples])
     found = []
-    for i, q in enumerate(questions):
+    for i, (qid, _) in enumerate(questions):
         for j in np.where(sims[i] >= threshold)[0]:
-            found.append((float(sims[i, j]), q.id, examples[j]))
+            found.append((float(sims[i, j]), qid, examples[j]))
     return sorted(found, key=lambda f: -f[0])
 
 

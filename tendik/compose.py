@@ -25,7 +25,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tendik.answers import cite, explanation_citations, language_note, split_quoted, stale_note
+from tendik.answers import QUOTE_BUDGET, cite, explanation_citations, language_note, split_quoted, stale_note
 from tendik.citation import Citation
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, ParagraphRef, Statement
 from tendik.knowledge.situations import ANY, SituationKnowledge
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
 MAX_STEPS = 3
+QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
 VIEWS = ("law", "steps", "route", "full")
 
 
@@ -93,7 +94,7 @@ class _Builder:
 def _note(c: Citation, lang: str) -> str:
     lines = []
     if c.text_lang != lang:
-        lines.append(language_note(c, lang))
+        lines.append(language_note(c.text_lang, lang))
     if c.stale:
         lines.append(stale_note(c, lang))
     return "\n".join(lines)
@@ -132,14 +133,17 @@ def short_citation(kb: KnowledgeBase, ref: ParagraphRef, lang: str) -> Citation:
     return cite(kb, ref.norm_id, [ref.paragraph], lang)[0]
 
 
+def _more_button(topic: str, view: str, title: str, page: int | None = None) -> Button:
+    data: dict[str, object] = {"view": view, "topic": topic}
+    if page:
+        data["page"] = page
+    return Button(title, "/show_more" + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
 def _buttons(topic: str | None, lang: str, views: Iterable[str] = ("law", "steps", "route")) -> list[Button]:
     if not topic:
         return []
-    out = []
-    for view in views:
-        payload = "/show_more" + json.dumps({"view": view, "topic": topic}, ensure_ascii=False, separators=(",", ":"))
-        out.append(Button(text(f"answer.button.{view}", lang), payload))
-    return out
+    return [_more_button(topic, view, text(f"answer.button.{view}", lang)) for view in views]
 
 
 def _length(p: AnswerPayload) -> int:
@@ -177,9 +181,11 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     lead = exp.lead or exp.statements[:1]
     b.add("lead", _join(lead, lang))
     refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
-    # the shortest paragraph the lead rests on (the first on a tie)
-    quotes = sorted((short_citation(kb, r, lang) for r in dict.fromkeys(refs)), key=lambda c: len(c.text))
-    b.quote(kb, quotes[:1], heading="")
+    # the first paragraph the lead rests on (the one it names), unless it is too long for a short
+    # reply: then the shortest
+    quotes = [short_citation(kb, r, lang) for r in dict.fromkeys(refs)]
+    quotes = [next((c for c in quotes if len(c.text) <= QUOTE_MAX), min(quotes, key=lambda c: len(c.text)))]
+    b.quote(kb, quotes, heading="")
     if kb.norms[quotes[0].norm_id].whole_article_only():
         b.add("note", text("answer.court_notes", lang))
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
@@ -229,11 +235,45 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
 
 
 # ---------------------------------------------------------------- the views one tap away
-def law_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
+LAW_PAGE_BUDGET = 2800  # characters of quoted law per "law" page (one message stays under 4,096)
+MESSAGE_MAX = 4096  # Telegram's limit for one message; no reply in any channel is longer
+
+
+def law_pages(kb: KnowledgeBase, citations: list[Citation], budget: int = LAW_PAGE_BUDGET) -> list[list[Citation]]:
+    """The citations in pages of at most ``budget`` quoted characters (at least one per page)."""
+    pages: list[list[Citation]] = [[]]
+    used = 0
+    for c in citations:
+        if pages[-1] and used + len(c.text) > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(c)
+        used += len(c.text)
+    return pages
+
+
+def law_view(kb: KnowledgeBase, exp: Explanation, lang: str, page: int = 1) -> AnswerPayload:
+    """Every paragraph the explanation links, verbatim, a page at a time; the pages not shown are
+    listed and one tap away."""
+    pages = law_pages(kb, explanation_citations(kb, exp, lang))
+    page = min(max(page, 1), len(pages))
     b = _Builder(lang)
-    b.add("title", exp.title[lang])
-    b.quote(kb, explanation_citations(kb, exp, lang))
-    return b.payload(topic=exp.id, source="view", view="law")
+    b.add("title", exp.title[lang] + (f" ({page}/{len(pages)})" if len(pages) > 1 else ""))
+    b.quote(kb, pages[page - 1])
+    if any(kb.norms[c.norm_id].whole_article_only() for c in pages[page - 1]):
+        b.add("note", text("answer.court_notes", lang))
+    rest = [c for n, chunk in enumerate(pages, 1) if n != page for c in chunk]
+    if rest:
+        b.add("see_also", heading=text("answer.law_other_pages", lang), items=[_listed(c) for c in rest])
+    payload = b.payload(topic=exp.id, source="view", view="law")
+    payload.citations = [*payload.citations, *(c for c in rest if c not in payload.citations)]
+    if page < len(pages):
+        payload.buttons = [_more_button(exp.id, "law", text("answer.button.law_next", lang), page=page + 1)]
+    return payload
+
+
+def _listed(c: Citation) -> str:
+    return f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}"
 
 
 def steps_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
@@ -246,7 +286,7 @@ def steps_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
     refs = [r for st in [*exp.steps, *exp.notes] for r in st.rests_on]
     listed = [c for ref in dict.fromkeys(refs) for c in cite(kb, ref.norm_id, [ref.paragraph], lang)]
     if listed:
-        b.add("see_also", heading=text("answer.see_also", lang), items=[f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" for c in listed])
+        b.add("see_also", heading=text("answer.see_also", lang), items=[_listed(c) for c in listed])
     return b.payload(topic=exp.id, source="view", view="steps")
 
 
@@ -258,7 +298,7 @@ def route_view(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState,
     b = _Builder(lang)
     route_lines = [route.phrase, *route.notes]
     if not state.employer_kind and route.id == "other" and "unknown" in sk.routes and sk.routes["unknown"].question:
-        route_lines.append(sk.routes["unknown"].question)  # type: ignore[arg-type]
+        route_lines.append(sk.routes["unknown"].question)
     b.add("route", _join(route_lines, lang), heading=text("answer.route", lang))
     deadline = sk.deadline(state.stage)
     b.add("deadline", _join([sk.deadline_phrase(state.stage, state.employer_kind), *sk.deadline_notes], lang),
@@ -276,14 +316,28 @@ def route_view(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState,
 
 def full_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
     """The whole explanation: statements, the linked paragraphs (quoted while the budget lasts,
-    the rest listed), steps, caveats, the disclaimer."""
+    the rest listed), steps, caveats, the disclaimer; within one message."""
+    payload = _full_view(kb, exp, lang, QUOTE_BUDGET)
+    budget = QUOTE_BUDGET
+    while len(payload.plain_text()) > MESSAGE_MAX and budget > 0:
+        budget = budget // 2 if budget > 200 else 0
+        payload = _full_view(kb, exp, lang, budget)
+    return payload
+
+
+def _full_view(kb: KnowledgeBase, exp: Explanation, lang: str, budget: int) -> AnswerPayload:
     b = _Builder(lang)
     b.add("title", exp.title[lang])
     b.add("lead", exp.summary[lang])
-    quoted, listed = split_quoted(kb, explanation_citations(kb, exp, lang))
+    # an article only ever shown whole (TK art. 160) is its court notes here; the law view has it all
+    citations = [court_notes_citation(kb, c.norm_id, lang) if kb.norms[c.norm_id].whole_article_only() else c
+                 for c in explanation_citations(kb, exp, lang)]
+    quoted, listed = split_quoted(kb, citations, budget)
     b.quote(kb, quoted)
+    if any(kb.norms[c.norm_id].whole_article_only() for c in quoted):
+        b.add("note", text("answer.court_notes", lang))
     if listed:
-        b.add("see_also", heading=text("answer.see_also", lang), items=[f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" for c in listed])
+        b.add("see_also", heading=text("answer.see_also", lang), items=[_listed(c) for c in listed])
     b.sections.append(Section(kind="steps", heading=text("answer.steps", lang), items=[st.text[lang] for st in exp.steps]))
     if exp.caveats.get(lang):
         b.add("note", exp.caveats[lang])
@@ -294,10 +348,10 @@ def full_view(kb: KnowledgeBase, exp: Explanation, lang: str) -> AnswerPayload:
 
 
 def view_answer(kb: KnowledgeBase, sk: SituationKnowledge, exp: Explanation, view: str, lang: str | None,
-                state: SituationState | None = None) -> AnswerPayload:
+                state: SituationState | None = None, page: int = 1) -> AnswerPayload:
     lang = _lang(lang)
     if view == "law":
-        payload = law_view(kb, exp, lang)
+        payload = law_view(kb, exp, lang, page)
     elif view == "steps":
         payload = steps_view(kb, exp, lang)
     elif view == "route":
@@ -306,5 +360,36 @@ def view_answer(kb: KnowledgeBase, sk: SituationKnowledge, exp: Explanation, vie
         payload = full_view(kb, exp, lang)
     payload.knowledge_ids = _ids(exp.id, payload.citations)
     if view != "route":
-        payload.buttons = _buttons(exp.id, lang, [v for v in ("law", "steps", "route") if v != view])
+        payload.buttons = [*payload.buttons, *_buttons(exp.id, lang, [v for v in ("law", "steps", "route") if v != view])]
     return payload
+
+
+# ---------------------------------------------------------------- retrieval and "nothing found"
+def norm_payload(kb: KnowledgeBase, norm_id: str, paragraph: str | None, lang: str | None) -> AnswerPayload:
+    """A retrieval hit on a norm paragraph: the paragraph verbatim, cited, and the topic it belongs
+    to one tap away."""
+    lang = _lang(lang)
+    b = _Builder(lang)
+    b.add("lead", text("answer.retrieval_norm_lead", lang))
+    norm = kb.norms[norm_id]
+    if norm.whole_article_only():
+        quoted = [court_notes_citation(kb, norm_id, lang)]
+    else:
+        quoted = cite(kb, norm_id, [paragraph] if paragraph and paragraph != "0" else [], lang)
+    b.quote(kb, quoted)
+    if norm.whole_article_only():
+        b.add("note", text("answer.court_notes", lang))
+    exp = kb.explanation_for_norm(norm_id)
+    if exp:
+        b.add("see_also", f"«{exp.title[lang]}».", heading=text("answer.more_on_topic", lang))
+    b.add("disclaimer", text("answer.disclaimer_short", lang))
+    payload = b.payload(topic=exp.id if exp else None, source="retrieval", view="short")
+    payload.buttons = _buttons(exp.id, lang) if exp else []
+    payload.knowledge_ids = _ids(None, payload.citations)
+    return payload
+
+
+def unsure_payload(lang: str | None) -> AnswerPayload:
+    """Nothing in the base answers this: say so (no citation)."""
+    lang = _lang(lang)
+    return AnswerPayload(lang=lang, sections=[Section(kind="lead", text=text("answer.unsure", lang))], source="none", view="short")

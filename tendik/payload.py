@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tendik.citation import Citation, citations_from
@@ -31,6 +31,14 @@ MARKS = {"title": "📌 ", "law": "📖 ", "steps": "✅ ", "route": "🏛 ", "d
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 @dataclass
@@ -50,9 +58,9 @@ class Section:
     def from_dict(cls, data: Any) -> Section | None:
         if not isinstance(data, Mapping) or _str(data.get("kind")) not in KINDS:
             return None
-        items = data.get("items") if isinstance(data.get("items"), list) else []
-        cites = data.get("citations") if isinstance(data.get("citations"), list) else []
-        notes = data.get("notes") if isinstance(data.get("notes"), list) else []
+        items = _list(data.get("items"))
+        cites = _list(data.get("citations"))
+        notes = _list(data.get("notes"))
         return cls(
             kind=_str(data.get("kind")), heading=_str(data.get("heading")), text=_str(data.get("text")),
             items=[_str(i) for i in items], citations=[int(i) for i in cites if isinstance(i, int) and not isinstance(i, bool)],
@@ -109,16 +117,16 @@ class AnswerPayload:
         if not isinstance(data, Mapping) or data.get("type") != TYPE:
             return None
         citations = citations_from(data.get("citations"))
-        sections = [s for s in (Section.from_dict(x) for x in data.get("sections") or []) if s]
+        sections = [s for s in (Section.from_dict(x) for x in _list(data.get("sections"))) if s]
         for s in sections:
             s.citations = [i for i in s.citations if 0 <= i < len(citations)]
         buttons = [
             Button(_str(b.get("title")), _str(b.get("payload")))
-            for b in data.get("buttons") or [] if isinstance(b, Mapping) and b.get("title") and b.get("payload")
+            for b in _list(data.get("buttons")) if isinstance(b, Mapping) and b.get("title") and b.get("payload")
         ]
-        knowledge = data.get("knowledge_ids") if isinstance(data.get("knowledge_ids"), list) else []
-        situation = data.get("situation") if isinstance(data.get("situation"), Mapping) else {}
-        scores = data.get("scores") if isinstance(data.get("scores"), Mapping) else {}
+        knowledge = _list(data.get("knowledge_ids"))
+        situation = _mapping(data.get("situation"))
+        scores = _mapping(data.get("scores"))
         return cls(
             lang=_str(data.get("lang")) or "ru", sections=sections, citations=citations, buttons=buttons,
             knowledge_ids=[_str(k) for k in knowledge], source=_str(data.get("source")) or "intent",
@@ -126,6 +134,64 @@ class AnswerPayload:
             scores={_str(k): float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
             answer_id=_str(data.get("answer_id")) or uuid.uuid4().hex,
         )
+
+    # ---------------------------------------------------------------- one message at most ``limit`` long
+    def parts(self, limit: int = 4096) -> list[AnswerPayload]:
+        """The answer as consecutive messages whose plain text is at most ``limit`` characters:
+        split between sections, then between quoted citations, then a long citation between
+        lines (each piece stays verbatim and cited; "(1/2)" follows its citation). The buttons go
+        with the last part; each part is a complete payload."""
+        if len(self.plain_text()) <= limit:
+            return [self]
+        pieces = self._pieces(limit)
+        parts: list[AnswerPayload] = []
+        current: list[Section] = []
+        for piece in pieces:
+            if current and len(self._with(current + [piece]).plain_text()) > limit:
+                parts.append(self._with(current))
+                current = []
+            current.append(piece)
+        if current:
+            parts.append(self._with(current))
+        for n, part in enumerate(parts):
+            part.buttons = list(self.buttons) if n == len(parts) - 1 else []
+            part.answer_id = self.answer_id if n == 0 else f"{self.answer_id}-{n + 1}"
+        return parts
+
+    def _with(self, sections: list[Section]) -> AnswerPayload:
+        """A payload of these sections with only the citations they quote (renumbered)."""
+        used: list[Citation] = []
+        out: list[Section] = []
+        for s in sections:
+            idx = []
+            for i in s.citations:
+                c = self.citations[i] if isinstance(i, int) else i
+                used.append(c)
+                idx.append(len(used) - 1)
+            out.append(Section(s.kind, s.heading, s.text, list(s.items), idx, list(s.notes)))
+        return AnswerPayload(lang=self.lang, sections=out, citations=used, knowledge_ids=list(self.knowledge_ids),
+                             source=self.source, view=self.view, topic=self.topic, situation=dict(self.situation),
+                             scores=dict(self.scores), answer_id=self.answer_id)
+
+    def _pieces(self, limit: int) -> list[Section]:
+        """Sections no longer than the limit (law sections one citation each, long texts in chunks).
+        Citations are referenced by object here (see :meth:`_with`)."""
+        out: list[Section] = []
+        budget = max(limit - 400, 200)  # room for the heading, citation line and notes
+        for s in self.sections:
+            if s.kind != "law":
+                chunks = _chunks(s.text, budget) if s.text else [""]
+                out += [Section(s.kind, s.heading if n == 0 else "", chunk, list(s.items) if n == len(chunks) - 1 else [])
+                        for n, chunk in enumerate(chunks)]
+                continue
+            for n, i in enumerate(s.citations):
+                c = self.citations[i]
+                note = s.notes[n] if n < len(s.notes) else ""
+                chunks = _chunks(c.text, budget)
+                for k, chunk in enumerate(chunks):
+                    piece = c if len(chunks) == 1 else replace(c, text=chunk, citation=f"{c.citation} ({k + 1}/{len(chunks)})")
+                    out.append(Section("law", s.heading if n == 0 and k == 0 else "", "", [], [piece], [note if k == len(chunks) - 1 else ""]))  # type: ignore[list-item]
+        return out
 
     # ---------------------------------------------------------------- rendering for plain text
     def quoted(self) -> list[Citation]:
@@ -161,3 +227,21 @@ class AnswerPayload:
                 head = f"{mark}{s.heading}:\n" if s.heading else mark
                 blocks.append(f"{head}{s.text}")
         return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, cut after a line, else after a sentence,
+    else after a space (else hard); no character but the whitespace at a cut is lost."""
+    pieces: list[str] = []
+    while len(text) > size:
+        window = text[:size]
+        cut = max(window.rfind("\n"), 0)
+        if cut < size // 3:
+            cut = max(window.rfind(". "), window.rfind("; "))
+            cut = cut + 1 if cut >= size // 3 else window.rfind(" ")
+        if cut < size // 3:
+            cut = size
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return [p for p in pieces if p] or [""]

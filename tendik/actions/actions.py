@@ -17,15 +17,29 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from tendik.answers import Answer, explanation_answer, norm_answer, unsure_answer
-from tendik.knowledge.explanations import KnowledgeBase, load_knowledge
+from tendik.compose import (
+    MESSAGE_MAX,
+    VIEWS,
+    SituationState,
+    norm_payload,
+    route_view,
+    short_topic_answer,
+    situation_answer,
+    unsure_payload,
+    view_answer,
+)
+from tendik.knowledge.explanations import Explanation, KnowledgeBase, load_knowledge
+from tendik.knowledge.situations import SituationKnowledge, load_situations
 from tendik.lang import LANGS, LanguageDetector
 from tendik.paths import langid_model
+from tendik.payload import AnswerPayload
+from tendik.texts import text as text_of
 
 logger = logging.getLogger(__name__)
 
 NON_LEGAL_INTENTS = {"greet", "goodbye", "thanks", "help", "out_of_scope", "chitchat", "switch_language", "more_topics"}
 _kb: KnowledgeBase | None = None
+_sk: SituationKnowledge | None = None
 _detector: LanguageDetector | None = None
 _lock = threading.Lock()
 
@@ -36,6 +50,14 @@ def knowledge() -> KnowledgeBase:
         if _kb is None:
             _kb = load_knowledge()
         return _kb
+
+
+def situations() -> SituationKnowledge:
+    global _sk
+    with _lock:
+        if _sk is None:
+            _sk = load_situations()
+        return _sk
 
 
 def detector() -> LanguageDetector:
@@ -65,8 +87,45 @@ def warm_up_retrieval() -> None:
 _warm_started = False
 
 
+# Topics that are a situation themselves: when the message names a ground or a stage, the answer is
+# composed for the situation. Question topics (liability, evidence, mediation...) keep their answer.
+SITUATIONAL_INTENTS = {
+    "ask_discrimination_definition", "ask_protected_grounds", "ask_lawful_distinctions", "ask_hiring_refusal",
+    "ask_pregnant_dismissal", "ask_equal_pay", "ask_job_ads", "ask_religion_nationality_language",
+    "ask_sexual_harassment", "ask_gender_equality", "ask_disability", "ask_language_at_work", "ask_trade_union",
+    "ask_probation", "ask_maternity_leave", "ask_retaliation", "inform_situation",
+}
+# Where to go and by when: with a known situation these answer for it (route and time limits).
+ROUTE_INTENTS = {"ask_time_limits", "ask_how_to_complain", "ask_labour_inspection"}
+SITUATION_ENTITIES = {"ground", "ground_not", "stage"}
+EMPLOYER_ENTITIES = {"employer_kind", "employer_size", "event_date"}
+
+
+def situation_state(tracker: Tracker, denied: set[str] = frozenset()) -> SituationState:  # type: ignore[assignment]
+    """The situation the slots hold, without the grounds the latest message denies."""
+    grounds = tracker.get_slot("grounds") or []
+    if not isinstance(grounds, list):
+        grounds = [grounds]
+    size = tracker.get_slot("employer_size")
+    try:
+        size_int = int(size) if size is not None else None
+    except (TypeError, ValueError):
+        size_int = None
+    sk = situations()
+    stage, kind, date = tracker.get_slot("stage"), tracker.get_slot("employer_kind"), tracker.get_slot("event_date")
+    return SituationState(
+        grounds=tuple(dict.fromkeys(g for g in grounds if isinstance(g, str) and g in sk.grounds and g not in denied)),
+        stage=stage if isinstance(stage, str) and stage in sk.stages else None,
+        employer_kind=kind if isinstance(kind, str) and kind in sk.routes else None,
+        employer_size=size_int,
+        date=date if isinstance(date, str) else None,
+    )
+
+
 class ActionAnswer(Action):
-    """Answers a legal question: by intent from the explanations, else by hybrid retrieval."""
+    """Answers a legal message with a typed payload (tendik.payload): for the worker's situation
+    when one is known and the message is about it, else the topic by intent, else hybrid retrieval;
+    a "more" button opens a view of the last topic."""
 
     def name(self) -> str:
         return "action_answer"
@@ -82,7 +141,7 @@ class ActionAnswer(Action):
         return str(metadata.get("language")) if metadata.get("language") in LANGS else "ru"
 
     @staticmethod
-    def _retrieve(kb: KnowledgeBase, text: str, lang: str, nlu_top: str | None) -> Answer:
+    def _retrieve(kb: KnowledgeBase, text: str, lang: str, nlu_top: str | None) -> AnswerPayload:
         try:
             from tendik.retrieval.search import get_searcher
 
@@ -90,9 +149,9 @@ class ActionAnswer(Action):
             hits = searcher.search(text, lang, k=3)
         except Exception:  # noqa: BLE001 - never crash; say honestly we are unsure
             logger.exception("retrieval failed; answering 'unsure'")
-            return unsure_answer(lang)
+            return unsure_payload(lang)
         if not hits:
-            return unsure_answer(lang)
+            return unsure_payload(lang)
         top = hits[0]
         threshold = searcher.settings.threshold
         # An utterance the classifier leans to reading as small talk or off-topic needs a
@@ -101,16 +160,35 @@ class ActionAnswer(Action):
             threshold += 0.1
         scores = {h.doc.doc_id: round(h.score, 4) for h in hits}
         if top.score < threshold:
-            answer = unsure_answer(lang)
+            payload = unsure_payload(lang)
         elif top.doc.kind == "explanation":
             exp = kb.explanations[top.knowledge_id]
-            answer = explanation_answer(kb, exp, lang, lead=None)
-            answer.text = _lead(lang) + "\n\n" + answer.text
-            answer.source = "retrieval"
+            payload = short_topic_answer(kb, exp, lang, lead_in=text_of("answer.retrieval_lead", lang), source="retrieval")
         else:
-            answer = norm_answer(kb, top.knowledge_id, top.doc.paragraph, lang)
-        answer.scores = scores
-        return answer
+            payload = norm_payload(kb, top.knowledge_id, top.doc.paragraph, lang)
+        payload.scores = scores
+        return payload
+
+    @staticmethod
+    def _last_topic(kb: KnowledgeBase, tracker: Tracker) -> Explanation | None:
+        for kid in tracker.get_slot("last_knowledge") or []:
+            if isinstance(kid, str) and kid in kb.explanations:
+                return kb.explanations[kid]
+        return None
+
+    def _more(self, kb: KnowledgeBase, tracker: Tracker, entities: dict[str, list[Any]], lang: str,
+              state: SituationState) -> AnswerPayload | None:
+        """A "more" button (view + topic) or "подробнее" typed (the whole answer of the last topic)."""
+        view = next((str(v) for v in entities.get("view", []) if v in VIEWS), None)
+        topic = next((str(t) for t in entities.get("topic", []) if isinstance(t, str)), None)
+        exp = kb.explanations.get(topic) if topic else None
+        if topic and exp is None:
+            return None
+        exp = exp or self._last_topic(kb, tracker)
+        if exp is None:
+            return None
+        page = next((int(p) for p in entities.get("page", []) if isinstance(p, (int, float, str)) and str(p).isdigit()), 1)
+        return view_answer(kb, situations(), exp, view or "full", lang, state, page=min(page, 50))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         global _warm_started
@@ -121,28 +199,55 @@ class ActionAnswer(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         lang = self._language(tracker)
-        exp = kb.by_intent(intent) if intent else None
         text = message.get("text") or ""
+        entities: dict[str, list[Any]] = {}
+        for e in message.get("entities") or []:
+            if isinstance(e, dict) and isinstance(e.get("entity"), str):
+                entities.setdefault(e["entity"], []).append(e.get("value"))
+        denied = {str(g) for g in entities.get("ground_not", [])}
+        state = situation_state(tracker, denied)
+        events: list[dict] = []
+        if denied & set(tracker.get_slot("grounds") or []):
+            events.append(SlotSet("grounds", list(state.grounds) or None))
+        told_situation = bool(SITUATION_ENTITIES & entities.keys())
+        told_employer = bool(EMPLOYER_ENTITIES & entities.keys())
+
+        exp = kb.by_intent(intent) if intent else None
         if exp is not None and not text.startswith("/"):
             known, total = detector().known_words(text)
-            if total and not known:
+            if total and not known and not (told_situation or told_employer):
                 # Not one word the classifier was trained on: its confidence means nothing here.
                 logger.info("answer: no known words; intent %s ignored, searching instead", intent)
                 exp = None
-        if exp is not None:
-            answer = explanation_answer(kb, exp, lang)
-            answer.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
+        payload: AnswerPayload | None = None
+        if intent == "show_more":
+            payload = self._more(kb, tracker, entities, lang, state)
+            if payload is None:
+                dispatcher.utter_message(text=text_of("answer.more_unknown", lang))
+                dispatcher.utter_message(response="utter_topics")
+                return events
+        elif state.known and intent in ROUTE_INTENTS:
+            payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
+        elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
+            # only the employer or the date changed: where to go and by when, for this employer
+            payload = route_view(kb, situations(), state, lang)
+        elif state.known and intent in SITUATIONAL_INTENTS and (told_situation or intent == "inform_situation"):
+            payload = situation_answer(kb, situations(), state, lang)
+        elif exp is not None:
+            payload = short_topic_answer(kb, exp, lang)
+            payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
+        elif intent == "inform_situation":
+            # an employer or a date without a ground or stage yet: ask what happened
+            dispatcher.utter_message(text=text_of("answer.situation_need_more", lang))
+            return events
         else:
             ranking = [r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-            answer = self._retrieve(kb, text, lang, ranking[0] if ranking else None)
-        logger.info("answer: intent=%s source=%s knowledge=%s", intent, answer.source, answer.knowledge_ids)
-        dispatcher.utter_message(text=answer.text, json_message=answer.payload())
-        if not answer.knowledge_ids:
+            payload = self._retrieve(kb, text, lang, ranking[0] if ranking else None)
+        if state.known and not payload.situation:
+            payload.situation = state.as_dict()
+        logger.info("answer: intent=%s source=%s view=%s knowledge=%s", intent, payload.source, payload.view, payload.knowledge_ids)
+        for part in payload.parts(MESSAGE_MAX):  # no message longer than Telegram's 4,096 characters
+            dispatcher.utter_message(text=part.plain_text(), json_message=part.to_dict(), buttons=[b.to_dict() for b in part.buttons])
+        if not payload.knowledge_ids:
             dispatcher.utter_message(response="utter_topics")
-        return [SlotSet("last_knowledge", answer.knowledge_ids or None)]
-
-
-def _lead(lang: str) -> str:
-    from tendik.answers import T
-
-    return T["retrieval_lead"]["kk" if lang == "kk" else "ru"]
+        return [*events, SlotSet("last_knowledge", payload.knowledge_ids or None)]

@@ -1,0 +1,168 @@
+"""action_answer with a situation in the slots (what tendik.rasa.situation and the slot mappings
+set): the first reply names the ground and stage and quotes the paragraph that names the ground;
+follow-ups ("а сроки?", "у нас 5 человек", a denied ground) use the slots; the "more" buttons open
+the views. Real Tracker + CollectingDispatcher, real knowledge, nothing mocked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tendik.actions.actions import ActionAnswer, knowledge
+from tendik.answers import explanation_citations
+from tendik.knowledge.situations import load_situations
+from tendik.payload import AnswerPayload
+from tests.test_actions import make_tracker, run, slot_events
+
+pytestmark = pytest.mark.unit
+
+SK = load_situations()
+
+
+def answers(text: str, intent: str, lang: str = "ru", entities: list[tuple[str, Any]] | None = None,
+            **slots: Any) -> tuple[list[AnswerPayload], list[dict]]:
+    """Every payload the action sent (a long view comes in several messages) and its events."""
+    dispatcher, events = run(ActionAnswer(), make_tracker(text, intent, slots={"language": lang, **slots}, entities=entities))
+    out = []
+    for message in dispatcher.messages:
+        if not message.get("custom"):
+            continue
+        payload = AnswerPayload.from_dict(message["custom"])
+        assert payload is not None
+        assert message["text"] == payload.plain_text() and len(message["text"]) <= 4096
+        assert [b["payload"] for b in message["buttons"]] == [b.payload for b in payload.buttons]
+        out.append(payload)
+    return out, events
+
+
+def answer(text: str, intent: str, lang: str = "ru", entities: list[tuple[str, Any]] | None = None,
+           **slots: Any) -> tuple[AnswerPayload, str, list[dict]]:
+    """The one payload of a first reply (never split), its text and the events."""
+    payloads, events = answers(text, intent, lang, entities, **slots)
+    assert len(payloads) == 1, [p.plain_text()[:80] for p in payloads]
+    return payloads[0], payloads[0].plain_text(), events
+
+
+def quoted(payload: AnswerPayload) -> set[str]:
+    return {f"{c.norm_id}:{c.paragraph}" for c in payload.quoted()}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_residence_story_names_the_ground_and_quotes_art_6_2(lang: str) -> None:
+    payload, text, _ = answer("без прописки не берут на работу", "inform_situation", lang,
+                              entities=[("ground", "residence"), ("stage", "hiring")], grounds=["residence"], stage="hiring")
+    assert payload.source == "situation"
+    assert SK.grounds["residence"].name[lang] in text and SK.stages["hiring"].name[lang] in text
+    assert "tk-006:2" in quoted(payload)
+    assert payload.situation == {"grounds": ["residence"], "stage": "hiring"}
+    assert {b.payload for b in payload.buttons} >= {f'/show_more{{"view":"law","topic":"{payload.topic}"}}'}
+    assert len(text) <= 1000
+
+
+def test_a_topic_intent_with_a_ground_in_the_message_answers_the_situation() -> None:
+    """"меня уволили из-за возраста" read as the pregnancy-dismissal topic still gets age named."""
+    payload, text, _ = answer("меня уволили из-за возраста", "ask_pregnant_dismissal",
+                              entities=[("ground", "age"), ("stage", "dismissal")], grounds=["age"], stage="dismissal")
+    assert SK.grounds["age"].name["ru"] in text and "беремен" not in text.lower().split("ваш случай")[0]
+    assert "tk-006:2" in quoted(payload)
+
+
+def test_a_question_topic_keeps_its_answer_even_with_a_situation() -> None:
+    payload, _, _ = answer("какой штраф за это?", "ask_employer_liability", grounds=["age"], stage="dismissal")
+    assert payload.source == "intent" and payload.topic == "exp-employer-liability"
+    assert payload.situation["grounds"] == ["age"]
+
+
+def test_time_limits_after_a_dismissal_story_answer_with_art_160_for_that_case() -> None:
+    payload, text, _ = answer("а сроки?", "ask_time_limits", grounds=["age"], stage="dismissal")
+    assert payload.view == "route"
+    assert any(c.norm_id == "tk-160" for c in payload.quoted())
+    assert "88-НП" in text  # the Constitutional Court's note is quoted whenever a time limit is stated
+
+
+def test_time_limits_without_a_situation_is_the_topic_answer() -> None:
+    payload, _, _ = answer("какие сроки?", "ask_time_limits")
+    assert payload.view == "short" and payload.topic == "exp-time-limits"
+
+
+def test_a_small_employer_changes_the_route_to_art_159() -> None:
+    before, _, _ = answer("а куда жаловаться?", "ask_how_to_complain", grounds=["age"], stage="dismissal")
+    after, text, _ = answer("у нас 5 человек", "inform_situation", entities=[("employer_kind", "micro"), ("employer_size", 5)],
+                            grounds=["age"], stage="dismissal", employer_kind="micro", employer_size=5.0)
+    assert after.view == "route" and after.situation["employer_size"] == 5
+    assert after.plain_text() != before.plain_text()
+    assert SK.route("micro").phrase.text["ru"] in text
+    assert any(r.norm_id == "tk-159" for r in SK.route("micro").phrase.rests_on)
+
+
+def test_a_denied_ground_is_removed_from_the_slot() -> None:
+    payload, text, events = answer("нет, я не беременна", "inform_situation", entities=[("ground_not", "pregnancy")],
+                                   grounds=["pregnancy", "children_under_3"], stage="dismissal")
+    assert slot_events(events)["grounds"] == ["children_under_3"]
+    assert payload.situation["grounds"] == ["children_under_3"]
+    assert SK.grounds["pregnancy"].name["ru"] not in text.split("\n\n")[0]
+
+
+def test_an_employer_without_a_situation_asks_what_happened() -> None:
+    dispatcher, _ = run(ActionAnswer(), make_tracker("у нас 5 человек", "inform_situation", slots={"language": "kk"},
+                                                      entities=[("employer_size", 5)]))
+    assert not [m for m in dispatcher.messages if m.get("custom")]
+    assert "Не болғанын айтып беріңізші" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("topic", ["exp-equal-pay", "exp-pregnant-dismissal", "exp-time-limits"])
+@pytest.mark.parametrize("view", ["law", "steps", "route", "full"])
+def test_every_more_button_opens_its_view_in_messages_of_at_most_4096(view: str, topic: str) -> None:
+    kb = knowledge()
+    first, _, _ = answer("вопрос", kb.explanations[topic].intent)
+    button = next(b for b in [*first.buttons, *_view_buttons(topic)] if f'"view":"{view}"' in b.payload)
+    data = json.loads(button.payload.removeprefix("/show_more"))
+    shown: list[AnswerPayload] = []
+    entities = [("view", data["view"]), ("topic", data["topic"])]
+    while True:  # follow the "next page" buttons of the law view
+        payloads, _ = answers(button.payload, "show_more", entities=entities)
+        assert all(p.view == view and p.topic == topic for p in payloads)
+        shown += payloads
+        nxt = [b for b in payloads[-1].buttons if '"page"' in b.payload]
+        if not nxt:
+            break
+        page = json.loads(nxt[0].payload.removeprefix("/show_more"))["page"]
+        entities = [("view", "law"), ("topic", topic), ("page", page)]
+        assert page <= 10
+    if view == "law":  # every paragraph the explanation links, verbatim (a long one in pieces)
+        linked = {(c.norm_id, c.paragraph) for c in explanation_citations(kb, kb.explanations[topic], "ru")}
+        assert {(c.norm_id, c.paragraph) for p in shown for c in p.quoted()} == linked
+        assert {(c.norm_id, c.paragraph) for c in first.quoted()} <= linked
+
+
+def _view_buttons(topic: str) -> list:
+    from tendik.compose import _buttons
+
+    return _buttons(topic, "ru", ("law", "steps", "route", "full"))
+
+
+def test_more_typed_opens_the_whole_answer_of_the_last_topic() -> None:
+    payload, _, _ = answer("подробнее", "show_more", last_knowledge=["exp-job-ads", "tk-026"])
+    assert payload.view == "full" and payload.topic == "exp-job-ads"
+
+
+@pytest.mark.parametrize("topic", ["exp-nope", "", "../../etc/passwd", "x" * 5000])
+def test_a_more_button_for_an_unknown_topic_says_so(topic: str) -> None:
+    dispatcher, _ = run(ActionAnswer(), make_tracker('/show_more{"view":"law"}', "show_more", slots={"language": "ru"},
+                                                      entities=[("view", "law"), ("topic", topic)]))
+    if topic:
+        assert "Не нашёл продолжения" in dispatcher.messages[0]["text"]
+    assert not [m for m in dispatcher.messages if m.get("custom", {}).get("citations")]
+
+
+@pytest.mark.parametrize("slots", [
+    {"grounds": "age", "stage": "dismissal"},
+    {"grounds": ["not-a-ground", 5, None], "stage": "bogus"},
+    {"grounds": ["age"], "employer_size": "many", "employer_kind": "alien"},
+])
+def test_odd_slot_values_never_crash(slots: dict[str, Any]) -> None:
+    dispatcher, _ = run(ActionAnswer(), make_tracker("меня уволили", "inform_situation", slots={"language": "ru", **slots},
+                                                      entities=[("stage", "dismissal")]))
+    assert dispatcher.messages
