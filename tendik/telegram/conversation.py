@@ -1,11 +1,14 @@
 """The bridge to the assistant: a user's text (or a button's payload) goes to Rasa's REST channel
 with the user's language and channel "telegram"; the reply comes back as Telegram HTML messages
-(split under the limit), Rasa buttons as inline keyboards, and helpful / not helpful buttons under
-every legal answer. Rasa down or slow: "temporarily unavailable" in the user's language."""
+(split under the limit): a legal answer rendered from its typed payload (:mod:`tendik.telegram.render`),
+any other reply (greetings, menus) escaped as it is; buttons as inline keyboards ("more" buttons as
+:class:`~tendik.telegram.keyboards.MoreView` data), and helpful / not helpful buttons under every
+legal answer. Rasa down or slow: "temporarily unavailable" in the user's language."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -14,14 +17,28 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tendik.common.rasa_client import BotMessage, RasaUnavailable
-from tendik.telegram.context import CALLBACK_LIMIT, BotContext
-from tendik.telegram.html_text import escape, format_answer, split_html
+from tendik.common.rasa_client import Button as RasaButton
+from tendik.telegram.context import CALLBACK_LIMIT, BotContext, Payloads
+from tendik.telegram.html_text import escape, split_html
 from tendik.telegram.keyboards import rasa_rows, vote_row
+from tendik.telegram.render import answer_payload, render_answer
 from tendik.telegram.texts import t
 from tendik.texts import system_message
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
+
+
+_PART_ID = re.compile(r"([0-9a-f]{8,64})-\d{1,3}")
+
+
+def base_answer_id(answer_id: object) -> str | None:
+    """The id votes are recorded under: an answer sent in several parts (``<id>``, ``<id>-2``, ...)
+    is one answer, voted on once under the last part."""
+    if not isinstance(answer_id, str) or not answer_id:
+        return None
+    part = _PART_ID.fullmatch(answer_id)
+    return part.group(1) if part else answer_id
 
 
 @dataclass
@@ -30,22 +47,27 @@ class Outgoing:
     markup: InlineKeyboardMarkup | None = None
 
 
-def render_reply(messages: list[BotMessage], ctx: BotContext, lang: str | None) -> list[Outgoing]:
-    """Rasa's reply as Telegram messages: each text escaped and formatted, split under 4,096
-    characters; the keyboard (Rasa's buttons, then the vote buttons) under the last part."""
+def render_reply(messages: list[BotMessage], payloads: Payloads, lang: str | None) -> list[Outgoing]:
+    """Rasa's reply as Telegram messages, each under 4,096 characters: a legal answer from its
+    payload's sections, any other text escaped; the keyboard (the buttons, then the vote buttons)
+    under the last part."""
     out: list[Outgoing] = []
-    for m in messages:
-        rows: list[list[InlineKeyboardButton]] = rasa_rows(m.buttons, ctx.payloads)
-        answer_id = m.answer_id
-        if m.is_legal_answer and answer_id and len(f"v:h:{answer_id}".encode()) <= CALLBACK_LIMIT:
+    for n, m in enumerate(messages):
+        payload = answer_payload(m.answer)
+        buttons = [RasaButton(b.title, b.payload) for b in payload.buttons] if payload and payload.buttons else m.buttons
+        rows: list[list[InlineKeyboardButton]] = rasa_rows(buttons, payloads)
+        answer_id = base_answer_id(m.answer_id)
+        continued = n + 1 < len(messages) and answer_id is not None and base_answer_id(messages[n + 1].answer_id) == answer_id
+        if m.is_legal_answer and answer_id and not continued and len(f"v:h:{answer_id}".encode()) <= CALLBACK_LIMIT:
             rows.append(vote_row(answer_id, lang))
-        if m.text:
-            body = format_answer(m.text)
-        elif rows:
-            body = escape(t("choose", lang))
+        if payload is not None:
+            chunks = render_answer(payload)
         else:
-            continue
-        chunks = split_html(body)
+            chunks = split_html(escape(m.text)) if m.text else []
+        if not chunks:
+            if not rows:
+                continue
+            chunks = [escape(t("choose", lang))]
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             out.append(Outgoing(chunk, InlineKeyboardMarkup(inline_keyboard=rows) if rows and last else None))
@@ -69,7 +91,7 @@ async def ask(bot: Bot, ctx: BotContext, chat_id: int, sender_id: str, text: str
         logger.warning("the assistant is unavailable; told the user to try again in a minute")
         await bot.send_message(chat_id, escape(system_message("unavailable", rasa_lang or ui_lang)))
         return
-    outgoing = render_reply(replies, ctx, rasa_lang or ui_lang)
+    outgoing = render_reply(replies, ctx.payloads, rasa_lang or ui_lang)
     if not outgoing:
         outgoing = [Outgoing(escape(t("no_reply", rasa_lang or ui_lang)))]
     try:

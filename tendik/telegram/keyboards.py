@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from tendik.common.buttons import parse_show_more
 from tendik.common.rasa_client import Button
 from tendik.knowledge.explanations import Explanation
-from tendik.telegram.context import Payloads
+from tendik.telegram.context import CALLBACK_LIMIT, Payloads
 from tendik.telegram.texts import LANGS, LANGUAGE_NAMES, short
 
 # Callback data prefixes
@@ -15,6 +17,27 @@ TOPIC = "t:"  # t:<intent>  -> "/<intent>" to Rasa
 VOTE = "v:"  # v:h:<answer_id> | v:n:<answer_id>
 SKIP_COMMENT = "c:skip"
 DELETE_YES, DELETE_NO = "d:yes", "d:no"
+BUTTON_TITLE_MAX = 200
+
+
+class MoreView(CallbackData, prefix="m"):
+    """A "more" button of an answer: ``m:<view>:<topic>:<page>`` (e.g. ``m:law:exp-equal-pay:`` or
+    ``m:law:exp-equal-pay:2``), read back and checked (a known view, a topic of the knowledge base,
+    a page in range) before anything is sent to Rasa."""
+
+    view: str
+    topic: str
+    page: int | None = None
+
+
+def more_callback(payload: str) -> str | None:
+    """The callback data of a ``/show_more{...}`` button payload, or None (another payload, or one
+    that would not fit in 64 bytes)."""
+    more = parse_show_more(payload)
+    if more is None:
+        return None
+    data = MoreView(view=more.view, topic=more.topic, page=more.page).pack()
+    return data if len(data.encode("utf-8")) <= CALLBACK_LIMIT else None
 
 
 def language_keyboard(then: str = "") -> InlineKeyboardMarkup:
@@ -32,8 +55,11 @@ def topics_keyboard(topics: list[Explanation], lang: str | None) -> InlineKeyboa
 
 
 def rasa_rows(buttons: list[Button], payloads: Payloads) -> list[list[InlineKeyboardButton]]:
+    """One row per button: a "more" button as :class:`MoreView` data, any other payload inline or
+    by a key of the payload registry."""
     return [
-        [InlineKeyboardButton(text=(b.title or b.payload)[:200], callback_data=payloads.encode(b.payload))]
+        [InlineKeyboardButton(text=(b.title or b.payload)[:BUTTON_TITLE_MAX],
+                              callback_data=more_callback(b.payload) or payloads.encode(b.payload))]
         for b in buttons
         if b.payload
     ]

@@ -1,5 +1,6 @@
-"""Free text to the assistant (and the payloads of its buttons); the optional comment after a
-"not helpful" vote; "I want Kazakh / Russian" typed as text; unknown commands."""
+"""Free text to the assistant (and the payloads of its buttons: an answer's "more" buttons are
+checked, then sent to Rasa as ``/show_more{...}``); the optional comment after a "not helpful"
+vote; "I want Kazakh / Russian" typed as text; unknown commands."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import time
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
+from tendik.common.buttons import MAX_PAGE, VIEWS, show_more_payload
 from tendik.common.feedback import record_comment
 from tendik.lang import requested_language
 from tendik.telegram.context import BotContext
 from tendik.telegram.conversation import ask
 from tendik.telegram.html_text import escape
+from tendik.telegram.keyboards import MoreView
 from tendik.telegram.storage import UserState
 from tendik.telegram.texts import short, t
+from tendik.texts import text as catalog_text
 
 logger = logging.getLogger(__name__)
 # "қазақша", "на русском, пожалуйста": a short message asking for a language switches it.
@@ -59,5 +63,21 @@ def router() -> Router:
         await callback.answer()
         chat_id = callback.message.chat.id if callback.message else callback.from_user.id
         await ask(bot, ctx, chat_id, sender_id, payload, chosen_lang, lang)
+
+    @r.callback_query(MoreView.filter())
+    async def more(
+        callback: CallbackQuery, callback_data: MoreView, bot: Bot, ctx: BotContext, sender_id: str, lang: str | None,
+        chosen_lang: str | None,
+    ) -> None:
+        """An answer's "more" button: a known view of a topic in the knowledge base goes to Rasa."""
+        page = callback_data.page
+        if (callback_data.view not in VIEWS or callback_data.topic not in ctx.deck.kb.explanations
+                or (page is not None and not 1 <= page <= MAX_PAGE)):
+            logger.info("a more button with an unknown view or topic was refused")
+            await callback.answer(catalog_text("ui.more.unknown", lang))
+            return
+        await callback.answer()
+        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+        await ask(bot, ctx, chat_id, sender_id, show_more_payload(callback_data.view, callback_data.topic, page), chosen_lang, lang)
 
     return r
