@@ -7,7 +7,9 @@ store, then, on the dev set (bench/devset/questions.yml), per language:
   * end-to-end citation accuracy through the REST channel: the reply cites an expected article,
   * out-of-scope replies with a legal citation (must be 0),
   * REST turn latency p50/p95, time until the assistant is ready, resident memory of both servers,
-  * reply-language detection accuracy.
+  * reply-language detection accuracy,
+  * situation answers on bench/devset/situations.yml (bench/eval_situations.py; `--situations-only`
+    runs just those and updates only their part of bench/results.json and bench/RESULTS.md).
 Numbers are reported for the held-out split (never used for training or tuning) and for all.
 Writes bench/results.json and bench/RESULTS.md.
 """
@@ -25,6 +27,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import eval_situations
 from tendik.lang import LanguageDetector
 from tendik.ops.services import BUILD, Services, http_json
 from tendik.retrieval.evaluate import Question, evaluate, load_devset
@@ -198,6 +201,8 @@ def write_markdown(result: dict, command: str) -> str:
         f"{env['rss_total_gib']} GiB (target <= 2.5 GiB).",
         "",
         f"Misses on the held-out split: {sum(1 for m in result['misses'] if m['split'] == 'heldout')} (listed in bench/results.json).",
+        "",
+        *eval_situations.markdown(result.get("situations")),
     ]
     return "\n".join(lines) + "\n"
 
@@ -207,7 +212,10 @@ def main() -> int:
     parser.add_argument("--rasa-port", type=int, default=5305)
     parser.add_argument("--action-port", type=int, default=5355)
     parser.add_argument("--no-write", action="store_true", help="print only; do not update bench/RESULTS.md")
+    parser.add_argument("--situations-only", action="store_true", help="only the situation answers (bench/eval_situations.py)")
     args = parser.parse_args()
+    if args.situations_only:
+        return eval_situations.run_only(args.rasa_port, args.action_port, not args.no_write, NOTES_MARKER)
 
     questions = load_devset()
     detector = LanguageDetector.load(BUILD / "langid.json")
@@ -218,6 +226,8 @@ def main() -> int:
             ready = services.start()
             print(f"[eval] ready in {ready:.1f} s; {len(questions)} questions through REST ...", flush=True)
             e2e = run_e2e(services, questions)
+            print("[eval] situation answers through REST ...", flush=True)
+            situation_rows = eval_situations.run_services(services)
             rss = services.rss_mib()
         finally:
             services.stop()
@@ -239,6 +249,7 @@ def main() -> int:
         environment={"rss_mib": rss, "rss_total_gib": round(sum(rss.values()) / 1024, 2)},
         finished=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         rows=e2e["rows"],
+        situations=eval_situations.summarise(situation_rows),
     )
     text = write_markdown(result, "make eval")
     print(text)
