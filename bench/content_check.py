@@ -1,7 +1,8 @@
 """The content check anyone can run: every legal statement of every explanation traced to the
 paragraphs it rests on, and every linked paragraph visible to the user, quoted or listed, in every
-rendering: the REST answer text, Telegram (HTML as the bot sends it), the widget (text and citation
-cards) and the Telegram outreach cards; the three-month direct-to-court reinstatement limit never
+rendering: the first reply and every view one tap away (law page by page, steps, route, full) and
+every situation reply, as the REST text, Telegram (HTML as the bot sends it), the widget (sections
+and citation cards), and the Telegram outreach cards; the three-month direct-to-court reinstatement limit never
 stated as valid law anywhere a user reads; TK art. 160's Constitutional Court notes shown wherever
 art. 160 is quoted; the statutes' own terms in every text catalog and page.
 
@@ -15,19 +16,30 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from tendik.answers import explanation_answer, explanation_citations, norm_answer
-from tendik.common.rasa_client import BotMessage
+from tendik.answers import explanation_citations
+from tendik.compose import (
+    MESSAGE_MAX,
+    VIEWS,
+    SituationState,
+    norm_payload,
+    route_view,
+    short_topic_answer,
+    situation_answer,
+    view_answer,
+)
 from tendik.knowledge.content_check import THREE_MONTHS, WRONG_TERMS, Finding, states_three_month_limit, static_findings
 from tendik.knowledge.explanations import LANGS, KnowledgeBase, load_knowledge
+from tendik.knowledge.situations import SituationKnowledge, load_situations
+from tendik.payload import AnswerPayload
 from tendik.telegram.cards import CardDeck
-from tendik.telegram.html_text import format_answer, parse_html, split_html
-from tendik.web.present import message_json
+from tendik.telegram.html_text import parse_html
+from tendik.telegram.render import render_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,30 +59,84 @@ class Rendering:
     verbatim: list[str]  # norm texts quoted verbatim in it (flattened)
 
 
-def telegram_visible(text: str) -> str:
-    return flat("\n".join(parse_html(chunk) for chunk in split_html(format_answer(text))))
+def telegram_visible(p: AnswerPayload) -> str:
+    """The text of the Telegram messages the bot sends for this payload (HTML as Telegram shows it)."""
+    return "\n".join(parse_html(message) for message in render_answer(p))
 
 
-def widget_visible(text: str, payload: dict) -> tuple[str, list[dict]]:
-    data = message_json(BotMessage(text=text, answer=payload))
-    segments = data.get("segments") or [{"type": "text", "text": data["text"]}]
-    shown = [s["text"] for s in segments if s["type"] == "text"]
-    cards = (data.get("answer") or {}).get("citations") or []
-    for c in cards:  # the widget shows each citation as a card: title, edition, verbatim text
-        shown.append(f"{c['citation']} {c['edition']} {c['text']}")
-    return flat("\n".join(shown)), cards
+def widget_visible(p: AnswerPayload) -> str:
+    """What the widget shows of a payload: it renders the same structure (tendik-widget.js: each
+    section's heading, text and items, each quoted citation as a card: title, edition, verbatim
+    text, note); the browser tests in tests/web check the JS shows exactly these."""
+    shown = []
+    for s in p.sections:
+        shown += [s.heading, s.text, *s.items]
+        for n, i in enumerate(s.citations):
+            c = p.citations[i]
+            shown += [c.citation, c.edition, c.text, s.notes[n] if n < len(s.notes) else ""]
+    return "\n".join(x for x in shown if x)
+
+
+def channel_renderers() -> list[tuple[str, Callable[[AnswerPayload], str]]]:
+    return [("Telegram", telegram_visible), ("widget", widget_visible)]
+
+
+def _parts(payloads: Iterable[AnswerPayload]) -> list[AnswerPayload]:
+    return [part for p in payloads for part in p.parts(MESSAGE_MAX)]
+
+
+def topic_replies(kb: KnowledgeBase, sk: SituationKnowledge, exp, lang: str) -> list[AnswerPayload]:
+    """Everything a user can read of a topic: the short first reply and every view one tap away
+    (the law view page by page), as the messages the action sends."""
+    replies = [short_topic_answer(kb, exp, lang)]
+    for view in VIEWS:
+        page = 1
+        while True:
+            reply = view_answer(kb, sk, exp, view, lang, page=page)
+            replies.append(reply)
+            if not any('"page"' in b.payload for b in reply.buttons) or page > 20:
+                break
+            page += 1
+    return _parts(replies)
+
+
+def situation_replies(kb: KnowledgeBase, sk: SituationKnowledge, lang: str) -> Iterator[tuple[str, list[AnswerPayload]]]:
+    """Every first reply to a situation (each ground, each stage, each ground at each stage, with
+    and without each employer kind) and every "where and by when" view."""
+    kinds: list[str | None] = [None, *sk.routes]
+    for ground in [None, *sk.grounds]:
+        for stage in [None, *sk.stages]:
+            if ground is None and stage is None:
+                continue
+            for kind in kinds if ground is None else [None]:
+                state = SituationState(grounds=(ground,) if ground else (), stage=stage, employer_kind=kind)
+                yield f"situation {ground}/{stage}/{kind}", _parts([situation_answer(kb, sk, state, lang)])
+                if ground is None:
+                    yield f"route {stage}/{kind}", _parts([route_view(kb, sk, state, lang)])
+
+
+def renderings_of_payloads(where: str, lang: str, payloads: list[AnswerPayload]) -> Iterator[Rendering]:
+    """What the user reads of these messages in each channel."""
+    verbatim = [flat(c.text) for p in payloads for c in p.quoted()]
+    yield Rendering(f"{where} REST ({lang})", lang, flat("\n".join(p.plain_text() for p in payloads)), verbatim)
+    for channel, visible in channel_renderers():
+        yield Rendering(f"{where} {channel} ({lang})", lang, flat("\n".join(visible(p) for p in payloads)), verbatim)
 
 
 def renderings_of_explanations(kb: KnowledgeBase) -> Iterator[tuple[str, str, list, Rendering]]:
+    sk = load_situations()
     for exp in kb.explanations.values():
         for lang in LANGS:
-            answer = explanation_answer(kb, exp, lang)
             cites = explanation_citations(kb, exp, lang)
-            verbatim = [flat(c.text) for c in cites]
-            yield exp.id, lang, cites, Rendering(f"{exp.id} REST ({lang})", lang, flat(answer.text), verbatim)
-            yield exp.id, lang, cites, Rendering(f"{exp.id} Telegram ({lang})", lang, telegram_visible(answer.text), verbatim)
-            visible, _ = widget_visible(answer.text, answer.payload())
-            yield exp.id, lang, cites, Rendering(f"{exp.id} widget ({lang})", lang, visible, verbatim)
+            for r in renderings_of_payloads(exp.id, lang, topic_replies(kb, sk, exp, lang)):
+                yield exp.id, lang, cites, r
+
+
+def renderings_of_situations(kb: KnowledgeBase) -> Iterator[Rendering]:
+    sk = load_situations()
+    for lang in LANGS:
+        for where, payloads in situation_replies(kb, sk, lang):
+            yield from renderings_of_payloads(where, lang, payloads)
 
 
 def renderings_of_norms(kb: KnowledgeBase) -> Iterator[Rendering]:
@@ -79,8 +145,9 @@ def renderings_of_norms(kb: KnowledgeBase) -> Iterator[Rendering]:
         for lang in LANGS:
             version, _ = norm.version(lang)
             for key in [None, *version.paragraphs()]:
-                answer = norm_answer(kb, norm.id, key, lang)
-                yield Rendering(f"{norm.id}:{key} retrieval answer ({lang})", lang, flat(answer.text), [flat(c.text) for c in answer.citations])
+                payloads = _parts([norm_payload(kb, norm.id, key, lang)])
+                yield Rendering(f"{norm.id}:{key} retrieval answer ({lang})", lang, flat("\n".join(p.plain_text() for p in payloads)),
+                                [flat(c.text) for p in payloads for c in p.quoted()])
 
 
 def renderings_of_cards(kb: KnowledgeBase) -> Iterator[Rendering]:
@@ -170,6 +237,8 @@ def render_findings(kb: KnowledgeBase) -> list[Finding]:
         out.extend(visibility_findings(cites, r))
         out.extend(three_month_findings(r))
     for r in renderings_of_norms(kb):
+        out.extend(three_month_findings(r))
+    for r in renderings_of_situations(kb):
         out.extend(three_month_findings(r))
     for r in renderings_of_cards(kb):
         out.extend(three_month_findings(r))

@@ -17,12 +17,15 @@ from bench.content_check import (
     renderings_of_explanations,
     telegram_visible,
     three_month_findings,
+    topic_replies,
     widget_visible,
 )
-from tendik.answers import explanation_answer, explanation_citations, norm_answer
+from tendik.answers import explanation_citations
+from tendik.compose import norm_payload, short_topic_answer
 from tendik.knowledge.content_check import THREE_MONTHS, check_explanation, static_findings
 from tendik.knowledge.explanations import KnowledgeBase, ParagraphRef, Statement, load_knowledge
 from tendik.knowledge.norms import format_citation, paragraph_for_display
+from tendik.knowledge.situations import load_situations
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.html_text import parse_html
 from tendik.texts import section
@@ -30,20 +33,25 @@ from tendik.texts import section
 pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
 KB = load_knowledge()
+SK = load_situations()
 ANSWER_TEXTS = section("answer")
 LANGS = ("kk", "ru")
 
 
 def answer_for(intent: str, lang: str):  # noqa: ANN201
+    """The explanation and every message a user can read of it: the first reply and each view."""
     exp = KB.by_intent(intent)
     assert exp is not None, intent
-    return exp, explanation_answer(KB, exp, lang)
+    return exp, topic_replies(KB, SK, exp, lang)
+
+
+def renderings(replies) -> list[str]:  # noqa: ANN001
+    """REST text, Telegram as sent, the widget's sections and cards: flattened visible text."""
+    return [flat("\n".join(render(p) for p in replies)) for render in (lambda p: p.plain_text(), telegram_visible, widget_visible)]
 
 
 def all_renderings(intent: str, lang: str) -> list[str]:
-    """REST text, Telegram as sent, the widget's text and cards: flattened visible text."""
-    _, answer = answer_for(intent, lang)
-    return [flat(answer.text), telegram_visible(answer.text), widget_visible(answer.text, answer.payload())[0]]
+    return renderings(answer_for(intent, lang)[1])
 
 
 # ---------------------------------------------------------------- the check as a whole
@@ -117,21 +125,23 @@ def test_art_160_is_never_shown_without_its_constitutional_court_notes(lang: str
     version, _ = KB.norms["tk-160"].version(lang)
     for key in [None, *version.paragraphs()]:
         assert note in paragraph_for_display(version, key)
-        assert note in norm_answer(KB, "tk-160", key, lang).text
+        assert note in norm_payload(KB, "tk-160", key, lang).plain_text()
     for exp in KB.explanations.values():
         if any(link.id == "tk-160" for link in exp.norms):
-            answer = explanation_answer(KB, exp, lang)
-            for shown in (answer.text, telegram_visible(answer.text), widget_visible(answer.text, answer.payload())[0]):
-                assert note in shown, exp.id
+            for reply in topic_replies(KB, SK, exp, lang):
+                if any(c.norm_id == "tk-160" for c in reply.quoted()):
+                    for shown in renderings([reply]):
+                        assert note in shown, (exp.id, reply.view)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_time_limit_answers_rest_on_art_160_and_never_offer_three_months(lang: str) -> None:
     for intent in ("ask_time_limits", "ask_pregnant_dismissal"):
-        exp, _ = answer_for(intent, lang)
+        exp, replies = answer_for(intent, lang)
         assert any(r.norm_id == "tk-160" for st in exp.all_statements() for r in st.rests_on), intent
-        for shown in all_renderings(intent, lang):
-            assert not three_month_findings(Rendering(intent, lang, shown, [flat(c.text) for c in explanation_citations(KB, exp, lang)]))
+        verbatim = [flat(c.text) for reply in replies for c in reply.quoted()]
+        for shown in renderings(replies):
+            assert not three_month_findings(Rendering(intent, lang, shown, verbatim))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -206,8 +216,11 @@ def test_constitution_27_3_recognises_disputes_it_does_not_guarantee_them(lang: 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_harassment_answer_and_card_say_first_that_the_base_has_no_harassment_provision(lang: str) -> None:
-    exp, answer = answer_for("ask_sexual_harassment", lang)
-    assert exp.statements[0].says == "gap"
+    exp, _ = answer_for("ask_sexual_harassment", lang)
+    assert exp.statements[0].says == "gap" and exp.lead[0].says == "gap"
+    lead_gap = flat(exp.lead[0].text[lang])
+    for shown in renderings([short_topic_answer(KB, exp, lang)]):  # the first reply says it first
+        assert lead_gap in shown and shown.index(lead_gap) < shown.index("«")
     gap = flat(exp.statements[0].text[lang])
     for shown in all_renderings("ask_sexual_harassment", lang):
         assert gap in shown
@@ -267,8 +280,8 @@ def test_disclaimer_names_the_inspection_by_its_statutory_name_and_points_to_eve
 
 def test_ilo_texts_carry_an_edition_label_in_the_answer_language() -> None:
     for lang, label, foreign in (("kk", "түпнұсқа мәтіні", "аутентичный"), ("ru", "аутентичный текст", "түпнұсқа")):
-        _, answer = answer_for("ask_ilo_conventions", lang)
-        ilo = [c for c in answer.citations if c.norm_id.startswith("ilo-")]
+        _, replies = answer_for("ask_ilo_conventions", lang)
+        ilo = [c for reply in replies for c in reply.citations if c.norm_id.startswith("ilo-")]
         assert ilo and all(label in c.edition and foreign not in c.edition for c in ilo)
 
 
