@@ -4,6 +4,13 @@ score(doc) = w_dense * cosine(query, doc) + w_lexical * tfidf_cosine(query, doc)
 A knowledge id scores as its best document. The weights and the "sure enough to answer"
 threshold are tuned on the tune split of the dev set (``python -m tendik.retrieval tune``)
 and stored in knowledge/retrieval.yml.
+
+A Kazakh query (the language is kk, or the text reads as Kazakh) reaches e5 with its Kazakh
+letters restored (``tendik.restore``: «жумыска», "jumysqa" -> «жұмысқа»): e5 reads proper
+Kazakh spelling far better. The lexical side reads the restored query too: it folds every
+spelling onto one form anyway, but the restored Cyrillic of a Latin query folds more accurately
+than fold's own transliteration (ı, i, y, q ...). A Russian query is left as typed.
+bench/RESTORE.md has the measurements behind these choices (made on the tune split).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import yaml
 
 from tendik.knowledge.explanations import KnowledgeBase, load_knowledge
 from tendik.knowledge.norms import ROOT
+from tendik.restore import reads_as_kazakh, restore_kazakh
 from tendik.retrieval.corpus import Document, build_corpus, searchable
 from tendik.retrieval.index import DEFAULT_INDEX_DIR, load_index
 from tendik.retrieval.lexical import LexicalScorer
@@ -38,6 +46,14 @@ class Settings:
             return cls()
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls(**{k: float(data[k]) for k in ("w_dense", "w_lexical", "threshold") if k in data})
+
+
+def query_texts(query: str, lang: str) -> tuple[str, str]:
+    """(the text e5 reads, the text the lexical scorer reads) for a query in ``lang``."""
+    if lang == "kk" or reads_as_kazakh(query):
+        restored = restore_kazakh(query, "kk")
+        return restored, restored
+    return query, query
 
 
 @dataclass
@@ -65,11 +81,12 @@ class HybridSearcher:
         }
 
     def component_scores(self, query: str, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        qv = self.encoder.queries([query])
+        dense_text, lexical_text = query_texts(query, lang)
+        qv = self.encoder.queries([dense_text])
         sims, idx = self.index.search(qv, len(self.docs))
         dense = np.zeros(len(self.docs), dtype=np.float32)
         dense[idx[0]] = sims[0]
-        lexical = self.lexical.scores(query)
+        lexical = self.lexical.scores(lexical_text)
         return dense, lexical, self.masks["kk" if lang == "kk" else "ru"]
 
     def rank(self, dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, w_dense: float, w_lexical: float, k: int) -> list[Hit]:
