@@ -10,7 +10,10 @@ Rasa's custom tokenizer and REST channel (Python 3.10), so it must stay dependen
 * ``LanguageDetector`` is a character n-gram naive Bayes model trained from the project's own
   Kazakh and Russian training examples (``python -m tendik.lang train``), with a rule that any
   Kazakh-specific letter means Kazakh.
-* ``requested_language(text)`` recognises an explicit request to switch ("қазақша", "на русском").
+* ``requested_language(text)`` recognises an explicit request to switch ("қазақша", "на русском");
+  a message about a language AT WORK («қазақша сөйлесеңдер айыппұл саламын», "директор запретил
+  говорить по-казахски", «бастық орысша сөйле дейді») is a ground of discrimination, not such a
+  request (``about_language_at_work``), unless it also plainly asks the bot ("..., ответьте на русском").
 """
 
 from __future__ import annotations
@@ -68,6 +71,36 @@ _REQUEST_RU = re.compile(
 )
 
 
+# Language at work (folded word prefixes): a ban, a fine, a requirement, mockery, an order reported
+# from a boss or colleague. tendik/situation.py reads the same ground with its own, fuller lexicon.
+_AT_WORK_PREFIXES = (
+    "запрет", "запрещ", "нельзя", "штраф", "требу", "обязат", "застав", "смеют", "смеял", "смеет", "высмеи",
+    "издева", "наказ", "увол", "ругает", "ругают", "начальн", "директор", "руководит", "работодат", "коллег",
+    "бригадир", "приказ", "велит", "велел", "айыппул", "тыйым", "талап", "мазак", "уялт", "жазала", "кулед", "кулип",
+    "бастык", "бастыг", "басшы", "ариптес", "жумыс беруши", "сойлесендер", "сойлемендер", "сойлемейсин",
+)
+_AT_WORK_WORDS = {
+    "говорит", "говорят", "сказал", "сказала", "сказали", "дейди", "деди", "деген", "айтты", "айтады", "салады",
+    "саламын", "салды", "салынады",
+}
+# ... unless the message plainly asks the bot.
+_ADDRESSED_PREFIXES = (
+    "ответ", "отвеч", "напиш", "переключ", "смени", "поменяй", "перейд", "переведи", "жауап", "аудар", "жазыныз",
+    "жазшы", "пожалуйст",
+)
+_ADDRESSED_WORDS = {"пиши", "говори", "говорите", "жаз"}
+
+
+def about_language_at_work(text: str) -> bool:
+    """True when the message tells of a language at work (banned, fined, required, mocked, ordered
+    by someone) rather than asking the bot to switch its language."""
+    words = fold_tokens(text)
+    joined = " ".join(words)
+    at_work = any(w.startswith(_AT_WORK_PREFIXES) or w in _AT_WORK_WORDS for w in words) or "жумыс беруши" in joined
+    addressed = any(w.startswith(_ADDRESSED_PREFIXES) or w in _ADDRESSED_WORDS for w in words) or "со мной" in joined
+    return at_work and not addressed
+
+
 def _translit_latin(word: str) -> str:
     for src, dst in _LATIN_MULTI:
         word = word.replace(src, dst)
@@ -90,15 +123,14 @@ def fold_tokens(text: str) -> list[str]:
 
 
 def requested_language(text: str) -> str | None:
-    """The language a user explicitly asks for, if the message is such a request."""
+    """The language a user explicitly asks for, if the message is such a request (a message about
+    a language at work is not: see ``about_language_at_work``)."""
     low = unicodedata.normalize("NFC", text).lower()
     kk = bool(_REQUEST_KK.search(low))
     ru = bool(_REQUEST_RU.search(low))
-    if kk and not ru:
-        return "kk"
-    if ru and not kk:
-        return "ru"
-    return None
+    if kk == ru or about_language_at_work(low):
+        return None
+    return "kk" if kk else "ru"
 
 
 def _ngrams(text: str, orders: Iterable[int] = (1, 2, 3)) -> list[str]:

@@ -108,3 +108,43 @@ def test_decision_says_which_language_a_switch_would_choose(detector: LanguageDe
     assert decide_language("смени язык", DETECTOR, channel_choice="ru").requested == "kk"
     meta = decide_language("меня уволили без причины", DETECTOR, channel_choice="kk").as_metadata()
     assert meta == {"language": "kk", "text_language": "ru", "language_requested": "ru"}
+
+
+# ---------------------------------------------------------------- language at work is a ground, not a switch
+@pytest.mark.parametrize(
+    "text",
+    [
+        "қазақша сөйлесеңдер айыппұл саламын",
+        "директор запретил говорить по-казахски",
+        "штрафуют за русский язык",
+        "бастық орысша сөйле дейді",
+        "qazaqsha soileseñder aiyppul salamyn deidi bastyq",
+        "начальник требует говорить только на русском",
+        "коллеги смеются, когда говорю по-казахски",
+    ],
+)
+def test_language_at_work_is_not_a_request(text: str) -> None:
+    assert requested_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("говори по-казахски", "kk"),
+        ("орысша жауап беріңіз", "ru"),
+        ("на русском пожалуйста", "ru"),
+        ("kazakhsha", "kk"),
+        ("маған қазақша жауап беріңізші", "kk"),
+        # a complaint AND a plain request to the bot: the request counts
+        ("не знаю казахский, ответьте на русском", "ru"),
+    ],
+)
+def test_a_request_is_still_a_request(text: str, lang: str) -> None:
+    assert requested_language(text) == lang
+
+
+def test_a_complaint_about_language_switches_nothing(detector: LanguageDetector) -> None:
+    from tendik.lang import decide_language
+
+    decision = decide_language("қазақша сөйлесеңдер айыппұл саламын дейді бастық", detector, current="kk")
+    assert decision.reply == "kk" and decision.requested == "ru"  # "requested" is only the other language
