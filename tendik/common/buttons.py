@@ -22,7 +22,7 @@ VIEWS = ("law", "steps", "route", "full")  # tendik.compose.VIEWS (a test keeps 
 TOPIC = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")  # an explanation id, e.g. exp-equal-pay
 MAX_PAYLOAD = 300
 MAX_PAGE = 999
-_PAYLOAD = re.compile(r"/[A-Za-z_][\w-]{0,80}(\{.*\})?", re.S)
+_PAYLOAD = re.compile(r"/[A-Za-z_][\w-]{0,80}(\{.*)?", re.S)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ legal answer. Rasa down or slow: "temporarily unavailable" in the user's languag
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -16,6 +15,7 @@ from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from tendik.common.answer_payloads import base_answer_id
 from tendik.common.rasa_client import BotMessage, RasaUnavailable
 from tendik.common.rasa_client import Button as RasaButton
 from tendik.telegram.context import CALLBACK_LIMIT, BotContext, Payloads
@@ -27,18 +27,6 @@ from tendik.texts import system_message
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
-
-
-_PART_ID = re.compile(r"([0-9a-f]{8,64})-\d{1,3}")
-
-
-def base_answer_id(answer_id: object) -> str | None:
-    """The id votes are recorded under: an answer sent in several parts (``<id>``, ``<id>-2``, ...)
-    is one answer, voted on once under the last part."""
-    if not isinstance(answer_id, str) or not answer_id:
-        return None
-    part = _PART_ID.fullmatch(answer_id)
-    return part.group(1) if part else answer_id
 
 
 @dataclass

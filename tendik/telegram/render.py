@@ -12,9 +12,8 @@ lines, else line breaks, else spaces, with its tags closed and reopened (:func:`
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
 
+from tendik.common.answer_payloads import read_answer as answer_payload
 from tendik.payload import MARKS, AnswerPayload, Section
 from tendik.telegram.html_text import TELEGRAM_LIMIT, escape, split_html, visible_len
 
@@ -22,25 +21,6 @@ __all__ = ["answer_payload", "render_answer", "section_blocks"]
 
 logger = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
-
-
-def answer_payload(custom: Any) -> AnswerPayload | None:
-    """The typed payload of a bot message's ``custom`` data, or None: not a tendik answer, an old
-    one without sections, or garbage that cannot be read (never raises)."""
-    if not isinstance(custom, Mapping):
-        return None
-    try:
-        payload = AnswerPayload.from_dict(custom)
-    except (TypeError, ValueError, AttributeError, OverflowError):
-        logger.warning("an answer payload could not be read; its text is shown instead")
-        return None
-    if payload is None or not any(_has_content(payload, s) for s in payload.sections):
-        return None
-    return payload
-
-
-def _has_content(p: AnswerPayload, s: Section) -> bool:
-    return bool(s.text.strip() or any(i.strip() for i in s.items) or s.citations)
 
 
 def _cap(value: str) -> str:

@@ -15,7 +15,7 @@ from tendik.common.feedback import record_comment, record_vote
 from tendik.common.rasa_client import RasaClient, RasaUnavailable
 from tendik.web import history, validate
 from tendik.web.errors import ApiError, error_body, json_response
-from tendik.web.present import message_json
+from tendik.web.present import messages_json
 from tendik.web.settings import WebSettings
 from tendik.web.texts import text as say
 
@@ -51,7 +51,7 @@ async def chat(request: web.Request) -> web.Response:
     if not replies:
         logger.warning("chat %s: Rasa unavailable after %.0f ms; told the user", validate.handle(key), rasa_ms)
         return json_response(error_body("unavailable", lang), status=503, headers=timing)
-    messages = [message_json(m) for m in replies]
+    messages = messages_json(replies)
     logger.info(
         "chat %s: %d message(s), %d legal answer(s), Rasa %.0f ms",
         validate.handle(key), len(messages), sum(1 for m in replies if m.is_legal_answer), rasa_ms,

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from tendik.common import events as tracker
 from tendik.common.feedback import feedback
 from tendik.common.rasa_client import parse_reply
-from tendik.web.present import message_json, user_json
+from tendik.web.present import button_title, messages_json, user_json
 
 
 def _events(engine: Engine, sender_id: str) -> list[tracker.Event]:
@@ -46,7 +46,8 @@ def _bot_as_rest(event: tracker.Event) -> list[dict[str, Any]]:
 
 def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, Any]:
     """``{"messages": [...], "language": last language used or None}``, oldest first, at most
-    ``limit`` messages. A button the user pressed is shown with its title, as it was in the chat."""
+    ``limit`` messages. A button the user pressed is shown with its title, as it was in the chat
+    (a "more" button no longer offered: its view's title; any other unknown payload: not at all)."""
     events = _events(engine, sender_id)
     votes = _votes(engine, sender_id)
     messages: list[dict[str, Any]] = []
@@ -55,8 +56,7 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
     pending: list[dict[str, Any]] = []
 
     def flush() -> None:
-        for m in parse_reply(pending):
-            messages.append(message_json(m, votes.get(m.answer_id or "")))
+        messages.extend(messages_json(parse_reply(pending), votes))
         pending.clear()
 
     for event in events:
@@ -64,7 +64,9 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
             rest = _bot_as_rest(event)
             pending.extend(rest)
             for r in rest:
-                for b in r.get("buttons") or []:
+                custom = r.get("custom")
+                listed = custom.get("buttons") if isinstance(custom, dict) else None
+                for b in [*(r.get("buttons") or []), *(listed if isinstance(listed, list) else [])]:
                     if isinstance(b, dict) and b.get("payload") and b.get("title"):
                         offered[str(b["payload"])] = str(b["title"])
             continue
@@ -74,7 +76,9 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
         said = event.text
         if not said:
             continue
-        shown = offered.get(said, said)
+        shown = button_title(said, offered, lang or language)
+        if shown is None:
+            continue  # a payload no button offered: never shown as raw JSON
         msg = user_json(shown, lang)
         if shown != said:
             msg["payload"] = said

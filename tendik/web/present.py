@@ -1,10 +1,12 @@
 """The bot's replies as the widget shows them: plain data, never HTML.
 
-A legal answer's text quotes (some of) its norms verbatim in a "📖 What the law says" block; the
-widget shows every citation of the answer as an expandable card instead. :func:`display_segments`
-replaces that block with a ``citations`` segment, but only when every quote in the block is the
-exact text of one of the answer's citations (so no quoted norm can disappear); otherwise the text
-is shown whole and the cards follow it.
+A legal answer goes to the widget as its typed payload's structure (:mod:`tendik.payload`): the
+sections (title, the worker's situation, the lead, law sections quoting citations by index, steps,
+where to go, notes, the disclaimer), the citations (verbatim, with edition; source URLs only if
+safe) and the buttons ("more" buttons send their payload back as the next message). The widget
+renders the sections; nothing reads the answer's text back. Replies without a readable payload
+(greetings, menus, answers stored before the payload had sections) are shown as their text, with
+an old answer's citations as cards.
 """
 
 from __future__ import annotations
@@ -12,79 +14,68 @@ from __future__ import annotations
 from typing import Any
 
 from tendik.citation import citations_from, safe_url
+from tendik.common.answer_payloads import base_answer_id, read_answer
+from tendik.common.buttons import is_payload, parse_show_more
 from tendik.common.rasa_client import BotMessage
+from tendik.texts import text as catalog_text
 
-__all__ = ["LAW_MARK", "display_segments", "message_json", "safe_url", "user_json"]
-
-LAW_MARK = "📖 "
-
-
-def display_segments(text: str, citations: list[dict[str, Any]]) -> list[dict[str, str]] | None:
-    """``[{"type": "text", ...}, {"type": "citations", "heading": ...}, {"type": "text", ...}]`` or
-    None when the text has no law block that the citation cards fully cover.
-
-    The block is "📖 <heading>:" followed by quotes "• <citation>, <edition>:\\n«<norm text>»" (each
-    maybe followed by a one-line note), as ``tendik.answers`` writes them. Each quote must be the
-    exact text of one of the citations, or nothing is cut."""
-    if not text or not citations:
-        return None
-    norm_texts = sorted({str(c.get("text")) for c in citations if c.get("text")}, key=len, reverse=True)
-    if text.startswith(LAW_MARK):
-        start = 0
-    else:
-        found = text.find("\n\n" + LAW_MARK)
-        if found < 0:
-            return None
-        start = found + 2
-    head_end = text.find("\n", start)
-    if head_end < 0:
-        return None
-    heading = text[start:head_end]
-    pos, quotes = head_end + 1, 0
-    while text.startswith("• ", pos):
-        opening = text.find(":\n«", pos)
-        if opening < 0 or "\n" in text[pos:opening]:
-            return None
-        quote = opening + 2
-        matched = next((t for t in norm_texts if text.startswith(f"«{t}»", quote)), None)
-        if matched is None:
-            return None  # a quote that no card shows verbatim: keep the text whole
-        quotes += 1
-        following = text.find("\n\n", quote + len(matched) + 2)
-        if following < 0:
-            pos = len(text)
-            break
-        pos = following + 2
-    if not quotes:
-        return None
-    segments: list[dict[str, str]] = []
-    before, after = text[:start].strip(), text[pos:].strip() if pos < len(text) else ""
-    if before:
-        segments.append({"type": "text", "text": before})
-    segments.append({"type": "citations", "heading": heading.removeprefix(LAW_MARK).rstrip(":").strip()})
-    if after:
-        segments.append({"type": "text", "text": after})
-    return segments
+__all__ = ["button_title", "message_json", "messages_json", "safe_url", "user_json"]
 
 
-def message_json(m: BotMessage, vote: str | None = None) -> dict[str, Any]:
-    """One bot message for the widget: text, buttons, and for a legal answer its id, citations
-    (structured, verbatim from the knowledge base) and display segments."""
+def message_json(m: BotMessage, vote: str | None = None, votable: bool = True) -> dict[str, Any]:
+    """One bot message for the widget: text, buttons, and for a legal answer its id (for votes),
+    citations and, when it has them, its sections. ``votable`` False: a part of an answer that
+    continues in the next message (voted on under its last part)."""
+    payload = read_answer(m.answer)
+    buttons = [{"title": b.title, "payload": b.payload} for b in (payload.buttons if payload and payload.buttons else m.buttons)]
     out: dict[str, Any] = {
         "role": "bot",
         "text": m.text,
-        "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons if b.title and b.payload],
+        "buttons": [b for b in buttons if b["title"] and b["payload"]],
     }
-    if m.answer:
-        citations = [c.to_dict() for c in citations_from(m.answer.get("citations"))]
-        if m.is_legal_answer and m.answer_id:
-            out["answer"] = {"answer_id": str(m.answer_id), "citations": citations, "vote": vote}
-        elif citations:
-            out["answer"] = {"answer_id": None, "citations": citations, "vote": None}
-        segments = display_segments(m.text, citations)
-        if segments:
-            out["segments"] = segments
+    if not m.answer:
+        return out
+    answer_id = base_answer_id(m.answer_id) if m.is_legal_answer and votable else None
+    if payload is not None:
+        out["answer"] = {
+            "answer_id": answer_id, "vote": vote if answer_id else None, "lang": payload.lang, "view": payload.view,
+            "topic": payload.topic, "sections": [s.to_dict() for s in payload.sections],
+            "citations": [c.to_dict() for c in payload.citations],
+        }
+        if not m.text:
+            out["text"] = payload.plain_text()
+        return out
+    citations = [c.to_dict() for c in citations_from(m.answer.get("citations"))]
+    if answer_id or citations:
+        out["answer"] = {"answer_id": answer_id, "citations": citations, "vote": vote if answer_id else None}
     return out
+
+
+def messages_json(messages: list[BotMessage], votes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """A reply's messages for the widget; an answer sent in several parts has one vote, under its
+    last part, recorded under the first part's id."""
+    votes = votes or {}
+    out = []
+    for n, m in enumerate(messages):
+        base = base_answer_id(m.answer_id)
+        continued = base is not None and n + 1 < len(messages) and base_answer_id(messages[n + 1].answer_id) == base
+        out.append(message_json(m, votes.get(base or ""), votable=not continued))
+    return out
+
+
+def button_title(payload: str, offered: dict[str, str], lang: str | None) -> str | None:
+    """What the chat showed for a pressed button: the title it had when it was offered, else for a
+    "more" button the title of its view; None for any other payload nobody offered (the history
+    shows nothing for it rather than raw JSON); a typed message is shown as typed."""
+    if payload in offered:
+        return offered[payload]
+    if not is_payload(payload):
+        return payload
+    more = parse_show_more(payload)
+    if more is None:
+        return None
+    key = "answer.button.law_next" if more.view == "law" and more.page and more.page > 1 else f"answer.button.{more.view}"
+    return catalog_text(key, lang if lang in ("kk", "ru") else "ru")
 
 
 def user_json(text: str, language: str | None = None) -> dict[str, Any]:

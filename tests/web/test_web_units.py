@@ -1,6 +1,6 @@
 """Unit tests of the widget service's parts that need no running service: texts,
-URL and id checks, settings, how answers are split around their citation cards (on every real
-explanation of the knowledge base), and static checks of the widget bundle and demo page. (The rate
+URL and id checks, settings, old-style answers, and static checks of the widget bundle and demo
+page. (The rate
 limiter, shared with the Telegram bot, is tested in tests/test_ratelimit.py.)"""
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tendik.answers import explanation_answer, norm_answer
 from tendik.common.rasa_client import BotMessage
-from tendik.knowledge.explanations import load_knowledge
 from tendik.texts import section
 from tendik.web import texts
 from tendik.web.assets import DEMO, WIDGET
-from tendik.web.present import display_segments, message_json, safe_url
+from tendik.web.present import message_json, safe_url
 from tendik.web.settings import WebSettings
 from tendik.web.validate import CONVERSATION_KEY, handle, sender_id
 
@@ -124,73 +122,7 @@ def test_settings_reject_nonsense(monkeypatch: pytest.MonkeyPatch, var: str) -> 
         WebSettings()
 
 
-# ---------------------------------------------------------------- answers around their citation cards
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge()
-
-
-def _as_message(answer) -> BotMessage:  # noqa: ANN001
-    return BotMessage(text=answer.text, answer=answer.payload())
-
-
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_every_explanation_answer_gets_cards_for_every_quoted_norm(kb, lang: str) -> None:  # noqa: ANN001
-    checked = 0
-    for exp in kb.explanations.values():
-        answer = explanation_answer(kb, exp, lang)
-        shown = message_json(_as_message(answer))
-        segments = shown.get("segments")
-        assert segments, f"{exp.id} ({lang}): the law block was not recognised"
-        assert [s["type"] for s in segments].count("citations") == 1
-        visible = "\n\n".join(s.get("text", "") for s in segments)
-        # nothing but the quoted norms went away: every quote is now on a card, verbatim
-        for c in answer.citations:
-            if f"«{c.text}»" in answer.text:
-                assert f"«{c.text}»" not in visible
-        cards = [c["text"] for c in shown["answer"]["citations"]]
-        assert cards == [c.text for c in answer.citations], "the cards carry the norm texts unchanged"
-        # the explanation, next steps and the disclaimer are still shown
-        assert exp.summary[lang].strip()[:60] in visible
-        assert "ℹ️" in visible, f"{exp.id}: the disclaimer must stay visible"
-        assert "📖" not in visible
-        checked += 1
-    assert checked >= 10
-
-
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_norm_answers_get_cards(kb, lang: str) -> None:  # noqa: ANN001
-    for norm_id in kb.norms:  # whole articles too: blank lines and «quotes» inside the norm text
-        answer = norm_answer(kb, norm_id, None, lang)
-        segments = display_segments(answer.text, [c.as_dict() for c in answer.citations])
-        if not all(c.text for c in answer.citations):
-            assert segments is None, f"{norm_id}: a citation without text must not replace the quote"
-            continue
-        assert segments and segments[-1]["type"] == "text" and "ℹ️" in segments[-1]["text"], norm_id
-        assert "«" not in "".join(s.get("text", "") for s in segments if s["type"] == "text").replace("«" + (
-            kb.explanation_for_norm(norm_id).title[lang] if kb.explanation_for_norm(norm_id) else "") + "»", ""), norm_id
-
-
-def test_block_with_a_quote_not_on_a_card_is_shown_whole(kb) -> None:  # noqa: ANN001
-    exp = next(iter(kb.explanations.values()))
-    answer = explanation_answer(kb, exp, "ru")
-    citations = [c.as_dict() for c in answer.citations]
-    quoted = [c for c in citations if f"«{c['text']}»" in answer.text]
-    assert quoted
-    # one quoted norm lost from the payload: the text must not be cut
-    missing = [c for c in citations if c is not quoted[0]]
-    assert display_segments(answer.text, missing) is None
-    # a quote in the text that differs from the card text (not verbatim): no cut either
-    changed = [dict(c, text=c["text"] + " (изменено)") if c is quoted[0] else c for c in citations]
-    assert display_segments(answer.text, changed) is None
-
-
-def test_texts_without_law_block_have_no_segments() -> None:
-    assert display_segments("Сәлеметсіз бе!", []) is None
-    assert display_segments("Привет", [{"text": "x"}]) is None
-    assert display_segments("", [{"text": "x"}]) is None
-
-
+# ---------------------------------------------------------------- answers (the typed payload: tests/web/test_web_payload.py)
 def test_message_json_for_a_non_legal_answer_has_no_vote() -> None:
     m = BotMessage(text="Извините, не знаю.", answer={"type": "tendik_answer", "answer_id": "ab12cd34", "knowledge_ids": []})
     shown = message_json(m)

@@ -59,6 +59,7 @@
         "Әйелдерге ерлерден аз жалақы төлейді",
       ],
       topics: "Тақырыптар",
+      more: "Толығырақ",
       law: "Заң не дейді",
       cardShow: "Норма мәтінін көрсету",
       stale: "ескі редакция",
@@ -118,6 +119,7 @@
         "Женщинам платят меньше, чем мужчинам",
       ],
       topics: "Темы",
+      more: "Подробнее",
       law: "Что говорит закон",
       cardShow: "Показать текст нормы",
       stale: "старая редакция",
@@ -455,6 +457,19 @@
     ".tw-norm{margin:0 0 8px;padding:6px 0 6px 10px;border-left:3px solid var(--tw-accent);white-space:pre-wrap;}",
     ".tw-note{margin:0 0 6px;font-size:13px;color:var(--tw-muted);}",
     ".tw-card-body a{color:var(--tw-accent);font-size:13px;}",
+    // a typed answer's sections
+    ".tw-a-title{font-weight:700;margin:0 0 8px;}",
+    ".tw-a-case{font-size:14px;}",
+    ".tw-a-sec{margin:0 0 8px;white-space:normal;}",
+    ".tw-a-h{font-weight:700;margin:0 0 4px;font-size:14px;}",
+    ".tw-a-list{margin:0;padding-left:22px;white-space:pre-wrap;}",
+    ".tw-a-list li{margin:0 0 4px;}",
+    ".tw-a-note{margin:0 0 8px;font-size:14px;}",
+    ".tw-a-disclaimer{margin:8px 0 0;font-size:13px;color:var(--tw-muted);font-style:italic;}",
+    ".tw-quote{margin:0 0 8px;min-width:0;}",
+    ".tw-cite-line{font-weight:600;font-size:13.5px;margin:0 0 4px;}",
+    ".tw-quote .tw-norm{margin:0 0 6px;font-size:14px;}",
+    ".tw-quote a{color:var(--tw-accent);font-size:13px;}",
     // chips and votes
     ".tw-chips{display:flex;flex-wrap:wrap;gap:6px;}",
     ".tw-chip{border:1.5px solid var(--tw-accent);color:var(--tw-accent);background:#fff;border-radius:999px;padding:6px 12px;",
@@ -963,36 +978,107 @@
   Widget.prototype.renderBot = function (m, lang) {
     var self = this;
     var bubble = h("div", { class: "tw-bubble" });
-    var answer = m.answer || null;
-    var citations = (answer && answer.citations) || [];
-    var segments = Array.isArray(m.segments) ? m.segments : null;
-    var placed = false;
-    if (segments) {
-      segments.forEach(function (s) {
-        if (s.type === "citations") {
-          bubble.appendChild(self.renderCitations(citations, s.heading, lang));
-          placed = true;
-        } else if (s.text) {
-          paragraphs(bubble, s.text, lang);
-        }
-      });
-    } else if (m.text) {
-      paragraphs(bubble, m.text, lang);
+    var answer = m.answer && typeof m.answer === "object" ? m.answer : null;
+    var citations = answer && Array.isArray(answer.citations) ? answer.citations : [];
+    var sections = answer && Array.isArray(answer.sections) ? answer.sections : [];
+    if (!this.renderSections(bubble, sections, citations, lang)) {
+      // no sections: a greeting, a menu, or an answer stored before answers had them
+      if (m.text) paragraphs(bubble, m.text, lang);
+      if (citations.length) bubble.appendChild(this.renderCitations(citations, T[lang].law, lang));
     }
-    if (citations.length && !placed) bubble.appendChild(this.renderCitations(citations, T[lang].law, lang));
 
     var children = [h("span", { class: "tw-sr", text: T[lang].bot }), bubble];
-    if (m.buttons && m.buttons.length) {
-      children.push(h("div", { class: "tw-chips", role: "group", "aria-label": T[lang].topics },
-        m.buttons.map(function (b) {
+    var buttons = (Array.isArray(m.buttons) ? m.buttons : []).filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string" && b.title && b.payload;
+    });
+    if (buttons.length) {
+      children.push(h("div", { class: "tw-chips", role: "group", "aria-label": sections.length ? T[lang].more : T[lang].topics },
+        buttons.map(function (b) {
           return h("button", {
             type: "button", class: "tw-chip", "data-payload": b.payload,
             onclick: function () { self.choose(b.payload, b.title); },
           }, [b.title]);
         })));
     }
-    if (answer && answer.answer_id) children.push(this.renderVote(answer, lang));
+    if (answer && typeof answer.answer_id === "string" && answer.answer_id) children.push(this.renderVote(answer, lang));
     return h("div", { class: "tw-msg tw-msg-bot", lang: lang }, children);
+  };
+
+  function str(v) {
+    return typeof v === "string" ? v : "";
+  }
+
+  function strings(v) {
+    return (Array.isArray(v) ? v : []).filter(function (x) { return typeof x === "string" && x.trim(); });
+  }
+
+  var MARKS = { title: "📌 ", law: "📖 ", steps: "✅ ", route: "🏛 ", deadline: "⏳ ", note: "⚠️ ", warning: "⚠️ " };
+
+  /** A typed answer rendered from its sections (no text is parsed); false when there are none. */
+  Widget.prototype.renderSections = function (bubble, sections, citations, lang) {
+    var self = this, shown = 0;
+    sections.forEach(function (s) {
+      if (!s || typeof s !== "object") return;
+      var kind = str(s.kind), heading = str(s.heading).trim(), text = str(s.text).trim(), items = strings(s.items);
+      var el = null;
+      if (kind === "title") {
+        if (text) el = h("p", { class: "tw-a-title", text: text });
+      } else if (kind === "situation") {
+        if (text) el = h("p", { class: "tw-p tw-a-case" }, [heading ? h("strong", { text: heading + ": " }) : null, text]);
+      } else if (kind === "law") {
+        el = self.renderLaw(s, heading, citations, lang);
+      } else if (kind === "disclaimer") {
+        if (text) el = h("p", { class: "tw-a-disclaimer", text: text });
+      } else if ((kind === "note" || kind === "warning") && !items.length) {
+        if (text) el = richText(h("p", { class: "tw-a-note" }), MARKS[kind] + text, lang);
+      } else if (text || items.length) {
+        el = h("div", { class: "tw-a-sec tw-a-" + (kind.replace(/[^a-z_]/g, "") || "x") });
+        if (heading) el.appendChild(h("p", { class: "tw-a-h", text: (MARKS[kind] || "") + heading }));
+        if (text) paragraphs(el, text, lang);
+        if (items.length) {
+          el.appendChild(h(kind === "steps" ? "ol" : "ul", { class: "tw-a-list" }, items.map(function (i) {
+            return richText(h("li"), i, lang);
+          })));
+        }
+      }
+      if (el) {
+        bubble.appendChild(el);
+        shown += 1;
+      }
+    });
+    return shown > 0;
+  };
+
+  /** A law section: each citation it quotes as "citation, edition" over the verbatim norm. */
+  Widget.prototype.renderLaw = function (s, heading, citations, lang) {
+    var self = this;
+    var notes = Array.isArray(s.notes) ? s.notes : [];
+    var quotes = (Array.isArray(s.citations) ? s.citations : []).map(function (i, n) {
+      var c = typeof i === "number" && i >= 0 && i % 1 === 0 ? citations[i] : null;
+      return c && typeof c === "object" ? self.renderQuote(c, str(notes[n]).trim(), lang) : null;
+    }).filter(Boolean);
+    if (!quotes.length) return null;
+    var hid = nextId("law");
+    var box = h("div", { class: "tw-law", role: "group" }, heading ? [h("p", { class: "tw-law-h", id: hid }, [icon("book"), heading])] : []);
+    if (heading) box.setAttribute("aria-labelledby", hid);
+    else box.setAttribute("aria-label", T[lang].law);
+    quotes.forEach(function (q) { box.appendChild(q); });
+    return box;
+  };
+
+  Widget.prototype.renderQuote = function (c, note, lang) {
+    var tx = T[lang];
+    var cite = str(c.citation).trim(), edition = str(c.edition).trim();
+    var head = [cite.charAt(0).toUpperCase() + cite.slice(1), edition].filter(Boolean).join(", ");
+    var out = h("figure", { class: "tw-quote", "data-norm": str(c.norm_id) }, [
+      h("figcaption", { class: "tw-cite-line" }, [head, c.stale === true ? h("span", { class: "tw-badge", text: tx.stale }) : null]),
+      h("blockquote", { class: "tw-norm", lang: pickLang(c.text_lang) || (c.text_lang === "en" ? "en" : lang), text: str(c.text) }),
+    ]);
+    if (note) out.appendChild(h("p", { class: "tw-note", text: note }));
+    var url = str(c.source_url);
+    var src = url ? link(url, tx.source + ": " + (httpUrl(url) || {}).hostname, lang) : null;
+    if (src) out.appendChild(h("p", { class: "tw-note" }, [src]));
+    return out;
   };
 
   Widget.prototype.renderCitations = function (citations, heading, lang) {
