@@ -1,19 +1,28 @@
 """View models for the pages: a conversation's transcript with each turn's intent, confidence,
 actions, knowledge ids, citations, retrieval scores, the user's vote and the operator's verdict.
 
+A bot answer is shown from its stored typed payload (the ``custom`` data of Rasa's bot event:
+sections, each quoted norm with its citation and edition), never by reading its text back; events
+stored before the payload had sections show their text. A button press (``/show_more{...}``,
+``/ask_equal_pay``) is shown as a label ("[button: law · exp-equal-pay]"), never as raw JSON.
+
 Every piece of user text passes :func:`tendik.redact.redact` here (again: the channel masks at
 ingress, but old rows or other writers may not have); the templates then escape everything.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from tendik.citation import citations_from
+from tendik.common.answer_payloads import base_answer_id, read_answer
+from tendik.common.buttons import is_payload, parse_show_more
 from tendik.common.feedback import votes_for
+from tendik.payload import AnswerPayload
 from tendik.redact import redact
 from tendik.review import tables as t
 from tendik.review.judgements import judgements_for
@@ -24,6 +33,38 @@ def fmt_ts(ts: float | None) -> str:
     if not ts:
         return ""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+_INTENT = re.compile(r"/([A-Za-z_][\w-]{0,80})")
+
+
+def payload_label(text: str) -> str | None:
+    """A button press as the transcript shows it ("[button: law · exp-equal-pay]", "[button:
+    ask_equal_pay]"), or None for a typed message."""
+    if not is_payload(text):
+        return None
+    more = parse_show_more(text.strip())
+    if more is not None:
+        page = f", page {more.page}" if more.page else ""
+        return f"[button: {more.view}{page} · {more.topic}]"
+    name = _INTENT.match(text.strip())
+    return f"[button: {name.group(1) if name else '?'}]"
+
+
+def answer_sections(payload: AnswerPayload) -> list[dict[str, Any]]:
+    """The payload's sections for the template: each law section with its quotes resolved
+    (citation, edition, verbatim text, note, old-edition flag, norm id)."""
+    out = []
+    for s in payload.sections:
+        quotes = []
+        for n, i in enumerate(s.citations):
+            c = payload.citations[i]
+            quotes.append({"citation": c.citation[:1].upper() + c.citation[1:], "edition": c.edition, "text": c.text,
+                           "note": s.notes[n] if n < len(s.notes) else "", "stale": c.stale, "norm_id": c.norm_id})
+        if s.text.strip() or any(i.strip() for i in s.items) or quotes:
+            out.append({"kind": s.kind, "heading": s.heading, "text": s.text, "entries": [i for i in s.items if i.strip()],
+                        "quotes": quotes})
+    return out
 
 
 def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
@@ -37,12 +78,18 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
     out_turns = []
     for turn in turns:
         answer = turn.answer
-        vote = votes.get(answer.get("answer_id")) if answer else None
+        answer_id = base_answer_id(answer.get("answer_id")) if answer else None
+        vote = votes.get(answer_id) if answer_id else None
         replies = []
         for r in turn.replies:
+            payload = read_answer(r.custom)
+            text = r.text or (payload.plain_text() if payload else "")
             replies.append({
-                "text": r.text,  # the bot's own words (norm texts verbatim); escaped by the template
-                "buttons": [b["title"] for b in r.buttons],
+                "text": text,  # the bot's own words (norm texts verbatim); escaped by the template
+                "sections": answer_sections(payload) if payload else None,
+                "view": payload.view if payload else None,
+                "buttons": [b["title"] for b in r.buttons if b.get("title")]
+                or ([b.title for b in payload.buttons] if payload else []),
                 "is_answer": bool(r.answer),
             })
         scores = []
@@ -56,8 +103,8 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
         out_turns.append({
             "event_id": turn.user_event_id,
             "time": fmt_ts(turn.ts),
-            "text": redact(turn.text),
-            "is_payload": turn.is_payload,
+            "text": payload_label(turn.text) or redact(turn.text),
+            "is_payload": payload_label(turn.text) is not None,
             "intent": turn.intent,
             "confidence": turn.confidence,
             "ranking": turn.ranking[:3],
@@ -66,9 +113,10 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
             "actions": turn.actions,
             "fallback": turn.fallback,
             "replies": replies,
-            "answer_id": answer.get("answer_id") if answer else None,
-            "source": answer.get("source") if answer else None,
-            "knowledge_ids": [str(k) for k in (answer.get("knowledge_ids") or [])] if answer else [],
+            "answer_id": answer_id,
+            "source": str(answer.get("source") or "") or None if answer else None,
+            "knowledge_ids": [str(k) for k in answer.get("knowledge_ids") or [] if isinstance(k, str)]
+            if answer and isinstance(answer.get("knowledge_ids"), list) else [],
             "citations": citations,
             "scores": scores,
             "vote": vote["vote"] if vote else None,
