@@ -32,6 +32,7 @@ only; their texts never leave bench/devset.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import statistics
@@ -105,12 +106,27 @@ def button_payloads(reply: Iterable[Mapping[str, Any]]) -> list[str]:
     for m in reply:
         if not isinstance(m, Mapping):
             continue
-        custom = m.get("custom") if isinstance(m.get("custom"), Mapping) else {}
+        custom = m.get("custom")
+        if not isinstance(custom, Mapping):
+            custom = {}
         for b in [*(m.get("buttons") or []), *(custom.get("buttons") or [])]:
             payload = b.get("payload") if isinstance(b, Mapping) else None
             if isinstance(payload, str) and payload and payload not in out:
                 out.append(payload)
     return out
+
+
+def requested_view(button: str) -> str | None:
+    """The view a ``/show_more{"view": ...}`` button asks for (None for any other payload)."""
+    name, brace, rest = button.partition("{")
+    if name.strip() != "/show_more" or not brace:
+        return None
+    try:
+        entities = json.loads(brace + rest)
+    except ValueError:
+        return None
+    view = entities.get("view") if isinstance(entities, dict) else None
+    return view if isinstance(view, str) else None
 
 
 def first_answer_text(reply: Sequence[Mapping[str, Any]]) -> tuple[str, dict[str, Any] | None]:
@@ -132,7 +148,7 @@ def first_answer_text(reply: Sequence[Mapping[str, Any]]) -> tuple[str, dict[str
 
 
 def _citations(custom: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in custom.get("citations") or [] if isinstance(c, Mapping)]
+    return [c for c in custom.get("citations") or [] if isinstance(c, dict)]
 
 
 def quoted(custom: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -476,7 +492,11 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     out["latency_ms"] = {"turns": len(ms), "p50": percentile(ms, 0.5), "p95": percentile(ms, 0.95),
                          "first_p95": percentile(firsts, 0.95), "mean": round(statistics.mean(ms), 1) if ms else 0.0}
     out["max_message_chars"] = max((r.get("max_message_chars", 0) for r in rows), default=0)
-    out["views_pressed"] = sum(len(r.get("views") or []) for r in rows)
+    views = [v for r in rows for v in r.get("views") or []]
+    asked = [v for v in views if requested_view(v["payload"])]
+    out["views_pressed"] = len(views)
+    # "more" buttons answered with the view they ask for (a model without the /show_more intent answers "short")
+    out["views_as_requested"] = f"{sum(1 for v in asked if v.get('view') == requested_view(v['payload']))}/{len(asked)}"
     out["situation_source"] = dict(sorted(Counter(r["situation_source"] for r in rows).items()))
     out["typed_payloads"] = sum(1 for r in rows if r["typed_payload"])
     out["targets"] = dict(TARGETS)
@@ -545,7 +565,7 @@ def markdown(s: Mapping[str, Any] | None) -> list[str]:
     held = sum(1 for m in s["misses"] if m["split"] == "heldout")
     lines += [
         f"REST turns: {lat['turns']} (p50 {lat['p50']} ms, p95 {lat['p95']} ms; first messages p95 {lat['first_p95']} ms); "
-        f"{s['views_pressed']} button views; predicted situation from: {s['situation_source']}; "
+        f"{s['views_pressed']} buttons pressed ({s['views_as_requested']} views opened as asked); predicted situation from: {s['situation_source']}; "
         f"typed payloads: {s['typed_payloads']}. Held-out messages with a miss: {held}.",
         END,
     ]
@@ -567,7 +587,6 @@ def replace_section(document: str, section: Sequence[str], notes_marker: str) ->
 def run_only(rasa_port: int, action_port: int, write: bool, notes_marker: str) -> int:
     """``python -m bench.eval --situations-only``: the situation answers alone; updates only their
     key of bench/results.json and their section of bench/RESULTS.md."""
-    import json
     import tempfile
 
     from tendik.ops.services import Services

@@ -107,6 +107,14 @@ def test_button_payloads_each_once_from_messages_and_payloads() -> None:
     assert es.button_payloads(reply) == ['/show_more{"view": "law"}', '/show_more{"view": "steps"}', "/more_topics"]
 
 
+def test_requested_view() -> None:
+    assert es.requested_view('/show_more{"view":"law","topic":"exp-age"}') == "law"
+    assert es.requested_view('/show_more{"view": "route"}') == "route"
+    assert es.requested_view("/more_topics") is None
+    assert es.requested_view("/show_more{broken") is None
+    assert es.requested_view('/ask{"view":"law"}') is None
+
+
 # ------------------------------------------------------------------------------------------------ names
 
 
@@ -243,7 +251,9 @@ def _row(id_: str, lang: str, split: str, ok: bool, chars: int, followup_ok: boo
     row = es.score_item(q, rest(payload, text=text), {"grounds": ["age"] if ok else ["sex"], "stage": "dismissal"}, TODAY, NAMES)
     followups = [] if followup_ok is None else [{"n": 0, "expect": ["paragraphs"], "ok": followup_ok,
                                                   "failed": [] if followup_ok else ["paragraphs"], "cited": []}]
-    row.update(followups=followups, views=[], max_message_chars=chars, ms=[10.0, 20.0])
+    views = [{"payload": '/show_more{"view":"law"}', "chars": 10, "answered": True, "view": "law" if ok else "short"},
+             {"payload": "/more_topics", "chars": 10, "answered": False, "view": None}]
+    row.update(followups=followups, views=views, max_message_chars=chars, ms=[10.0, 20.0])
     return row
 
 
@@ -259,6 +269,7 @@ def test_summarise_per_split_and_language() -> None:
     assert s["heldout"]["kk"]["max_message_chars"] == 5000 and s["max_message_chars"] == 5000
     assert s["tune"]["ru"]["messages"] == 1 and s["tune"]["kk"]["messages"] == 0
     assert s["latency_ms"]["turns"] == 8 and s["latency_ms"]["first_p95"] == 10.0
+    assert s["views_pressed"] == 8 and s["views_as_requested"] == "3/4"
     by_id = {m["id"]: m["failed"] for m in s["misses"]}
     assert set(by_id) == {"b", "c"}
     assert "grounds_ok" in by_id["b"] and "names_grounds" in by_id["b"] and "followup0:paragraphs" in by_id["b"]
