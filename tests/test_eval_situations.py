@@ -2,7 +2,8 @@
 
 The replies below are written for these tests in the shape the REST channel returns (a text
 message, then the ``tendik_answer`` payload); the payloads are made with the real
-:class:`tendik.payload.AnswerPayload` and :class:`tendik.citation.Citation`."""
+:class:`tendik.payload.AnswerPayload` and :class:`tendik.citation.Citation`. All but the last
+test carry the unit marker; the last runs two tune-split messages against the real assistant."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import pytest
 
 from bench import eval_situations as es
 from tendik.citation import Citation
+from tendik.ops.services import Services
 from tendik.payload import AnswerPayload, Button, Section
-
-pytestmark = pytest.mark.unit
 
 TODAY = dt.date(2026, 3, 20)  # a Friday
 NAMES = {
@@ -56,6 +56,7 @@ def rest(payload: AnswerPayload | dict[str, Any], text: str | None = None) -> li
 # ------------------------------------------------------------------------------------------------ paragraphs
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("norm_id", "paragraph", "label", "expected"), [
     ("tk-006", "2", "tk-006:2", True),
     ("tk-006", "3", "tk-006:2", False),
@@ -71,6 +72,7 @@ def test_covers(norm_id: str, paragraph: str | None, label: str, expected: bool)
     assert es.covers(cite(norm_id, paragraph).to_dict(), label) is expected
 
 
+@pytest.mark.unit
 def test_quoted_counts_law_sections_only() -> None:
     payload = typed("признак — возраст.", [cite("tk-006", "2")], listed=[cite("tk-160", None)]).to_dict()
     assert [c["norm_id"] for c in es.quoted(payload)] == ["tk-006"]
@@ -78,6 +80,7 @@ def test_quoted_counts_law_sections_only() -> None:
     assert es.any_covered(es._citations(payload), ["tk-160:0"]) is True  # cited (listed), not quoted
 
 
+@pytest.mark.unit
 def test_old_payload_without_sections_quotes_its_citations() -> None:
     old = {"type": "tendik_answer", "answer_id": "a", "source": "intent", "knowledge_ids": ["exp-age"],
            "citations": [cite("tk-006", "2").to_dict()], "scores": {}}
@@ -89,6 +92,7 @@ def test_old_payload_without_sections_quotes_its_citations() -> None:
 # ------------------------------------------------------------------------------------------------ reading a reply
 
 
+@pytest.mark.unit
 def test_first_answer_text_pairs_the_text_with_its_payload() -> None:
     payload = typed("признак — возраст.", [cite("tk-006", "2")])
     reply = [{"text": "Здравствуйте!"}, *rest(payload, text="ответ"), {"text": "ещё", "buttons": [{"title": "x", "payload": "/x"}]}]
@@ -100,6 +104,7 @@ def test_first_answer_text_pairs_the_text_with_its_payload() -> None:
     assert es.first_answer_text([{"text": "Не понял", "buttons": []}]) == ("", None)
 
 
+@pytest.mark.unit
 def test_button_payloads_each_once_from_messages_and_payloads() -> None:
     payload = typed("x", [], buttons=[Button("Закон", '/show_more{"view": "law"}'), Button("Шаги", '/show_more{"view": "steps"}')])
     reply = [*rest(payload), {"text": "меню", "buttons": [{"title": "Закон", "payload": '/show_more{"view": "law"}'},
@@ -107,6 +112,7 @@ def test_button_payloads_each_once_from_messages_and_payloads() -> None:
     assert es.button_payloads(reply) == ['/show_more{"view": "law"}', '/show_more{"view": "steps"}', "/more_topics"]
 
 
+@pytest.mark.unit
 def test_requested_view() -> None:
     assert es.requested_view('/show_more{"view":"law","topic":"exp-age"}') == "law"
     assert es.requested_view('/show_more{"view": "route"}') == "route"
@@ -118,6 +124,7 @@ def test_requested_view() -> None:
 # ------------------------------------------------------------------------------------------------ names
 
 
+@pytest.mark.unit
 def test_names_grounds_whole_words_outside_quotes() -> None:
     assert es.names_grounds("Ваш случай: признак — возраст; этап — увольнение.", ["age"], "ru", NAMES)
     assert es.names_grounds("ВОЗРАСТ", ["age"], "ru", NAMES)
@@ -138,6 +145,7 @@ def test_names_grounds_whole_words_outside_quotes() -> None:
 # ------------------------------------------------------------------------------------------------ dates, employer
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("label", "kind", "day"), [
     (None, "none", None),
     ("вчера", "day", dt.date(2026, 3, 19)),
@@ -153,6 +161,7 @@ def test_expected_date(label: str | None, kind: str, day: dt.date | None) -> Non
     assert es.expected_date(label, TODAY) == (kind, day)
 
 
+@pytest.mark.unit
 def test_date_ok() -> None:
     assert es.date_ok("вчера", "2026-03-19", TODAY)
     assert not es.date_ok("вчера", "2026-03-20", TODAY)
@@ -162,6 +171,7 @@ def test_date_ok() -> None:
     assert es.date_ok(None, None, TODAY) and not es.date_ok(None, "2026-03-19", TODAY)
 
 
+@pytest.mark.unit
 def test_employer_ok() -> None:
     assert es.employer_ok({"kind": "micro", "size": 12}, "micro", 12)
     assert es.employer_ok({"kind": "micro", "size": 12}, "micro", "12")
@@ -172,6 +182,7 @@ def test_employer_ok() -> None:
     assert es.employer_ok(None, None, None)
 
 
+@pytest.mark.unit
 def test_situation_from_slots_then_payload_then_nothing() -> None:
     slots = {"grounds": ["pregnancy", "age"], "stage": "dismissal", "employer_kind": None, "employer_size": None,
              "event_date": None, "language": "ru"}
@@ -192,6 +203,7 @@ QUESTION = {"id": "sit-ru-900", "lang": "ru", "style": "cyrillic", "split": "hel
             "paragraphs": ["tk-006:2"]}
 
 
+@pytest.mark.unit
 def test_score_item_first_reply_ok() -> None:
     payload = typed("Признак — возраст; этап — увольнение.", [cite("tk-006", "2", ART6)])
     slots = {"grounds": ["age"], "stage": "dismissal", "employer_kind": "micro", "employer_size": 5, "event_date": "2026-03-19"}
@@ -203,6 +215,7 @@ def test_score_item_first_reply_ok() -> None:
     assert QUESTION["text"] not in json.dumps(row, ensure_ascii=False)  # ids only, never the texts
 
 
+@pytest.mark.unit
 def test_score_item_misses() -> None:
     # Quotes the right paragraph but names another ground; a second ground found too; stage wrong.
     payload = typed("Признак — пол.", [cite("tk-006", "2", ART6)])
@@ -222,6 +235,7 @@ def test_score_item_misses() -> None:
     assert row["situation_source"] == "none" and row["grounds_ok"] is False
 
 
+@pytest.mark.unit
 def test_unlabelled_employer_and_date_count_as_spurious_not_as_accuracy() -> None:
     q = {**QUESTION, "employer": None, "date": None}
     slots = {"grounds": ["age"], "stage": "dismissal", "employer_kind": "other", "employer_size": None, "event_date": "2026-03-01"}
@@ -230,6 +244,7 @@ def test_unlabelled_employer_and_date_count_as_spurious_not_as_accuracy() -> Non
     assert row["employer_spurious"] and row["date_spurious"]
 
 
+@pytest.mark.unit
 def test_check_followup() -> None:
     reply = rest(typed("Куда обращаться.", [], listed=[cite("tk-159", "1")]))
     slots = {"grounds": ["age"], "employer_kind": "micro", "employer_size": 12}
@@ -257,6 +272,7 @@ def _row(id_: str, lang: str, split: str, ok: bool, chars: int, followup_ok: boo
     return row
 
 
+@pytest.mark.unit
 def test_summarise_per_split_and_language() -> None:
     rows = [_row("a", "ru", "heldout", True, 600, True), _row("b", "ru", "heldout", False, 800, False),
             _row("c", "kk", "heldout", True, 5000), _row("d", "ru", "tune", True, 100)]
@@ -277,6 +293,7 @@ def test_summarise_per_split_and_language() -> None:
     json.dumps(s)  # results.json can hold it
 
 
+@pytest.mark.unit
 def test_markdown_and_replacing_only_its_section() -> None:
     s = es.summarise([_row("a", "ru", "heldout", True, 600), _row("b", "kk", "heldout", True, 700),
                       _row("c", "ru", "tune", True, 100), _row("d", "kk", "tune", False, 100)])
@@ -294,6 +311,7 @@ def test_markdown_and_replacing_only_its_section() -> None:
     assert twice.endswith("notes kept\n") and "| ground accuracy (exact set) | 1.0 | 1.0" in twice
 
 
+@pytest.mark.unit
 def test_devset_labels_are_all_understood() -> None:
     """Every dev-set label the metrics read: grounds and stages the knowledge base names, paragraphs
     written norm:key, dates that resolve to a day or name a month."""
@@ -311,3 +329,27 @@ def test_devset_labels_are_all_understood() -> None:
             assert extract(q["date"], TODAY).date_text is not None, q["id"]
         for fu in q.get("followups") or []:
             assert set(fu["expect"]) <= {"paragraphs", "grounds", "employer"}, q["id"]
+
+
+
+# ------------------------------------------------------------------------------------------------ against the assistant
+
+
+def test_run_against_the_assistant(assistant: Services) -> None:
+    """The real REST channel and tracker: every message scored, follow-ups answered in the same
+    conversation, the first reply's buttons pressed, no text of a message in what is written out."""
+    questions = es.load()
+    tune = [q for q in questions if q["split"] == "tune"]
+    chosen = [next(q for q in tune if q["lang"] == "ru" and q.get("followups")), next(q for q in tune if q["lang"] == "kk")]
+    rows = es.run_services(assistant, chosen)
+    assert [r["id"] for r in rows] == [q["id"] for q in chosen]
+    for q, r in zip(chosen, rows, strict=True):
+        assert r["answered"] and r["first_message_chars"] > 0
+        assert r["max_message_chars"] >= r["first_message_chars"] and r["max_message_chars"] <= es.TELEGRAM_LIMIT
+        assert len(r["followups"]) == len(q.get("followups") or [])
+        assert len(r["ms"]) == 1 + len(r["followups"]) + len(r["views"])
+    assert rows[0]["followups"] and rows[0]["views"]  # a legal answer has "more" buttons
+    s = es.summarise(rows)
+    dumped = json.dumps(s, ensure_ascii=False)
+    assert all(q["text"] not in dumped for q in chosen)
+    assert s["tune"]["ru"]["messages"] == 1 and s["tune"]["kk"]["messages"] == 1
