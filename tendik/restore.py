@@ -12,7 +12,9 @@ text with such words spelled as the project's own Kazakh texts spell them:
   Kazakh message that the vocabulary does not know is transliterated letter by letter.
 * Cyrillic words without Kazakh letters: the vocabulary word with the same folded form
   (``tendik.lang.fold``: ә->а, қ->к, ..., і->и) and the highest frequency; a Latin "i" inside a
-  Cyrillic word is read as «і».
+  Cyrillic word is read as «і». A word of a Kazakh message that the vocabulary lacks (an
+  inflection it never saw: «тусесин») gets each merged letter from the widest window of folded
+  letters around it in which the vocabulary's words clearly (>= 90 %) agree (``_by_context``).
 * Untouched: words that already have Kazakh letters, numbers, URLs and e-mail addresses, emoji and
   punctuation, one-letter words, a word right after a number («45-тен»), and a Russian word (one of
   the project's Russian texts) unless the message reads as Kazakh.
@@ -20,7 +22,7 @@ text with such words spelled as the project's own Kazakh texts spell them:
 The vocabulary is the project's OWN Kazakh text: the kk texts of knowledge/ (explanations, norms,
 situations, lessons, drafts) and the Kazakh NLU examples (from those only words with Kazakh
 letters, and the plain words of lines written with them); the Russian vocabulary for the check
-above comes from the ru texts of the same files. It is built on first use (~0.3 s), deterministic,
+above comes from the ru texts of the same files. It is built on first use (~1-2 s), deterministic,
 and cached for the process; the dev set is never read. Standard library plus PyYAML (both virtual
 environments have it), Python 3.10-compatible: Rasa's NLU pipeline imports it.
 """
@@ -34,7 +36,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,8 @@ from tendik.paths import ROOT
 
 logger = logging.getLogger(__name__)
 
-MAX_CHARS = 20_000  # longer texts are returned unchanged (the REST channel cuts at 2,000)
+MAX_CHARS = 20_000
+CONTEXT_BACKOFF = True  # words the vocabulary lacks: letters from their contexts (bench/RESTORE.md)  # longer texts are returned unchanged (the REST channel cuts at 2,000)
 
 _CYR = re.compile(r"[а-яёәғқңөұүһі]", re.I)
 _CYR_ONLY = re.compile(r"^[а-яёәғқңөұүһі]+$")
@@ -171,6 +174,10 @@ class Vocabulary:
     kazakh_folded: frozenset[str]
     russian_folded: frozenset[str]
     russian_skeletons: frozenset[str] = frozenset()
+    # letter in context (see ``_by_context``) -> the Kazakh letter, for words the vocabulary lacks
+    contexts: dict[str, str] = field(default_factory=dict)
+    # word endings (3 folded letters) far more Russian than Kazakh: such a word gets no context guess
+    russian_endings: frozenset[str] = frozenset()
 
     @classmethod
     def from_counts(cls, kazakh: Counter[str], russian: Counter[str]) -> Vocabulary:
@@ -198,7 +205,62 @@ class Vocabulary:
         kk_total, ru_total = max(sum(kk_folded.values()), 1), max(sum(ru_folded.values()), 1)
         russian_folded = frozenset(w for w, c in ru_folded.items() if w and c / ru_total > kk_folded[w] / kk_total)
         russian_skeletons = frozenset(skeleton(w) for w in russian if fold(w) in russian_folded)
-        return cls({k: v[2] for k, v in best.items()}, by_skeleton, kazakh_folded, russian_folded, russian_skeletons)
+        kk_end: Counter[str] = Counter(w[-3:] for w in kk_folded if len(w) >= 4)
+        ru_end: Counter[str] = Counter(w[-3:] for w in ru_folded if len(w) >= 4)
+        kk_n, ru_n = max(sum(kk_end.values()), 1), max(sum(ru_end.values()), 1)
+        russian_endings = frozenset(e for e, c in ru_end.items() if c >= 3 and c / ru_n > 4 * kk_end[e] / kk_n)
+        return cls({k: v[2] for k, v in best.items()}, by_skeleton, kazakh_folded, russian_folded, russian_skeletons,
+                   _context_table(kazakh), russian_endings)
+
+
+# Windows (letters before, letters after) around a folded letter, widest first.
+_WINDOWS = ((3, 3), (3, 2), (2, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2), (1, 1))
+_FOLDED_TARGETS = set("агкноуих")
+_CONTEXT_MIN_COUNT = 3
+_CONTEXT_MIN_SHARE = 0.9
+
+
+def _context_table(kazakh: Counter[str]) -> dict[str, str]:
+    """For a letter that folding merges (а: а/ә, к: к/қ, ...) in a window of folded letters around
+    it: the letter the vocabulary's words have there, when they say so clearly (>= 3 occurrences,
+    >= 90 %; the plain letter included)."""
+    counts: dict[str, Counter[str]] = {}
+    for word, count in kazakh.items():
+        folded = fold(word)
+        if len(folded) != len(word):
+            continue
+        padded = "^^^" + folded + "$$$"
+        for i, ch in enumerate(folded):
+            if ch not in _FOLDED_TARGETS:
+                continue
+            j = i + 3
+            for before, after in _WINDOWS:
+                key = f"{before}{after}{padded[j - before : j + after + 1]}"
+                counts.setdefault(key, Counter())[word[i]] += count
+    table = {}
+    for key, letters in counts.items():
+        letter, n = letters.most_common(1)[0]
+        total = sum(letters.values())
+        if total >= _CONTEXT_MIN_COUNT and n >= _CONTEXT_MIN_SHARE * total:
+            table[key] = letter  # plain letters too: a clear plain context stops the narrower ones
+    return table
+
+
+def _by_context(folded: str, vocab: Vocabulary) -> str:
+    """A word the vocabulary lacks, its merged letters restored from their contexts («тусесин» ->
+    «түсесің» when the vocabulary's words say so)."""
+    padded = "^^^" + folded + "$$$"
+    out = list(folded)
+    for i, ch in enumerate(folded):
+        if ch not in _FOLDED_TARGETS:
+            continue
+        j = i + 3
+        for before, after in _WINDOWS:
+            key = f"{before}{after}{padded[j - before : j + after + 1]}"
+            if key in vocab.contexts:
+                out[i] = vocab.contexts[key]
+                break
+    return "".join(out)
 
 
 def _strings_by_language(node: Any, lang: str | None, out: dict[str, list[str]]) -> None:
@@ -350,6 +412,9 @@ def _restore_cyrillic(low: str, vocab: Vocabulary, kazakh: bool) -> str | None:
         return None
     key = fold(low)
     found = vocab.by_fold.get(key)
+    if (found is None and kazakh and CONTEXT_BACKOFF and len(key) >= 4 and key not in vocab.russian_folded
+            and key[-3:] not in vocab.russian_endings):
+        found = _by_context(key, vocab)
     if found is None or found == low:
         return None
     if not kazakh and (key in vocab.russian_folded or len(key) <= 3):
