@@ -1,6 +1,7 @@
 """Real conversations through the local Bot API server to the real Rasa and action server, in
 Kazakh and Russian: /start and the language choice, questions answered with cited norms, Rasa's
-buttons as inline keyboards, the topic menu, votes and the optional comment, long answers split,
+buttons as inline keyboards, the topic menu, votes and the optional comment, every message the
+stored payload rendered within the limit,
 the language switch, /help, /privacy, /lang, commands per language, every button answered."""
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import json
 import pytest
 from conftest import TelegramBot, new_user_id, visible
 
-from tendik.telegram.html_text import utf16_len
+from tendik.payload import AnswerPayload
+from tendik.telegram.html_text import escape, utf16_len
+from tendik.telegram.render import render_answer
 from tendik.telegram.texts import COMMANDS
 from tests.fakes.telegram_api import parse_telegram_html
 
@@ -81,8 +84,14 @@ def test_question_is_answered_with_the_norm_and_vote_buttons(tg: TelegramBot, la
     assert citation in text.lower(), text
     assert ("редакциясы" if lang == "kk" else "редакция от") in text
     assert has_kazakh(text.replace("Теңдік", "")) == (lang == "kk")
-    assert msgs[0].html.startswith("<b>📌") and "<blockquote>«" in "".join(m.html for m in msgs)
+    assert msgs[0].html.startswith("<b>📌") and "<blockquote>" in "".join(m.html for m in msgs)
     assert all(utf16_len(m.text) <= 4096 for m in msgs)
+    # rendered from the stored payload's sections: each quoted norm under its citation and edition
+    stored = AnswerPayload.from_dict(bot_answer_payloads(tg, user)[-1])
+    assert stored is not None and stored.quoted()
+    for c in stored.quoted():
+        assert f"<blockquote>{escape(c.text.strip())}</blockquote>" in "".join(m.html for m in msgs)
+        assert f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" in text
     # Rasa got the message under the hashed id, with the language and the channel.
     events = user_events(tg, user)
     assert events and events[-1]["text"] == question
@@ -95,20 +104,28 @@ def test_question_is_answered_with_the_norm_and_vote_buttons(tg: TelegramBot, la
     assert all(not m.buttons() for m in msgs[:-1])
 
 
-def test_long_answer_is_split_without_cutting_words_or_tags(tg: TelegramBot) -> None:
+def test_every_message_is_the_stored_payload_rendered_within_the_limit(tg: TelegramBot) -> None:
+    """The time-limits topic (its law view quotes TK art. 160 whole, court notes and all: the
+    longest text): the first reply is one short message; the norms in full come one tap away, each
+    message within 4,096 characters, valid HTML on its own, and exactly the rendering of the
+    payload Rasa stored with it (nothing cut, lost or repeated)."""
     user = new_user_id()
     tg.choose_language(user, "ru")
-    msgs = tg.say(user, "в какой срок можно обратиться в суд по трудовому спору")  # the longest answer (5,000+ characters)
-    assert len(msgs) >= 2, [len(m.text) for m in msgs]
-    rows = tg.query("SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot' ORDER BY id", tg.sender_id(user))
-    answer_text = [json.loads(d)["text"] for (d,) in rows if json.loads(d).get("text")][-1]
-    assert len(answer_text) > 4096
-    parts_words = []
-    for m in msgs:
+    msgs = tg.say(user, "в какой срок можно обратиться в суд по трудовому спору")
+    assert len(msgs) == 1 and utf16_len(msgs[0].text) <= 4096, [len(m.text) for m in msgs]
+    law = msgs[-1].button("m:law:")
+    _, pages = tg.press(user, msgs[-1], law["callback_data"])
+    stored = bot_answer_payloads(tg, user)
+    assert stored[-1].get("view") == "law"
+    expected = [part for d in stored[1:] for part in render_answer(AnswerPayload.from_dict(d))]
+    assert [m.html for m in pages] == expected
+    for m in pages:
         assert utf16_len(m.text) <= 4096
-        assert parse_telegram_html(m.html) == m.text  # every part is valid HTML on its own
-        parts_words.extend(m.text.split())
-    assert parts_words == answer_text.split()  # nothing cut, lost or repeated
+        assert parse_telegram_html(m.html) == m.text  # every message is valid HTML on its own
+    shown = " ".join(" ".join(m.text.split()) for m in pages)
+    for d in stored[1:]:
+        for c in AnswerPayload.from_dict(d).quoted():
+            assert " ".join(c.text.split()) in shown, c.citation
 
 
 def test_rasa_buttons_become_an_inline_keyboard_that_works(tg: TelegramBot) -> None:
@@ -136,7 +153,8 @@ def test_topics_menu(tg: TelegramBot, lang: str) -> None:
     _, msgs = tg.press(user, menu, "t:ask_job_ads")
     text = visible(msgs)
     assert exps["ask_job_ads"].title[lang] in text
-    assert ("кодекстің 90-бабы" if lang == "kk" else "статья 90 кодекса рк об административных") in text.lower()
+    _, law = tg.press(user, msgs[-1], msgs[-1].button("m:law:")["callback_data"])  # the norms in full
+    assert ("кодекстің 90-бабы" if lang == "kk" else "статья 90 кодекса рк об административных") in visible(law).lower()
     assert user_events(tg, user)[-1]["metadata"]["language"] == lang
 
 
@@ -167,7 +185,8 @@ def test_votes_are_stored_and_not_helpful_asks_one_optional_comment(tg: Telegram
     helpful, _ = vote_data(first[-1])
     answer, extra = tg.press(user, first[-1], helpful)
     assert answer["text"] == "Спасибо за оценку!" and extra == []
-    assert first[-1].reply_markup is None  # the vote buttons are gone
+    left = [b["callback_data"] for b in first[-1].buttons()]
+    assert left and all(d.startswith("m:") for d in left)  # the vote buttons are gone, the "more" buttons stay
     rows = tg.query("SELECT answer_id, vote, channel, language, comment FROM tendik_feedback WHERE sender_id = ?", sender)
     assert rows == [(helpful[4:], "helpful", "telegram", "ru", None)]
 
