@@ -4,7 +4,9 @@
 ``inflect("Әсел", "gen") == "Әселдің"``. The ending goes on the last word of a phrase; a phrase
 that ends in a closing quote or bracket, an abbreviation in capitals or a number gets it after a
 hyphen («Арман»-ға, ЖШС-ға, 2026-да), the number read as its last Kazakh numeral. Standard library
-only. Cases: ``dat`` (барыс), ``gen`` (ілік), ``acc`` (табыс), ``loc`` (жатыс), ``abl`` (шығыс).
+only. A word that already carries a possessive ending («соты», «қаласы») would need the pronominal
+forms (-на, -ның, -н, -нда, -нан): they are not told apart from a plain word ending in a vowel, so
+insert such phrases in apposition («Кімге: ...»), as the templates do. Cases: ``dat`` (барыс), ``gen`` (ілік), ``acc`` (табыс), ``loc`` (жатыс), ``abl`` (шығыс).
 """
 
 from __future__ import annotations
@@ -59,13 +61,13 @@ def number_word(n: int) -> str:
 def _harmony(word: str) -> bool:
     """True for a back-vowel word: its last vowel decides (у and и only when there is no other vowel)."""
     letters = word.lower()
+    if letters.endswith("ь"):
+        return False  # a final soft sign makes the ending front (Игорьге)
     for ch in reversed(letters):
         if ch in _BACK:
             return True
         if ch in _FRONT:
             return False
-    if "ь" in letters:
-        return False
     for ch in reversed(letters):
         if ch == "у":
             return True
