@@ -1,5 +1,6 @@
-"""Telegram HTML: escaping and light formatting of the assistant's answers, and splitting long
-messages under Telegram's 4,096-character limit without cutting a word or an HTML tag.
+"""Telegram HTML: escaping, Telegram's own HTML parser (what it would refuse), and splitting long
+messages under Telegram's 4,096-character limit without cutting a word or an HTML tag. (Answers
+are rendered from their typed payload by :mod:`tendik.telegram.render`.)
 
 All text from Rasa and from users is escaped with :func:`html.escape`; only our own tags are added.
 A split message closes its open tags at the end of a part and reopens them at the start of the
@@ -213,36 +214,3 @@ def _best_break(tokens: list[_Tok], sizes: list[int], start: int, end: int, limi
         if good:
             return good[-1]
     return candidates[-1]
-
-
-# ---------------------------------------------------------------- answers
-_QUOTE = re.compile(r"^(?P<head>• [^\n]*?)\n(?P<quote>«.*»)(?P<rest>(?:\n.*)?)$", re.S)
-
-
-def _format_quote(paragraph: str) -> str:
-    m = _QUOTE.match(paragraph)
-    if not m:
-        return escape(paragraph)
-    out = f"<b>{escape(m.group('head'))}</b>\n<blockquote>{escape(m.group('quote'))}</blockquote>"
-    rest = m.group("rest").strip("\n")
-    return out + (f"\n{escape(rest)}" if rest else "")
-
-
-def format_answer(text: str) -> str:
-    """The assistant's plain-text answer as Telegram HTML: everything escaped, then the title in
-    bold, section headings in bold, quoted norms in a blockquote, the disclaimer in italics."""
-    out = []
-    for paragraph in text.strip().split("\n\n"):
-        if paragraph.startswith("📌 "):
-            out.append(f"<b>{escape(paragraph)}</b>")
-        elif paragraph.startswith(("📖 ", "✅ ")) and "\n" in paragraph:
-            heading, body = paragraph.split("\n", 1)
-            body_html = _format_quote(body) if body.startswith("• ") else escape(body)
-            out.append(f"<b>{escape(heading)}</b>\n{body_html}")
-        elif paragraph.startswith("• "):
-            out.append(_format_quote(paragraph))
-        elif paragraph.startswith("ℹ️"):
-            out.append(f"<i>{escape(paragraph)}</i>")
-        else:
-            out.append(escape(paragraph))
-    return "\n\n".join(out)

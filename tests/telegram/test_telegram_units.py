@@ -11,13 +11,12 @@ import stat
 
 import pytest
 
-from tendik.answers import explanation_answer
 from tendik.knowledge.explanations import load_knowledge
 from tendik.knowledge.norms import paragraph_for_display
 from tendik.telegram.cards import CardDeck, excerpt
 from tendik.telegram.config import TelegramSettings, parse_duration
 from tendik.telegram.context import Payloads
-from tendik.telegram.html_text import escape, format_answer, split_html, utf16_len
+from tendik.telegram.html_text import escape, split_html, utf16_len
 from tendik.telegram.ids import SECRET_FILE, SenderIds, load_or_create_secret
 from tendik.telegram.middlewares import FloodLimiter
 from tendik.texts import section
@@ -108,24 +107,7 @@ def test_emoji_count_as_two_utf16_units() -> None:
     assert len(parts) >= 2  # 3000 emoji + spaces = 8999 units
 
 
-# ---------------------------------------------------------------- answers as HTML
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_every_knowledge_base_answer_renders_and_splits(lang: str) -> None:
-    for exp in KB.explanations.values():
-        text = explanation_answer(KB, exp, lang).text
-        markup = format_answer(text)
-        assert parse_telegram_html(markup) == text.strip(), exp.id  # formatting adds tags only
-        assert "<blockquote>" in markup and "<b>📌" in markup, exp.id
-        for limit in (4096, 1500):
-            parts = split_html(markup, limit)
-            assert [w for p in parts for w in words(parse_telegram_html(p))] == words(text), exp.id
-
-
-def test_hostile_text_from_rasa_or_a_user_is_escaped() -> None:
-    text = '📌 <b>x</b> & <a href="javascript:alert(1)">y</a>\n\n• Head <i>:\n«<script>alert(1)</script> & ok»\n\nℹ️ &amp;'
-    markup = format_answer(text)
-    assert "<script>" not in markup and "<a " not in markup and "<i>:" not in markup
-    assert parse_telegram_html(markup) == text
+# ---------------------------------------------------------------- answers as HTML: test_telegram_payload.py
 
 
 @pytest.mark.parametrize(
