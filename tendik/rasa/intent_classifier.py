@@ -4,6 +4,12 @@
 * the multilingual-e5-small sentence vector (``tendik.rasa.e5``), which knows paraphrases, weighted per
   detected language: e5 is much stronger on Russian than on Kazakh (shared/setup/EMBEDDINGS.md).
 
+Kazakh text reaches e5 with its Kazakh letters restored (``tendik.restore``: «жумыска», "jumysqa"
+-> «жұмысқа»): e5 reads proper Kazakh spelling far better than the forms workers type. A text is
+restored when its language (the REST channel's decision, else the detector's) is Kazakh, in
+training and in prediction alike. ``restore_ngrams`` says whether the n-gram side reads the
+restored text too (before folding); chosen by measurement on the dev set's tune split (bench/RESTORE.md).
+
 Weights were chosen by 5-fold cross-validation on the training examples and the dev set's tune
 split (never the held-out split); see bench/RESULTS.md. The model is stored as plain arrays and
 JSON (vocabularies, idf, coefficients): no pickle in the model archive.
@@ -32,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 from tendik.lang import LanguageDetector, fold
 from tendik.paths import ROOT as _ROOT
 from tendik.rasa.e5 import embed
+from tendik.restore import restore_kazakh
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +79,9 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             "e5_threads": 1,
             # the kk/ru detector trained on the NLU examples (python -m tendik.lang train)
             "language_model": "build/langid.json",
+            # Kazakh letters restored before e5 (and before the n-grams' folding), see the docstring
+            "restore_e5": True,
+            "restore_ngrams": False,
         }
 
     def __init__(
@@ -112,7 +122,9 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
     def _features(self, texts: List[Text], fit: bool = False, languages: Optional[List[Optional[Text]]] = None) -> csr_matrix:
         """Features of ``texts``; ``languages`` are the texts' languages when already decided (the
         REST channel's ``text_language``): only the others are detected here."""
-        folded = [fold(t) or "_" for t in texts]
+        langs = [lang or self._detector().detect(t)[0] for t, lang in zip(texts, languages or [None] * len(texts))]
+        restored = [restore_kazakh(t, "kk") if lang == "kk" else t for t, lang in zip(texts, langs)]
+        folded = [fold(t) or "_" for t in (restored if self.config["restore_ngrams"] else texts)]
         blocks = []
         for name, params in VECTORIZERS.items():
             if fit:
@@ -121,11 +133,9 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             else:
                 blocks.append(self.vectorizers[name].transform(folded))
         weights = self.config["e5_weight"]
-        langs = languages or [None] * len(texts)
-        scale = np.array(
-            [weights.get(lang or self._detector().detect(t)[0] or "ru", 1.0) for t, lang in zip(texts, langs)], dtype=np.float32
-        )
-        blocks.append(csr_matrix(embed(texts, int(self.config["e5_threads"])) * scale[:, None]))
+        scale = np.array([weights.get(lang or "ru", 1.0) for lang in langs], dtype=np.float32)
+        e5_texts = restored if self.config["restore_e5"] else texts
+        blocks.append(csr_matrix(embed(e5_texts, int(self.config["e5_threads"])) * scale[:, None]))
         return hstack(blocks).tocsr()
 
     # ------------------------------------------------------------ train / predict
@@ -221,4 +231,5 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             logger.warning("intent classifier not found in the model; it predicts nothing until retrained")
             return cls.create(config, model_storage, resource, execution_context)
         embed(["warm-up"], int(component.config["e5_threads"]))  # load e5 now, not on the first message
+        restore_kazakh("warm-up", "kk")  # and build the restoration vocabulary
         return component
