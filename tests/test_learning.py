@@ -35,6 +35,7 @@ def wrong(q) -> int:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------ the course
+@pytest.mark.unit
 def test_course_is_the_lessons_in_order(course: Course) -> None:
     files = load_lessons()
     assert [lesson.id for lesson in course.lessons] == [lesson.id for lesson in sorted(files, key=lambda x: x.order)]
@@ -51,6 +52,7 @@ def test_course_is_the_lessons_in_order(course: Course) -> None:
     assert course.lesson("no-such-lesson") is None
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_lesson_payload_quotes_its_norm_verbatim_with_the_edition(course: Course, lang: str) -> None:
     for lesson in course.lessons:
@@ -66,6 +68,7 @@ def test_lesson_payload_quotes_its_norm_verbatim_with_the_edition(course: Course
         assert f"{course.number(lesson)}" in p.sections[0].text
 
 
+@pytest.mark.unit
 def test_lesson_json_never_gives_the_answer_away(course: Course) -> None:
     for lesson in course.lessons:
         data = course.lesson_json(lesson, "ru")
@@ -76,6 +79,7 @@ def test_lesson_json_never_gives_the_answer_away(course: Course) -> None:
     assert [x["number"] for x in course.outline("kk")] == list(range(1, len(course) + 1))
 
 
+@pytest.mark.unit
 def test_grading(course: Course) -> None:
     q = course.lessons[0].quiz[0]
     right = course.grade(q, q.correct, "kk")
@@ -85,6 +89,7 @@ def test_grading(course: Course) -> None:
 
 
 # ------------------------------------------------------------------ the review schedule
+@pytest.mark.unit
 def test_schedule_missed_comes_back_next_day_then_later_then_learned() -> None:
     assert schedule.next_step(None, True, T0) == schedule.Step(schedule.LEARNED, None)
     miss = schedule.next_step(None, False, T0)
@@ -229,3 +234,53 @@ def test_delete_my_data_erases_learning_progress(engine: Engine, course: Course)
             assert conn.execute(select(table.c.sender_id)).scalars().all() == [other]
     assert learning.resume_lesson(me) is course.lessons[0]
     assert learning.overview(me, T0 + 2 * DAY).due == []
+
+
+# ------------------------------------------------------------------ the review app's page (counts only)
+def test_review_page_shows_counts_only_hardest_first(tmp_path: Path, course: Course) -> None:
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+
+    from tendik.review.learning import page_data, page_handler
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    ensure_schema(eng)
+    learning = Learning(LearningStore(eng), course)
+    first = course.lessons[0]
+    q_hard, q_easy = first.quiz[0], first.quiz[1]
+    senders = [f"tg-{n:032d}" for n in range(4)]
+    for n, who in enumerate(senders):
+        learning.open_lesson(who, first, "ru", T0)
+        learning.answer(who, q_hard.id, q_hard.correct if n == 0 else wrong(q_hard), "ru", T0)
+        learning.answer(who, q_easy.id, q_easy.correct, "ru", T0)
+        for q in first.quiz[2:]:
+            learning.answer(who, q.id, q.correct, "ru", T0)
+    data = page_data(course, learning.store.stats(), "kk")
+    assert data["learners"] == 4
+    assert data["lessons"][0] == {"number": 1, "title": first.title["kk"], "started": 4, "completed": 4, "completion": 100.0}
+    assert data["lessons"][1]["started"] == 0 and data["lessons"][1]["completion"] is None
+    top = data["questions"][0]
+    assert (top["id"], top["learners"], top["first_correct"], top["accuracy"], top["in_review"]) == (q_hard.id, 4, 1, 25.0, 3)
+    assert data["questions"][-1]["accuracy"] is None  # never answered: last
+
+    async def fetch() -> str:
+        app = web.Application()
+        app.router.add_get("/learning", page_handler(eng, course))
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        try:
+            async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{port}/learning?lang=kk") as r:
+                assert r.status == 200
+                return await r.text()
+        finally:
+            await runner.cleanup()
+
+    html = asyncio.run(fetch())
+    assert first.title["kk"] in html and "25%" in html and 'lang="kk"' in html
+    assert not any(who in html for who in senders)
+    eng.dispose()
