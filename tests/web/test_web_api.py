@@ -100,10 +100,16 @@ def test_russian_question_gets_a_cited_answer(web, assistant) -> None:  # noqa: 
     for c in answer["citations"]:
         assert c["citation"] and c["edition"].startswith("редакция от") and c["text"], c
         assert c["source_url"].startswith("https://")
+    # the structure the widget renders: sections quoting the citations by index, the "more" buttons
+    kinds = [s["kind"] for s in answer["sections"]]
+    assert kinds.count("law") == 1 and kinds[-1] == "disclaimer" and answer["view"] == "short"
+    law = next(s for s in answer["sections"] if s["kind"] == "law")
+    assert law["citations"] and all(0 <= i < len(answer["citations"]) for i in law["citations"])
+    assert "tk-054" in {answer["citations"][i]["norm_id"] for i in law["citations"]}
+    assert "Это правовая информация" in answer["sections"][-1]["text"]  # the disclaimer stays
     message = next(m for m in data["messages"] if m.get("answer"))
-    kinds = [s["type"] for s in message["segments"]]
-    assert kinds.count("citations") == 1 and kinds[0] == "text"
-    assert "Это правовая информация" in message["segments"][-1]["text"]  # the disclaimer stays
+    assert [b["payload"] for b in message["buttons"]] == [
+        f'/show_more{{"view":"{v}","topic":"{answer["topic"]}"}}' for v in ("law", "steps", "route")]
     # the service relayed with channel "web" and the toggle's language, under the web- sender
     events = db_rows(assistant.db_url, "events", sender_of(cid))
     user = [json.loads(e[-1]) for e in events if e[2] == "user"]
@@ -309,21 +315,26 @@ def test_history_restores_the_conversation(web) -> None:  # noqa: ANN001
     button = next(b for m in hello["messages"] for b in m["buttons"] if b["payload"] == "/ask_equal_pay")
     answer = legal_answers(chat(web.url, cid, button["payload"], "kk").json())[0]
     _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer["answer_id"], "vote": "helpful", "language": "kk"})
-    chat(web.url, cid, "меня уволили когда я была беременна", "ru")
+    ru = chat(web.url, cid, "меня уволили когда я была беременна", "ru").json()
+    more = next(b for m in ru["messages"] for b in m["buttons"] if b["payload"].startswith('/show_more{"view":"law"'))
+    law = legal_answers(chat(web.url, cid, more["payload"], "ru").json())[0]  # the API takes a button's payload
+    assert law["view"] == "law" and len([i for s in law["sections"] if s["kind"] == "law" for i in s["citations"]]) >= 2
 
     data = history(web.url, cid, "kk").json()
     assert "conversation_key" not in data and data["language"] == "ru"
     roles = [m["role"] for m in data["messages"]]
-    assert roles[0] == "user" and roles.count("user") == 3
+    assert roles[0] == "user" and roles.count("user") == 4
     users = [m for m in data["messages"] if m["role"] == "user"]
-    assert [u["text"] for u in users] == ["сәлем", button["title"], "меня уволили когда я была беременна"]
+    assert [u["text"] for u in users] == ["сәлем", button["title"], "меня уволили когда я была беременна", more["title"]]
     assert users[1]["payload"] == "/ask_equal_pay", "a pressed button is shown with its title"
-    assert [u["language"] for u in users] == ["kk", "kk", "ru"]
+    assert users[3]["payload"] == more["payload"] and not any("show_more" in u["text"] for u in users)
+    assert [u["language"] for u in users] == ["kk", "kk", "ru", "ru"]
     restored = [m["answer"] for m in data["messages"] if m.get("answer")]
     assert restored[0]["answer_id"] == answer["answer_id"] and restored[0]["vote"] == "helpful"
     assert restored[0]["citations"] == answer["citations"]
     assert restored[1]["vote"] is None and "tk-054" in {c["norm_id"] for c in restored[1]["citations"]}
-    assert any(m.get("segments") for m in data["messages"])
+    assert restored[2]["view"] == "law" and restored[2]["sections"] == law["sections"]
+    assert all(r.get("sections") for r in restored)
     assert any(m["buttons"] for m in data["messages"] if m["role"] == "bot")
 
 

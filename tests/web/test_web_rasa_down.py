@@ -63,7 +63,7 @@ def test_rasa_down_then_back(page, web, assistant, shots) -> None:  # noqa: ANN0
     before = bot_count(page)
     page.locator(".tw-msg-user .tw-retry").first.click()
     wait_reply(page, before)
-    cards = page.locator(".tw-msg-bot:has(.tw-card)").last
+    cards = page.locator(".tw-msg-bot:has(.tw-quote)").last
     assert "Еңбек кодексінің 25-бабы" in cards.inner_text()
     assert page.locator(".tw-msg-user").first.locator(".tw-failed").count() == 0
     shots(page, "back")
