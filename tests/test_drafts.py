@@ -341,3 +341,21 @@ def test_no_user_text_in_logs_or_file_names(caplog: pytest.LogCaptureFixture) ->
     for record in caplog.records:
         assert "Жұмабаева" not in record.getMessage() and "900201400123" not in record.getMessage()
     assert "Жұмабаева" not in draft.file_name("docx") and "900201400123" not in draft.file_name("pdf")
+
+
+def test_make_files_and_the_fields_the_program_fills() -> None:
+    from tendik.drafts.files import MIME, make_files, program_fields
+
+    filled = program_fields(["sex", "age", "other", "unknown-ground"], ["tk-006:2", "tk-160:0", "nk-668:0.1", "tk-006:2"], "ru")
+    assert filled == {"ground": "пол, возраст",
+                      "norms": "статья 6 Трудового кодекса РК (пункт 2); статья 160 Трудового кодекса РК; "
+                               "статья 668 Налогового кодекса РК (подпункт 1)"}
+    assert program_fields([], [], "kk") == {}
+    fields = {**minimal_fields("inspection-complaint"), **program_fields(["pregnancy"], ["tk-054:2"], "kk")}
+    files = make_files("inspection-complaint", fields, "kk", today=TODAY)
+    assert [(f.name, f.mime) for f in files] == [("inspection-complaint-kk.docx", MIME["docx"]), ("inspection-complaint-kk.pdf", MIME["pdf"])]
+    opened = "\n".join(p.text for p in docx.Document(io.BytesIO(files[0].data)).paragraphs)
+    assert "мына мән-жайға байланысты деп есептеймін: жүктілік." in opened
+    assert "Еңбек кодексінің 54-бабы (2-тармақ)" in opened
+    with pytest.raises(MissingFields):
+        make_files("inspection-complaint", {}, "kk", today=TODAY)
