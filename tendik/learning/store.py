@@ -180,10 +180,10 @@ class LearningStore:
                         conn.execute(insert(answers).values(sender_id=sender_id, question_id=question_id, **values))
                     return AnswerState(question_id, **values)  # type: ignore[arg-type]
                 except IntegrityError:  # answered twice at once: count it as a second answer
-                    row = conn.execute(
-                        select(answers).where(answers.c.sender_id == sender_id, answers.c.question_id == question_id)
-                    ).first()
-                    step = schedule.next_step(int(row.box), correct, now)
+                    box = conn.execute(
+                        select(answers.c.box).where(answers.c.sender_id == sender_id, answers.c.question_id == question_id)
+                    ).scalar_one()
+                    step = schedule.next_step(int(box), correct, now)
             conn.execute(
                 update(answers).where(answers.c.sender_id == sender_id, answers.c.question_id == question_id)
                 .values(attempts=answers.c.attempts + 1, correct_attempts=answers.c.correct_attempts + int(correct),
