@@ -63,7 +63,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "ru": "ℹ️ Это правовая информация, а не консультация по вашему делу.",
     },
     "answer.your_case": {"kk": "Сіздің жағдайыңыз", "ru": "Ваш случай"},
-    "answer.case_line": {"kk": "{grounds}{sep}{stage}.", "ru": "{grounds}{sep}{stage}."},
     "answer.case_ground": {"kk": "белгі — {name}", "ru": "признак — {name}"},
     "answer.case_stage": {"kk": "кезең — {name}", "ru": "этап — {name}"},
     "answer.route": {"kk": "Қайда жүгінуге болады", "ru": "Куда обращаться"},
