@@ -50,7 +50,8 @@ BASELINE, HEAD = "0001_baseline", migrate.head()
 TELEGRAM = ["tendik_tg_users", "tendik_tg_subscriptions", "tendik_tg_broadcasts", "tendik_tg_deliveries", "tendik_tg_meta"]
 REVIEW_OLD = ["review_conversations", "review_messages", "review_judgements", "review_users", "review_sessions", "review_state"]
 OLD_TABLES = ["tendik_feedback", *TELEGRAM, *REVIEW_OLD]  # the twelve of fb2c096
-NEW_TABLES = ["review_login_attempts"]  # added since (security work)
+LEARN_TABLES = ["tendik_learn_progress", "tendik_learn_lessons", "tendik_learn_answers", "tendik_learn_polls"]  # 0003 (the course)
+NEW_TABLES = ["review_login_attempts", *LEARN_TABLES]  # added since (security work; the course)
 PASSWORD = "correct horse battery staple 42"
 
 
@@ -401,18 +402,21 @@ def test_services_work_on_an_upgraded_old_database(db_url: str, tmp_path: Path) 
 
 
 def test_todays_create_all_database_is_recognised_as_head(db_url: str) -> None:
-    """Installed after the security work (review_login_attempts made by create_all): recorded as
-    the newest revision, nothing created or changed."""
+    """Installed after the security work (review_login_attempts made by create_all, the last
+    schema create_all ever made: the services migrate since): recorded as that revision, nothing
+    created or changed there, then upgraded (the course's tables added)."""
     engine = make_engine(db_url)
+    created = [t for name, t in metadata.tables.items() if name not in LEARN_TABLES]
     try:
-        metadata.create_all(engine)
+        metadata.create_all(engine, tables=created)
         rasa_events(MetaData()).create(engine)
         with engine.begin() as conn:
             conn.execute(metadata.tables["review_login_attempts"].insert(),
                          [{"key": "k" * 64, "scope": "client", "username": None, "failures": 3, "locked_until": None, "updated_at": 1.0}])
-        before = dump(engine, [*metadata.tables, "events"])
+        before = dump(engine, [*(t.name for t in created), "events"])
         assert migrate.upgrade(engine) == HEAD
-        assert dump(engine, [*metadata.tables, "events"]) == before
+        assert dump(engine, [*(t.name for t in created), "events"]) == before
+        assert set(LEARN_TABLES) <= set(inspect(engine).get_table_names())
         assert migrate.diff(engine) == []
     finally:
         engine.dispose()
@@ -461,6 +465,8 @@ def test_empty_database_up_and_down_step_by_step(db_url: str) -> None:
             cfg = migrate._config(conn)
             command.check(cfg)
         ensure_schema(engine)  # at head: a no-op
+        assert migrate.downgrade("-1", engine) == "0002_review_login_attempts"
+        assert set(LEARN_TABLES).isdisjoint(inspect(engine).get_table_names())
         assert migrate.downgrade("-1", engine) == BASELINE
         assert migrate.downgrade("base", engine) is None
         assert set(inspect(engine).get_table_names()) == {"events"}

@@ -10,6 +10,7 @@ admin role; every POST needs the CSRF token):
     POST /judge                     save a verdict on one answer
     POST /sync                      index new tracker events now
     GET  /dashboard                 charts (served by the project: /static/charts.js)
+    GET  /learning?lang=kk|ru       the course: completion per lesson, accuracy per quiz question (counts only)
     GET  /admin/users, POST /admin/users[/<action>]
     GET  /admin/exports, GET /admin/export/<file>, GET /admin/conversations.csv
 """
@@ -36,7 +37,7 @@ from sqlalchemy import Engine
 
 from tendik.common.http import client_address, request_guard
 from tendik.db.migrate import ensure_schema
-from tendik.review import auth, exports, project, queries, views
+from tendik.review import auth, exports, learning, project, queries, views
 from tendik.review.judgements import JudgementError, save_judgement
 from tendik.review.settings import ReviewSettings
 from tendik.review.sync import sync
@@ -507,6 +508,7 @@ def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     app.router.add_post("/judge", judge)
     app.router.add_post("/sync", sync_now)
     app.router.add_get("/dashboard", dashboard_page)
+    app.router.add_get("/learning", learning.page_handler(engine))
     app.router.add_get("/admin/users", users_page)
     app.router.add_post("/admin/users", users_post)
     app.router.add_post("/admin/users/{action}", users_post)

@@ -24,6 +24,7 @@ from tendik.telegram.bot import create_bot
 from tendik.telegram.config import TelegramSettings
 from tendik.telegram.context import BotContext, create_context
 from tendik.telegram.handlers import routers
+from tendik.telegram.handlers.learn import ReminderLoop
 from tendik.telegram.html_text import escape
 from tendik.telegram.middlewares import UserMiddleware
 from tendik.telegram.scheduler import CardScheduler
@@ -114,9 +115,21 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, ctx: BotContext) -> None:
     scheduler = CardScheduler(bot, ctx)
     dispatcher["scheduler"] = scheduler
     dispatcher["scheduler_task"] = asyncio.create_task(scheduler.run(), name="card-schedule")
+    reminders = ReminderLoop(bot, ctx)  # the course's opt-in daily review reminders (tendik.telegram.handlers.learn)
+    dispatcher["learn_reminders"] = reminders
+    dispatcher["learn_reminders_task"] = asyncio.create_task(reminders.run(), name="learn-reminders")
 
 
 async def on_shutdown(dispatcher: Dispatcher, ctx: BotContext) -> None:
+    reminders: ReminderLoop | None = dispatcher.workflow_data.get("learn_reminders")
+    reminders_task: asyncio.Task | None = dispatcher.workflow_data.get("learn_reminders_task")
+    if reminders:
+        reminders.stop.set()
+    if reminders_task:
+        try:
+            await asyncio.wait_for(reminders_task, SHUTDOWN_GRACE)
+        except (TimeoutError, asyncio.CancelledError):
+            reminders_task.cancel()
     scheduler: CardScheduler | None = dispatcher.workflow_data.get("scheduler")
     task: asyncio.Task | None = dispatcher.workflow_data.get("scheduler_task")
     if scheduler:

@@ -16,6 +16,7 @@ from tendik.db.migrate import ensure_schema
 from tendik.web import api
 from tendik.web.assets import Assets
 from tendik.web.errors import error_response, request_language
+from tendik.web.learn_api import add_learn_routes
 from tendik.web.middleware import client_key, cors, json_errors, rate_limit, security_headers, who
 from tendik.web.ratelimit import WebLimits
 from tendik.web.settings import WebSettings
@@ -77,4 +78,5 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     app.router.add_post("/api/delete", api.delete)
     app.router.add_post("/api/history", api.conversation_history)
     app.router.add_get("/healthz", api.healthz)
+    add_learn_routes(app)  # the course: /api/learn/*, /widget/tendik-learn.js, /learn, /ru/learn
     return app

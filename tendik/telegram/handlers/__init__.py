@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from tendik.telegram.handlers import chat, deletion, fallback, feedback, groups, info, start, subscription, topics
+from tendik.telegram.handlers import chat, deletion, fallback, feedback, groups, info, learn, start, subscription, topics
 
 
 def routers() -> list[Router]:
@@ -18,6 +18,7 @@ def routers() -> list[Router]:
         subscription.router(),
         deletion.router(),
         feedback.router(),
+        learn.router(),
         chat.router(),
         fallback.router(),
     ]
