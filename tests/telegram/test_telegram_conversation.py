@@ -84,11 +84,14 @@ def test_question_is_answered_with_the_norm_and_vote_buttons(tg: TelegramBot, la
     assert citation in text.lower(), text
     assert ("редакциясы" if lang == "kk" else "редакция от") in text
     assert has_kazakh(text.replace("Теңдік", "")) == (lang == "kk")
-    assert msgs[0].html.startswith("<b>📌") and "<blockquote>" in "".join(m.html for m in msgs)
+    assert "<blockquote>" in "".join(m.html for m in msgs)
     assert all(utf16_len(m.text) <= 4096 for m in msgs)
-    # rendered from the stored payload's sections: each quoted norm under its citation and edition
+    # rendered from the stored payload's sections: the worker's case or the topic's title in bold
+    # first, each quoted norm under its citation and edition
     stored = AnswerPayload.from_dict(bot_answer_payloads(tg, user)[-1])
     assert stored is not None and stored.quoted()
+    head = stored.sections[0]
+    assert msgs[0].html.startswith(f"<b>{escape(head.heading)}:</b> " if head.kind == "situation" else f"<b>📌 {escape(head.text)}</b>")
     for c in stored.quoted():
         assert f"<blockquote>{escape(c.text.strip())}</blockquote>" in "".join(m.html for m in msgs)
         assert f"{c.citation[:1].upper()}{c.citation[1:]}, {c.edition}" in text
