@@ -20,6 +20,7 @@ stated its notes are quoted.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable
@@ -140,7 +141,28 @@ def _more_button(topic: str, view: str, title: str, page: int | None = None) -> 
     return Button(title, "/show_more" + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _buttons(topic: str | None, lang: str, views: Iterable[str] = ("law", "steps", "route")) -> list[Button]:
+@functools.lru_cache(maxsize=1)
+def _lessons_by_topic() -> dict[str, str]:
+    """topic (explanation id) -> the first lesson that teaches it (knowledge/lessons)."""
+    from tendik.knowledge.lessons import load_lessons
+
+    out: dict[str, str] = {}
+    for lesson in sorted(load_lessons(), key=lambda x: x.order):
+        if lesson.topic:
+            out.setdefault(lesson.topic, lesson.id)
+    return out
+
+
+def lesson_button(topic: str | None, lang: str) -> list[Button]:
+    """The lesson that teaches this topic, one tap away (issue 13: answers offer the lesson)."""
+    lesson = _lessons_by_topic().get(topic or "")
+    if not lesson:
+        return []
+    payload = "/open_lesson" + json.dumps({"lesson": lesson}, separators=(",", ":"))
+    return [Button(text("answer.button.lesson", lang), payload)]
+
+
+def more_buttons(topic: str | None, lang: str, views: Iterable[str] = ("law", "steps", "route")) -> list[Button]:
     if not topic:
         return []
     return [_more_button(topic, view, text(f"answer.button.{view}", lang)) for view in views]
@@ -190,7 +212,7 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
         b.add("note", text("answer.court_notes", lang))
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
     payload = _fill_steps(b, exp.steps, lang, finish, topic=exp.id, source=source, view="short")
-    payload.buttons = _buttons(exp.id, lang)
+    payload.buttons = [*more_buttons(exp.id, lang), *lesson_button(exp.id, lang)]
     payload.knowledge_ids = _ids(exp.id, payload.citations)
     return payload
 
@@ -229,7 +251,7 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     steps = stage.steps if stage else []
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
     payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
-    payload.buttons = _buttons(topic, lang)
+    payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]
     payload.knowledge_ids = _ids(topic, payload.citations)
     return payload
 
@@ -309,7 +331,7 @@ def route_view(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState,
     b.add("see_also", heading=text("answer.channels", lang), items=[c.phrase.text[lang] for c in sk.channels.values()])
     b.add("disclaimer", text("answer.disclaimer", lang))
     payload = b.payload(topic=topic or deadline.topic, source="view", view="route", situation=state.as_dict())
-    payload.buttons = _buttons(deadline.topic, lang, ("law",))
+    payload.buttons = more_buttons(deadline.topic, lang, ("law",))
     payload.knowledge_ids = _ids(payload.topic, payload.citations)
     return payload
 
@@ -360,7 +382,7 @@ def view_answer(kb: KnowledgeBase, sk: SituationKnowledge, exp: Explanation, vie
         payload = full_view(kb, exp, lang)
     payload.knowledge_ids = _ids(exp.id, payload.citations)
     if view != "route":
-        payload.buttons = [*payload.buttons, *_buttons(exp.id, lang, [v for v in ("law", "steps", "route") if v != view])]
+        payload.buttons = [*payload.buttons, *more_buttons(exp.id, lang, [v for v in ("law", "steps", "route") if v != view])]
     return payload
 
 
@@ -384,7 +406,7 @@ def norm_payload(kb: KnowledgeBase, norm_id: str, paragraph: str | None, lang: s
         b.add("see_also", f"«{exp.title[lang]}».", heading=text("answer.more_on_topic", lang))
     b.add("disclaimer", text("answer.disclaimer_short", lang))
     payload = b.payload(topic=exp.id if exp else None, source="retrieval", view="short")
-    payload.buttons = _buttons(exp.id, lang) if exp else []
+    payload.buttons = more_buttons(exp.id, lang) if exp else []
     payload.knowledge_ids = _ids(None, payload.citations)
     return payload
 

@@ -138,9 +138,9 @@ def test_every_more_button_opens_its_view_in_messages_of_at_most_4096(view: str,
 
 
 def _view_buttons(topic: str) -> list:
-    from tendik.compose import _buttons
+    from tendik.compose import more_buttons
 
-    return _buttons(topic, "ru", ("law", "steps", "route", "full"))
+    return more_buttons(topic, "ru", ("law", "steps", "route", "full"))
 
 
 def test_more_typed_opens_the_whole_answer_of_the_last_topic() -> None:
@@ -166,3 +166,15 @@ def test_odd_slot_values_never_crash(slots: dict[str, Any]) -> None:
     dispatcher, _ = run(ActionAnswer(), make_tracker("меня уволили", "inform_situation", slots={"language": "ru", **slots},
                                                       entities=[("stage", "dismissal")]))
     assert dispatcher.messages
+
+
+def test_an_answer_offers_its_lesson_and_the_lesson_opens() -> None:
+    first, _, _ = answer("равная оплата", "ask_equal_pay", "kk")
+    lesson = next(b for b in first.buttons if b.payload.startswith("/open_lesson"))
+    data = json.loads(lesson.payload.removeprefix("/open_lesson"))
+    payload, text, _ = answer(lesson.payload, "open_lesson", "kk", entities=[("lesson", data["lesson"])])
+    assert payload.view == "lesson" and payload.topic == "exp-equal-pay"
+    assert payload.quoted() and "/learn" in text
+    dispatcher, _ = run(ActionAnswer(), make_tracker('/open_lesson{"lesson":"nope"}', "open_lesson", slots={"language": "ru"},
+                                                      entities=[("lesson", "nope")]))
+    assert not [m for m in dispatcher.messages if m.get("custom")]

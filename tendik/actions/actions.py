@@ -21,6 +21,7 @@ from tendik.compose import (
     MESSAGE_MAX,
     VIEWS,
     SituationState,
+    more_buttons,
     norm_payload,
     route_view,
     short_topic_answer,
@@ -32,7 +33,7 @@ from tendik.knowledge.explanations import Explanation, KnowledgeBase, load_knowl
 from tendik.knowledge.situations import SituationKnowledge, load_situations
 from tendik.lang import LANGS, LanguageDetector
 from tendik.paths import langid_model
-from tendik.payload import AnswerPayload
+from tendik.payload import AnswerPayload, Section
 from tendik.texts import text as text_of
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,21 @@ class ActionAnswer(Action):
         page = next((int(p) for p in entities.get("page", []) if isinstance(p, (int, float, str)) and str(p).isdigit()), 1)
         return view_answer(kb, situations(), exp, view or "full", lang, state, page=min(page, 50))
 
+    @staticmethod
+    def _lesson(entities: dict[str, list[Any]], lang: str) -> AnswerPayload | None:
+        """A lesson of the course as a payload, with where to take its quiz (Telegram opens the
+        lesson itself, with quiz polls)."""
+        from tendik.learning.course import default_course
+
+        course = default_course()
+        lesson = next((course.lesson(v) for v in entities.get("lesson", []) if isinstance(v, str) and course.lesson(v)), None)
+        if lesson is None:
+            return None
+        payload = course.payload(lesson, lang)
+        payload.sections.append(Section(kind="note", text=text_of("answer.lesson_quiz", lang)))
+        payload.buttons = more_buttons(lesson.topic, lang) if lesson.topic else []
+        return payload
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         global _warm_started
         if not _warm_started:
@@ -225,6 +241,11 @@ class ActionAnswer(Action):
             if payload is None:
                 dispatcher.utter_message(text=text_of("answer.more_unknown", lang))
                 dispatcher.utter_message(response="utter_topics")
+                return events
+        elif intent == "open_lesson":
+            payload = self._lesson(entities, lang)
+            if payload is None:
+                dispatcher.utter_message(text=text_of("answer.more_unknown", lang))
                 return events
         elif state.known and intent in ROUTE_INTENTS:
             payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
