@@ -33,7 +33,7 @@ from tendik.knowledge.explanations import Explanation, KnowledgeBase, load_knowl
 from tendik.knowledge.situations import SituationKnowledge, load_situations
 from tendik.lang import LANGS, LanguageDetector
 from tendik.paths import langid_model
-from tendik.payload import AnswerPayload, Section
+from tendik.payload import AnswerPayload, Button, Section
 from tendik.texts import text as text_of
 
 logger = logging.getLogger(__name__)
@@ -266,6 +266,12 @@ class ActionAnswer(Action):
             payload = self._retrieve(kb, text, lang, ranking[0] if ranking else None)
         if state.known and not payload.situation:
             payload.situation = state.as_dict()
+        if payload.knowledge_ids and tracker.active_loop_name != "selfcheck_form":
+            # the guided self-check (tendik.actions.selfcheck) on every legal answer; offered in words
+            # when a described situation lacks its ground or its stage
+            if payload.source == "situation" and not (state.grounds and state.stage):
+                payload.sections.insert(max(len(payload.sections) - 1, 0), Section(kind="note", text=text_of("selfcheck.form.offer", lang)))
+            payload.buttons.append(Button(text_of("selfcheck.form.button", lang), "/start_selfcheck"))
         logger.info("answer: intent=%s source=%s view=%s knowledge=%s", intent, payload.source, payload.view, payload.knowledge_ids)
         for part in payload.parts(MESSAGE_MAX):  # no message longer than Telegram's 4,096 characters
             dispatcher.utter_message(text=part.plain_text(), json_message=part.to_dict(), buttons=[b.to_dict() for b in part.buttons])
