@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import eval_situations
+from bench.metrics import macro_f1, percentile
 from tendik.lang import LanguageDetector
 from tendik.ops.services import BUILD, Services, http_json
 from tendik.retrieval.evaluate import Question, evaluate, load_devset
@@ -47,26 +48,8 @@ TARGETS = {
 }
 
 
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    labels = {gold for gold, _ in pairs}
-    scores = []
-    for label in labels:
-        tp = sum(1 for g, p in pairs if g == label and p == label)
-        fp = sum(1 for g, p in pairs if g != label and p == label)
-        fn = sum(1 for g, p in pairs if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return round(sum(scores) / len(scores), 3) if scores else 0.0
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 1)
 
 
 def cited_norms(replies: list[dict]) -> set[str]:

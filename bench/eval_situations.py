@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bench.metrics import percentile
 from tendik.payload import AnswerPayload
 from tendik.situation import parse_date
 
@@ -419,13 +420,6 @@ def run_services(services: Any, questions: Sequence[Mapping[str, Any]] | None = 
 # Summaries.
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 1)
 
 
 def _rate(flags: Sequence[bool | None]) -> float | None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from bench.metrics import macro_f1
 from tendik.lang import load_nlu_samples
 from tendik.paths import NLU
 from tendik.rasa import intent_classifier
@@ -27,17 +28,6 @@ _cache: dict[str, np.ndarray] = {}
 _embed = intent_classifier.embed
 
 
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    """As bench/eval.py computes it (that module needs Python 3.11)."""
-    scores = []
-    for label in {gold for gold, _ in pairs}:
-        tp = sum(1 for g, p in pairs if g == label and p == label)
-        fp = sum(1 for g, p in pairs if g != label and p == label)
-        fn = sum(1 for g, p in pairs if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return round(sum(scores) / len(scores), 3) if scores else 0.0
 
 
 def cached_embed(texts: list[str], threads: int = 1) -> np.ndarray:
