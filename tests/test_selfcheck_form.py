@@ -202,6 +202,14 @@ def test_a_question_a_more_button_or_a_control_is_not_an_answer(typed: str, inte
     assert validate(typed, requested, intent=intent) == ([], {})
 
 
+def test_small_talk_in_the_middle_is_re_asked_not_answered() -> None:
+    """Small talk has no rule inside the form: the question is asked again instead."""
+    messages, slots = validate("как дела?", "sc_requirement", intent="chitchat")
+    assert slots == {"sc_requirement": None} and messages[0]["text"] == text("selfcheck.form.invalid_choice", "ru")
+    messages, slots = validate("это законно?", "sc_what", intent="nlu_fallback")
+    assert (messages, slots) == ([], {})  # a question: answered by retrieval, then asked again
+
+
 def test_a_button_of_an_earlier_question_corrects_it() -> None:
     _, slots = validate('/inform_sc{"sc_stage":"hiring"}', "sc_learned_date", intent="inform_sc", entities=[("sc_stage", "hiring")], **FULL)
     assert slots == {"sc_stage": "hiring", "sc_order_date": SKIP}

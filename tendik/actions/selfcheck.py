@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Almaty")
 CONTROL_INTENTS = {"start_selfcheck", "selfcheck_stop", "selfcheck_back", "selfcheck_restart"}
 QUESTION_INTENTS = {"show_more", "open_lesson"}
+# Intents the self-check's rules do not answer in the middle of the form (small talk): re-asked.
+SMALL_TALK = {"greet", "goodbye", "thanks", "help", "out_of_scope", "chitchat", "switch_language", "more_topics"}
 # Typed answers (compared after folding: lower case, no punctuation); the option names come from
 # the same sources as the buttons (tendik.compose_selfcheck.option_title).
 YES = {"да", "иә", "ия", "ие", "иа", "yes", "ага", "угу", "конечно", "назвал", "атады", "иә атады"}
@@ -232,7 +234,7 @@ class ValidateSelfcheckForm(FormValidationAction):
             return [SlotSet(requested, None)]
         if requested not in ORDER or typed.startswith("/"):
             return []  # the form's activation, or another button (a "more" view): answered by the rules
-        asking_question = intent.startswith("ask_") or intent in QUESTION_INTENTS
+        asking_question = intent.startswith("ask_") or intent in QUESTION_INTENTS or (typed.endswith("?") and intent not in SMALL_TALK)
         if requested in FREE_TEXT:
             if asking_question and typed.endswith("?"):
                 return []
@@ -254,7 +256,7 @@ class ValidateSelfcheckForm(FormValidationAction):
             for k, v in corrections.items():
                 events += follow_ups(k, v, tracker)
             return events
-        if asking_question or typed.endswith("?"):
+        if asking_question:
             logger.info("selfcheck: a question (%s) while asking %s; answered, then the form resumes", intent, requested)
             return []
         logger.info("selfcheck: invalid answer for %s (%s); re-asked", requested, error)
