@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -105,25 +106,29 @@ def _join(statements: Iterable[Statement], lang: str) -> str:
     return " ".join(st.text[lang] for st in statements if st.text.get(lang))
 
 
+def court_notes_excerpt(text_lines: list[str]) -> str:
+    """The Constitutional Court notes of an article, verbatim, each text once and each resolution's
+    first note only (an article may repeat a resolution's note for each paragraph it concerns)."""
+    out: list[str] = []
+    resolutions: set[str] = set()
+    for line in text_lines:
+        number = re.search(r"№\s*(\d+-Н[ПҚ])", line)
+        if line in out or (number and number.group(1) in resolutions):
+            continue
+        if number:
+            resolutions.add(number.group(1))
+        out.append(line)
+    return "\n".join(out)
+
+
 def court_notes_citation(kb: KnowledgeBase, norm_id: str, lang: str) -> Citation:
     """An article only ever shown whole (TK art. 160) in a short reply: its Constitutional Court
     notes, verbatim (each resolution's first note and each text once), cited as the article."""
     whole = cite(kb, norm_id, [], lang)[0]
     version, _ = kb.norms[norm_id].version(lang)
-    lines: list[str] = []
-    resolutions: set[str] = set()
-    import re
-
-    for line in version.court_notes():
-        number = re.search(r"№\s*(\d+-Н[ПҚ])", line)
-        if line in lines or (number and number.group(1) in resolutions):
-            continue
-        if number:
-            resolutions.add(number.group(1))
-        lines.append(line)
     return Citation(
         norm_id=whole.norm_id, citation=whole.citation, paragraph=None, edition=whole.edition, edition_date=whole.edition_date,
-        text="\n".join(lines), text_lang=whole.text_lang, source_url=whole.source_url, stale=whole.stale,
+        text=court_notes_excerpt(version.court_notes()), text_lang=whole.text_lang, source_url=whole.source_url, stale=whole.stale,
     )
 
 

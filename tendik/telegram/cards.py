@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tendik.answers import cite, language_note, stale_note
+from tendik.compose import court_notes_excerpt
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, Statement
 from tendik.telegram.html_text import escape
 from tendik.telegram.texts import LANGS, t
@@ -115,21 +116,6 @@ def key_statements(exp: Explanation, lang: str, limit: int = STATEMENTS_CHARS) -
             out.append(st)
             used += size
     return out
-
-
-def court_notes_excerpt(text_lines: list[str]) -> str:
-    """The Constitutional Court notes of an article, verbatim, each text once and each resolution's
-    first note only (an article may repeat a resolution's note for each paragraph it concerns)."""
-    out: list[str] = []
-    resolutions: set[str] = set()
-    for line in text_lines:
-        number = re.search(r"№\s*(\d+-Н[ПҚ])", line)
-        if line in out or (number and number.group(1) in resolutions):
-            continue
-        if number:
-            resolutions.add(number.group(1))
-        out.append(line)
-    return "\n".join(out)
 
 
 @lru_cache(maxsize=256)
