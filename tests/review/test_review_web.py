@@ -120,8 +120,16 @@ def test_transcript_shows_intents_confidence_actions_knowledge_scores_and_votes(
         assert f"<code>{kid}</code>" in page
     for cit in answers["ru"]["citations"]:
         assert html.escape(cit["citation"]) in page
-    assert "intent_confidence" in page and answers["ru"]["answer_id"] in page
-    assert "source: intent" in page
+    assert answers["ru"]["answer_id"] in page
+    for key in answers["ru"].get("scores") or {}:  # intent_confidence for a topic, document ids for retrieval
+        assert f"<code>{html.escape(key)}</code>=" in page
+    assert f"source: {answers['ru']['source']}" in page and answers["ru"]["source"] in ("intent", "situation")
+    # the answer rendered from its payload: each quoted norm under its citation and edition
+    quoted = [i for sec in answers["ru"]["sections"] if sec["kind"] == "law" for i in sec["citations"]]
+    assert quoted
+    for i in quoted:
+        c = answers["ru"]["citations"][i]
+        assert f"<blockquote>{html.escape(c['text'], quote=False)}</blockquote>" in page.replace("&#39;", "'").replace("&#34;", '"')
     kk = reviewer.get("/transcript", params={"id": s["kk"]}).text
     assert "vote: not helpful" in kk and "telegram" in kk
     tg = reviewer.get("/transcript", params={"id": s["tg"]}).text
