@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from tendik.answers import QUOTE_BUDGET, cite, explanation_citations, language_note, split_quoted, stale_note
 from tendik.citation import Citation
+from tendik.common.buttons import show_more_payload
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, ParagraphRef, Statement
 from tendik.knowledge.situations import ANY, SituationKnowledge
 from tendik.payload import AnswerPayload, Button, Section
@@ -140,10 +141,7 @@ def short_citation(kb: KnowledgeBase, ref: ParagraphRef, lang: str) -> Citation:
 
 
 def _more_button(topic: str, view: str, title: str, page: int | None = None) -> Button:
-    data: dict[str, object] = {"view": view, "topic": topic}
-    if page:
-        data["page"] = page
-    return Button(title, "/show_more" + json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return Button(title, show_more_payload(view, topic, page))
 
 
 @functools.lru_cache(maxsize=1)
