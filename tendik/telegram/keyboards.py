@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -10,6 +12,7 @@ from tendik.common.rasa_client import Button
 from tendik.knowledge.explanations import Explanation
 from tendik.telegram.context import CALLBACK_LIMIT, Payloads
 from tendik.telegram.texts import LANGS, LANGUAGE_NAMES, short
+from tendik.texts import text
 
 # Callback data prefixes
 LANG = "l:"  # l:<kk|ru>[:<then>]  then = "start" | "sub"
@@ -18,6 +21,7 @@ VOTE = "v:"  # v:h:<answer_id> | v:n:<answer_id>
 SKIP_COMMENT = "c:skip"
 DELETE_YES, DELETE_NO = "d:yes", "d:no"
 BUTTON_TITLE_MAX = 200
+OPEN_LESSON = "/open_lesson"  # an answer's lesson button (tendik.compose.lesson_button)
 
 
 class MoreView(CallbackData, prefix="m"):
@@ -54,12 +58,42 @@ def topics_keyboard(topics: list[Explanation], lang: str | None) -> InlineKeyboa
     )
 
 
+def lesson_callback(payload: str) -> str | None:
+    """The /learn callback data that opens the lesson of an ``/open_lesson{"lesson": id}`` button
+    (in Telegram a lesson comes with its quiz polls), or None."""
+    if not payload.startswith(OPEN_LESSON):
+        return None
+    try:
+        data = json.loads(payload[len(OPEN_LESSON):])
+    except ValueError:
+        return None
+    from tendik.learning.course import default_course
+    from tendik.telegram.learn_keyboards import LearnAction
+
+    course = default_course()
+    lesson = course.lesson(data.get("lesson")) if isinstance(data, dict) and isinstance(data.get("lesson"), str) else None
+    return LearnAction(action="go", n=course.number(lesson)).pack() if lesson else None
+
+
+def lesson_row(intent: str, lang: str | None) -> list[list[InlineKeyboardButton]]:
+    """The lesson that teaches a topic (by its intent), as one row; none when no lesson does."""
+    from tendik.learning.course import default_course
+    from tendik.telegram.learn_keyboards import LearnAction
+
+    course = default_course()
+    lesson = next((x for x in course.lessons if course.topic_intent(x) == intent), None)
+    if lesson is None:
+        return []
+    data = LearnAction(action="go", n=course.number(lesson)).pack()
+    return [[InlineKeyboardButton(text=text("answer.button.lesson", "kk" if lang == "kk" else "ru"), callback_data=data)]]
+
+
 def rasa_rows(buttons: list[Button], payloads: Payloads) -> list[list[InlineKeyboardButton]]:
-    """One row per button: a "more" button as :class:`MoreView` data, any other payload inline or
-    by a key of the payload registry."""
+    """One row per button: a "more" button as :class:`MoreView` data, a lesson as /learn data, any
+    other payload inline or by a key of the payload registry."""
     return [
         [InlineKeyboardButton(text=(b.title or b.payload)[:BUTTON_TITLE_MAX],
-                              callback_data=more_callback(b.payload) or payloads.encode(b.payload))]
+                              callback_data=more_callback(b.payload) or lesson_callback(b.payload) or payloads.encode(b.payload))]
         for b in buttons
         if b.payload
     ]
@@ -86,8 +120,10 @@ def delete_keyboard(lang: str | None) -> InlineKeyboardMarkup:
 
 
 def card_keyboard(intent: str, lang: str) -> InlineKeyboardMarkup:
+    """Under an outreach card: more on its topic, and the lesson that teaches it."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=short("more_on_topic", lang), callback_data=f"{TOPIC}{intent}")]]
+        inline_keyboard=[[InlineKeyboardButton(text=short("more_on_topic", lang), callback_data=f"{TOPIC}{intent}")],
+                         *lesson_row(intent, lang)]
     )
 
 
