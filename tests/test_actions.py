@@ -56,7 +56,7 @@ def test_the_action_server_has_no_language_action_any_more() -> None:
 
     executor = ActionExecutor()
     executor.register_package("tendik.actions")
-    assert set(executor.actions) == {"action_answer"}
+    assert "action_answer" in executor.actions and not any("language" in a for a in executor.actions)
 
 
 def test_topic_intent_is_answered_with_a_citation() -> None:
