@@ -31,6 +31,7 @@ from tendik.answers import QUOTE_BUDGET, cite, explanation_citations, language_n
 from tendik.citation import Citation
 from tendik.common.buttons import show_more_payload
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, ParagraphRef, Statement
+from tendik.knowledge.norms import format_citation
 from tendik.knowledge.situations import ANY, SituationKnowledge
 from tendik.payload import AnswerPayload, Button, Section
 from tendik.texts import text
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
+OTHER_CODES_MAX = 3  # acts named in the first reply's "see also" line (all of them: the law view)
 VIEWS = ("law", "steps", "route", "full")
 
 
@@ -191,6 +193,33 @@ def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: li
     return builder.payload(**kw)
 
 
+def norms_line(kb: KnowledgeBase, exp: Explanation | None, quoted: list[Citation], lang: str) -> tuple[str, list[Citation]]:
+    """The other norms the topic rests on, as one compact line by code ("статьи 22, 23 Трудового
+    кодекса РК; статья 27 Конституции РК" / «Еңбек кодексінің 22, 23-баптары»), and their
+    paragraph citations (their text is one tap away: the law view)."""
+    if exp is None:
+        return "", []
+    shown = {c.norm_id for c in quoted}
+    others = [c for c in explanation_citations(kb, exp, lang) if c.norm_id not in shown]
+    by_code: dict[str, list[str]] = {}
+    for c in others:
+        norm = kb.norms[c.norm_id]
+        articles = by_code.setdefault(norm.code, [])
+        if norm.article not in articles:
+            articles.append(norm.article)
+    parts = []
+    for code, articles in by_code.items():
+        one = format_citation(code, articles[0], lang)  # "статья 22 Трудового кодекса РК" / "Еңбек кодексінің 22-бабы"
+        if len(articles) == 1:
+            parts.append(one)
+        elif lang == "kk":
+            parts.append(one.replace(f"{articles[0]}-бабы", ", ".join(articles) + "-баптары"))
+        else:
+            parts.append(one.replace(f"статья {articles[0]}", "статьи " + ", ".join(articles), 1))
+    named = list(by_code)[:OTHER_CODES_MAX]
+    return "; ".join(parts[:OTHER_CODES_MAX]), [c for c in others if kb.norms[c.norm_id].code in named]
+
+
 def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
     return list(dict.fromkeys([*([topic] if topic else []), *(c.norm_id for c in citations)]))
 
@@ -202,7 +231,6 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     b = _Builder(lang)
     if lead_in:
         b.add("lead", lead_in)
-    b.add("title", exp.title[lang])
     lead = exp.lead or exp.statements[:1]
     b.add("lead", _join(lead, lang))
     refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
@@ -213,8 +241,12 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     b.quote(kb, quotes, heading="")
     if kb.norms[quotes[0].norm_id].whole_article_only():
         b.add("note", text("answer.court_notes", lang))
+    line, others = norms_line(kb, exp, quotes, lang)
+    if line:
+        b.add("see_also", line, heading=text("answer.other_norms", lang))
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
     payload = _fill_steps(b, exp.steps, lang, finish, topic=exp.id, source=source, view="short")
+    payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(exp.id, lang), *lesson_button(exp.id, lang)]
     payload.knowledge_ids = _ids(exp.id, payload.citations)
     return payload
@@ -250,10 +282,15 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     if state.employer_kind:
         phrases.append(sk.route(state.employer_kind).phrase)
     b.add("lead", _join(phrases[:3], lang))
-    b.quote(kb, [short_citation(kb, paragraph, lang)], heading="")
+    quoted = [short_citation(kb, paragraph, lang)]
+    b.quote(kb, quoted, heading="")
+    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
+    if line:
+        b.add("see_also", line, heading=text("answer.other_norms", lang))
     steps = stage.steps if stage else []
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
     payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
+    payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]
     payload.knowledge_ids = _ids(topic, payload.citations)
     return payload

@@ -57,6 +57,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "органа по труду), к юристу или за юридической помощью.",
     },
     "answer.more_on_topic": {"kk": "Тақырып бойынша толығырақ", "ru": "Подробнее по теме"},
+    "answer.other_norms": {"kk": "Тағы қараңыз", "ru": "См. также"},
     # The short first reply and the views one tap away (tendik.compose).
     "answer.disclaimer_short": {
         "kk": "ℹ️ Бұл — құқықтық ақпарат, жеке заң кеңесі емес.",

@@ -92,7 +92,7 @@ def test_first_replies_are_one_message_with_one_quote_and_more_buttons(lang: str
         data = [b.callback_data for row in rows.inline_keyboard for b in row]
         assert data[:3] == [f"m:{v}:{exp.id}:" for v in ("law", "steps", "route")], exp.id
         assert data[-2:] == [f"v:h:{payload.answer_id}", f"v:n:{payload.answer_id}"]
-        assert all(d.startswith(("m:", "r:", "r#")) for d in data[3:-2])  # other features' buttons (lessons)
+        assert all(d.startswith(("m:", "r:", "r#", "lrn:go:")) for d in data[3:-2])  # other features: lessons, the self-check
         titles = [b.text for row in rows.inline_keyboard for b in row][:-2]
         assert titles == [b.title for b in payload.buttons]
 
