@@ -366,7 +366,9 @@ def route_view(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState,
     b.add("deadline", _join([sk.deadline_phrase(state.stage, state.employer_kind), *sk.deadline_notes], lang),
           heading=text("answer.deadline", lang))
     b.add("note", text("answer.check_date", lang))
-    b.quote(kb, [short_citation(kb, deadline.paragraph, lang)])
+    # the paragraph the route rests on (TK art. 159(1): who goes to the commission, who straight to
+    # court), then the time limits' article (its Constitutional Court notes)
+    b.quote(kb, [short_citation(kb, route.paragraph, lang), short_citation(kb, deadline.paragraph, lang)])
     b.add("note", text("answer.court_notes", lang))
     b.add("see_also", heading=text("answer.channels", lang), items=[c.phrase.text[lang] for c in sk.channels.values()])
     b.add("disclaimer", text("answer.disclaimer", lang))

@@ -45,6 +45,13 @@ def answer(text: str, intent: str, lang: str = "ru", entities: list[tuple[str, A
     return payloads[0], payloads[0].plain_text(), events
 
 
+def view(text: str, intent: str, lang: str = "ru", entities: list[tuple[str, Any]] | None = None,
+         **slots: Any) -> tuple[AnswerPayload, str, list[dict]]:
+    """A view (it may come in several messages): the first message's payload, all the text."""
+    payloads, events = answers(text, intent, lang, entities, **slots)
+    return payloads[0], "\n\n".join(p.plain_text() for p in payloads), events
+
+
 def quoted(payload: AnswerPayload) -> set[str]:
     return {f"{c.norm_id}:{c.paragraph}" for c in payload.quoted()}
 
@@ -76,7 +83,7 @@ def test_a_question_topic_keeps_its_answer_even_with_a_situation() -> None:
 
 
 def test_time_limits_after_a_dismissal_story_answer_with_art_160_for_that_case() -> None:
-    payload, text, _ = answer("а сроки?", "ask_time_limits", grounds=["age"], stage="dismissal")
+    payload, text, _ = view("а сроки?", "ask_time_limits", grounds=["age"], stage="dismissal")
     assert payload.view == "route"
     assert any(c.norm_id == "tk-160" for c in payload.quoted())
     assert "88-НП" in text  # the Constitutional Court's note is quoted whenever a time limit is stated
@@ -88,10 +95,11 @@ def test_time_limits_without_a_situation_is_the_topic_answer() -> None:
 
 
 def test_a_small_employer_changes_the_route_to_art_159() -> None:
-    before, _, _ = answer("а куда жаловаться?", "ask_how_to_complain", grounds=["age"], stage="dismissal")
-    after, text, _ = answer("у нас 5 человек", "inform_situation", entities=[("employer_kind", "micro"), ("employer_size", 5)],
+    before, _, _ = view("а куда жаловаться?", "ask_how_to_complain", grounds=["age"], stage="dismissal")
+    after, text, _ = view("у нас 5 человек", "inform_situation", entities=[("employer_kind", "micro"), ("employer_size", 5)],
                             grounds=["age"], stage="dismissal", employer_kind="micro", employer_size=5.0)
     assert after.view == "route" and after.situation["employer_size"] == 5
+    assert "tk-159:1" in quoted(after)  # the route rests on art. 159(1), quoted
     assert after.plain_text() != before.plain_text()
     assert SK.route("micro").phrase.text["ru"] in text
     assert any(r.norm_id == "tk-159" for r in SK.route("micro").phrase.rests_on)
