@@ -58,6 +58,14 @@ def topics_keyboard(topics: list[Explanation], lang: str | None) -> InlineKeyboa
     )
 
 
+class LearnAction(CallbackData, prefix="lrn"):
+    """``go`` (open lesson ``n``), ``next`` (the lesson after the current one), ``resume``,
+    ``review`` (the due questions), ``contents`` (the list of lessons), ``remind`` (``n`` 1: on, 0: off)."""
+
+    action: str
+    n: int = 0
+
+
 def lesson_callback(payload: str) -> str | None:
     """The /learn callback data that opens the lesson of an ``/open_lesson{"lesson": id}`` button
     (in Telegram a lesson comes with its quiz polls), or None."""
@@ -68,7 +76,6 @@ def lesson_callback(payload: str) -> str | None:
     except ValueError:
         return None
     from tendik.learning.course import default_course
-    from tendik.telegram.learn_keyboards import LearnAction
 
     course = default_course()
     lesson = course.lesson(data.get("lesson")) if isinstance(data, dict) and isinstance(data.get("lesson"), str) else None
@@ -78,7 +85,6 @@ def lesson_callback(payload: str) -> str | None:
 def lesson_row(intent: str, lang: str | None) -> list[list[InlineKeyboardButton]]:
     """The lesson that teaches a topic (by its intent), as one row; none when no lesson does."""
     from tendik.learning.course import default_course
-    from tendik.telegram.learn_keyboards import LearnAction
 
     course = default_course()
     lesson = next((x for x in course.lessons if course.topic_intent(x) == intent), None)

@@ -3,23 +3,14 @@ read back and checked by :mod:`tendik.telegram.handlers.learn`."""
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tendik.learning.course import Course, lang_of
-from tendik.telegram.keyboards import TOPIC
+from tendik.telegram.keyboards import TOPIC, LearnAction
 from tendik.texts import text
 
 ACTIONS = ("go", "next", "resume", "review", "contents", "remind")
 TITLE_MAX = 60
-
-
-class LearnAction(CallbackData, prefix="lrn"):
-    """``go`` (open lesson ``n``), ``next`` (the lesson after the current one), ``resume``,
-    ``review`` (the due questions), ``contents`` (the list of lessons), ``remind`` (``n`` 1: on, 0: off)."""
-
-    action: str
-    n: int = 0
 
 
 def _button(label: str, action: str, n: int = 0) -> InlineKeyboardButton:
