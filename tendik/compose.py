@@ -231,6 +231,7 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     b = _Builder(lang)
     if lead_in:
         b.add("lead", lead_in)
+    b.add("title", exp.title[lang])
     lead = exp.lead or exp.statements[:1]
     b.add("lead", _join(lead, lang))
     refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
