@@ -68,6 +68,11 @@ class Section:
         )
 
 
+# A section of a part being packed, with the citations it quotes (its own indices are assigned
+# when the part is built).
+_Piece = tuple[Section, list[Citation]]
+
+
 @dataclass
 class Button:
     title: str
@@ -145,9 +150,9 @@ class AnswerPayload:
             return [self]
         pieces = self._pieces(limit)
         parts: list[AnswerPayload] = []
-        current: list[Section] = []
+        current: list[_Piece] = []
         for piece in pieces:
-            if current and len(self._with(current + [piece]).plain_text()) > limit:
+            if current and len(self._with([*current, piece]).plain_text()) > limit:
                 parts.append(self._with(current))
                 current = []
             current.append(piece)
@@ -158,30 +163,27 @@ class AnswerPayload:
             part.answer_id = self.answer_id if n == 0 else f"{self.answer_id}-{n + 1}"
         return parts
 
-    def _with(self, sections: list[Section]) -> AnswerPayload:
-        """A payload of these sections with only the citations they quote (renumbered)."""
+    def _with(self, pieces: list[_Piece]) -> AnswerPayload:
+        """A payload of these pieces: their sections, quoting only their own citations (renumbered)."""
         used: list[Citation] = []
         out: list[Section] = []
-        for s in sections:
-            idx = []
-            for i in s.citations:
-                c = self.citations[i] if isinstance(i, int) else i
-                used.append(c)
-                idx.append(len(used) - 1)
-            out.append(Section(s.kind, s.heading, s.text, list(s.items), idx, list(s.notes)))
+        for section, quotes in pieces:
+            out.append(Section(section.kind, section.heading, section.text, list(section.items),
+                               list(range(len(used), len(used) + len(quotes))), list(section.notes)))
+            used += quotes
         return AnswerPayload(lang=self.lang, sections=out, citations=used, knowledge_ids=list(self.knowledge_ids),
                              source=self.source, view=self.view, topic=self.topic, situation=dict(self.situation),
                              scores=dict(self.scores), answer_id=self.answer_id)
 
-    def _pieces(self, limit: int) -> list[Section]:
-        """Sections no longer than the limit (law sections one citation each, long texts in chunks).
-        Citations are referenced by object here (see :meth:`_with`)."""
-        out: list[Section] = []
+    def _pieces(self, limit: int) -> list[_Piece]:
+        """Sections no longer than the limit, each with the citations it quotes (law sections one
+        citation each, long texts and long citations in chunks)."""
+        out: list[_Piece] = []
         budget = max(limit - 400, 200)  # room for the heading, citation line and notes
         for s in self.sections:
             if s.kind != "law":
                 chunks = _chunks(s.text, budget) if s.text else [""]
-                out += [Section(s.kind, s.heading if n == 0 else "", chunk, list(s.items) if n == len(chunks) - 1 else [])
+                out += [(Section(s.kind, s.heading if n == 0 else "", chunk, list(s.items) if n == len(chunks) - 1 else []), [])
                         for n, chunk in enumerate(chunks)]
                 continue
             for n, i in enumerate(s.citations):
@@ -190,7 +192,8 @@ class AnswerPayload:
                 chunks = _chunks(c.text, budget)
                 for k, chunk in enumerate(chunks):
                     piece = c if len(chunks) == 1 else replace(c, text=chunk, citation=f"{c.citation} ({k + 1}/{len(chunks)})")
-                    out.append(Section("law", s.heading if n == 0 and k == 0 else "", "", [], [piece], [note if k == len(chunks) - 1 else ""]))  # type: ignore[list-item]
+                    heading = s.heading if n == 0 and k == 0 else ""
+                    out.append((Section("law", heading, "", [], [], [note if k == len(chunks) - 1 else ""]), [piece]))
         return out
 
     # ---------------------------------------------------------------- rendering for plain text
