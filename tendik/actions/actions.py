@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,15 @@ SITUATION_ENTITIES = {"ground", "ground_not", "stage"}
 EMPLOYER_ENTITIES = {"employer_kind", "employer_size", "event_date"}
 
 
-def situation_state(tracker: Tracker, denied: set[str] = frozenset()) -> SituationState:  # type: ignore[assignment]
-    """The situation the slots hold, without the grounds the latest message denies."""
+def slot_grounds(tracker: Tracker) -> list[Any]:
+    """The ``grounds`` slot as a list (a single value read as a list of one)."""
     grounds = tracker.get_slot("grounds") or []
-    if not isinstance(grounds, list):
-        grounds = [grounds]
+    return grounds if isinstance(grounds, list) else [grounds]
+
+
+def situation_state(tracker: Tracker, denied: Collection[str] = ()) -> SituationState:
+    """The situation the slots hold, without the grounds the latest message denies."""
+    grounds = slot_grounds(tracker)
     size = tracker.get_slot("employer_size")
     try:
         size_int = int(size) if size is not None else None
@@ -198,7 +203,7 @@ class ActionAnswer(Action):
         from tendik.learning.course import default_course
 
         course = default_course()
-        lesson = next((course.lesson(v) for v in entities.get("lesson", []) if isinstance(v, str) and course.lesson(v)), None)
+        lesson = next(filter(None, (course.lesson(v) for v in entities.get("lesson", []) if isinstance(v, str))), None)
         if lesson is None:
             return None
         payload = course.payload(lesson, lang)
@@ -223,7 +228,7 @@ class ActionAnswer(Action):
         denied = {str(g) for g in entities.get("ground_not", [])}
         state = situation_state(tracker, denied)
         events: list[dict] = []
-        if denied & set(tracker.get_slot("grounds") or []):
+        if any(g in denied for g in slot_grounds(tracker)):
             events.append(SlotSet("grounds", list(state.grounds) or None))
         told_situation = bool(SITUATION_ENTITIES & entities.keys())
         told_employer = bool(EMPLOYER_ENTITIES & entities.keys())
