@@ -82,6 +82,43 @@ class Button:
         return {"title": self.title, "payload": self.payload}
 
 
+# A draft order: at most this many fields, each value at most this long (what the front ends accept).
+DRAFT_FIELDS_MAX = 40
+DRAFT_VALUE_MAX = 2000
+BLANK = "__blank__"  # a draft field the worker fills in by hand (rendered as a blank line)
+
+
+@dataclass(frozen=True)
+class DraftOrder:
+    """A draft the front ends turn into files (tendik.drafts.files.files_for): the template, the
+    language and the values the self-check and the draft questions gave (``BLANK``: to be filled
+    in by hand). The values are the user's own data: kept only in the conversation (the tracker,
+    deleted with it), never logged, redacted in the review app."""
+
+    template: str
+    lang: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"template": self.template, "lang": self.lang, "fields": dict(self.fields)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> DraftOrder | None:
+        """The order read back, or None when it cannot be one (no template, a language that is not
+        kk/ru, fields that are not short strings)."""
+        if not isinstance(data, Mapping):
+            return None
+        template, lang, fields = data.get("template"), data.get("lang"), _mapping(data.get("fields"))
+        if not isinstance(template, str) or not template or len(template) > 64 or lang not in ("kk", "ru"):
+            return None
+        if len(fields) > DRAFT_FIELDS_MAX:
+            return None
+        clean = {k: v for k, v in fields.items() if isinstance(k, str) and isinstance(v, str) and len(k) <= 64}
+        if len(clean) != len(fields) or any(len(v) > DRAFT_VALUE_MAX for v in clean.values()):
+            return None
+        return cls(template, str(lang), clean)
+
+
 @dataclass
 class AnswerPayload:
     lang: str
@@ -96,6 +133,8 @@ class AnswerPayload:
     scores: dict[str, float] = field(default_factory=dict)
     # Names this answer for votes and reviews (stored by Rasa with the bot message).
     answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # A draft to deliver as files with this answer (Telegram: sendDocument; the widget: downloads).
+    draft: DraftOrder | None = None
 
     # ---------------------------------------------------------------- serialisation
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +152,7 @@ class AnswerPayload:
             "citations": [c.to_dict() for c in self.citations],
             "buttons": [b.to_dict() for b in self.buttons],
             "scores": dict(self.scores),
+            **({"draft": self.draft.to_dict()} if self.draft else {}),
         }
 
     @classmethod
@@ -138,6 +178,7 @@ class AnswerPayload:
             view=_str(data.get("view")) or "short", topic=_str(data.get("topic")) or None, situation=dict(situation),
             scores={_str(k): float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
             answer_id=_str(data.get("answer_id")) or uuid.uuid4().hex,
+            draft=DraftOrder.from_dict(data.get("draft")),
         )
 
     # ---------------------------------------------------------------- one message at most ``limit`` long
@@ -145,7 +186,7 @@ class AnswerPayload:
         """The answer as consecutive messages whose plain text is at most ``limit`` characters:
         split between sections, then between quoted citations, then a long citation between
         lines (each piece stays verbatim and cited; "(1/2)" follows its citation). The buttons go
-        with the last part; each part is a complete payload."""
+        with the last part (and the draft order); each part is a complete payload."""
         if len(self.plain_text()) <= limit:
             return [self]
         pieces = self._pieces(limit)
@@ -160,6 +201,7 @@ class AnswerPayload:
             parts.append(self._with(current))
         for n, part in enumerate(parts):
             part.buttons = list(self.buttons) if n == len(parts) - 1 else []
+            part.draft = self.draft if n == len(parts) - 1 else None
             part.answer_id = self.answer_id if n == 0 else f"{self.answer_id}-{n + 1}"
         return parts
 

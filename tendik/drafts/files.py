@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from tendik.drafts.docx_out import render_docx
 from tendik.drafts.pdf_out import render_pdf
-from tendik.drafts.render import FilledDraft, fill
+from tendik.drafts.render import FilledDraft, fill, load_templates
 from tendik.knowledge.explanations import ParagraphRef
 from tendik.knowledge.norms import load_norms
 from tendik.knowledge.situations import load_situations
+from tendik.payload import DraftOrder
+
+TIMEZONE = ZoneInfo("Asia/Almaty")
 
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -68,3 +72,14 @@ def program_fields(grounds: Iterable[str], refs: Iterable[str | ParagraphRef], l
     if cited:
         out["norms"] = "; ".join(dict.fromkeys(cited))
     return out
+
+
+def files_for(order: DraftOrder, *, today: datetime.date | None = None, formats: Iterable[str] = FORMATS) -> list[DraftFile]:
+    """The files of a draft order from an answer payload (``today``: Asia/Almaty's date when not
+    given). Raises :class:`KeyError` for an unknown template, ``DraftError`` (``message(lang)``)
+    when the values cannot fill it."""
+    templates = load_templates()
+    if order.template not in templates:
+        raise KeyError(order.template)
+    day = today or datetime.datetime.now(TIMEZONE).date()
+    return make_files(order.template, order.fields, order.lang, today=day, formats=formats)

@@ -5,6 +5,7 @@
   ``{field:date_loc}`` «2026 жылғы 12 наурызда» / «12 марта 2026 г.» (:mod:`tendik.drafts.dates`);
 * ``{field:dat|gen|acc|loc|abl}``: the Kazakh case form of the value (:mod:`tendik.drafts.kazakh`;
   in a Russian text the value as typed);
+* a value ``tendik.payload.BLANK`` (any format) is a blank line the worker fills in by hand;
 * ``[[if field]] ... [[end]]``: kept only when the field has a value; a marker alone on its line goes
   with its line; inside a line the markers wrap inline text; blocks are not nested.
 
@@ -36,6 +37,7 @@ from tendik.drafts.kazakh import CASES, inflect
 from tendik.knowledge.explanations import ParagraphRef
 from tendik.knowledge.norms import Norm, format_citation, format_edition, load_norms
 from tendik.paths import KNOWLEDGE
+from tendik.payload import BLANK
 from tendik.texts import text
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ _LINE_BLOCK = re.compile(r"^[ \t]*\[\[if ([a-z_][a-z0-9_]*)\]\][ \t]*\n(.*?)^[ \
 _INLINE_BLOCK = re.compile(r"\[\[if ([a-z_][a-z0-9_]*)\]\](.*?)\[\[end\]\]", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 SEPARATOR = "———"
+BLANK_LINE = "________________________"  # a field the worker fills in by hand (value ``BLANK``)
 
 
 class DraftError(ValueError):
@@ -288,6 +291,8 @@ def fill(template: Template | str, fields: Mapping[str, object], lang: str, *, t
     dates: dict[str, datetime.date] = {}
     bad = []
     for name in sorted(template.date_fields() & present):
+        if values[name] == BLANK:
+            continue
         day = parse_date_value(values[name], today)
         if day is None:
             bad.append(template.fields[name])
@@ -299,6 +304,8 @@ def fill(template: Template | str, fields: Mapping[str, object], lang: str, *, t
 
     def value(m: re.Match[str]) -> str:
         name, fmt = m.group(1), m.group(2)
+        if values[name] == BLANK:
+            return BLANK_LINE
         if fmt == "date":
             return format_date(dates[name])
         if fmt == "date_long":
