@@ -264,7 +264,9 @@ class ActionAnswer(Action):
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
         elif intent == "inform_situation":
             # an employer or a date without a ground or stage yet: ask what happened
-            dispatcher.utter_message(text=text_of("answer.situation_need_more", lang))
+            # ... and offer the guided self-check, which asks it one question at a time
+            offer = "\n\n".join([text_of("answer.situation_need_more", lang), text_of("selfcheck.form.offer", lang)])
+            dispatcher.utter_message(text=offer, buttons=[{"title": text_of("selfcheck.form.button", lang), "payload": "/start_selfcheck"}])
             return events
         else:
             ranking = [r.get("name") for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
