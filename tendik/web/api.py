@@ -13,6 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from tendik.common.db import delete_user_data
 from tendik.common.feedback import record_comment, record_vote
 from tendik.common.rasa_client import RasaClient, RasaUnavailable
+from tendik.drafts.files import files_for
+from tendik.drafts.render import DraftError
 from tendik.web import history, validate
 from tendik.web.errors import ApiError, error_body, json_response
 from tendik.web.present import messages_json
@@ -24,7 +26,10 @@ logger = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", WebSettings)
 ENGINE = web.AppKey("engine", Engine)
 RASA = web.AppKey("rasa", RasaClient)
+DRAFTS = web.AppKey("drafts", asyncio.Semaphore)
 CHANNEL = "web"
+# Drafts made at once (CPU-bound, 0.3-2 s each, in threads); more requests wait their turn.
+DRAFTS_AT_ONCE = 2
 
 
 async def _db(request: web.Request, lang: str | None, func, *args):  # noqa: ANN001, ANN202
@@ -99,6 +104,37 @@ async def conversation_history(request: web.Request) -> web.Response:
     key = validate.conversation_key(body.get("conversation_key"), lang)
     found = await _db(request, lang, history.conversation, validate.sender_id(key), settings.web_history_limit)
     return json_response({"language": found["language"], "messages": found["messages"]})
+
+
+async def draft(request: web.Request) -> web.StreamResponse:
+    """``{conversation_key, answer_id, format: docx|pdf, language}``: the file of the draft that came
+    with the bot message ``answer_id`` of this conversation (read from the tracker store, like the
+    history). Logged: the template, the language, the format and the size, never a value."""
+    body, lang = await validate.json_body(request)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
+    answer_id = validate.draft_answer_id(body.get("answer_id"), lang)
+    fmt = validate.draft_format(body.get("format"), lang)
+    order = await _db(request, lang, history.draft_order, validate.sender_id(key), answer_id)
+    if order is None:
+        raise ApiError("draft_not_found", 404, lang)
+    try:
+        async with request.app[DRAFTS]:
+            files = await asyncio.to_thread(files_for, order, formats=(fmt,))
+    except DraftError as exc:
+        logger.info("draft %s: %s (%s) refused: %s, %d field(s)", validate.handle(key), order.template, order.lang,
+                    type(exc).__name__, len(exc.fields))
+        message = exc.message(lang or order.lang)
+        return json_response({"error": "draft_fields", "message": message,
+                              "messages": [{"role": "bot", "kind": "error", "text": message}]}, status=422)
+    except KeyError as exc:
+        logger.warning("draft %s: unknown template %s", validate.handle(key), order.template)
+        raise ApiError("draft_unavailable", 422, lang) from exc
+    made = files[0]
+    logger.info("draft %s: %s (%s) %s, %d bytes", validate.handle(key), order.template, order.lang, fmt, len(made.data))
+    return web.Response(body=made.data, content_type=made.mime, headers={
+        "Content-Disposition": f'attachment; filename="{made.name}"',
+        "Cache-Control": "no-store",
+    })
 
 
 def _db_ok(engine: Engine) -> bool:

@@ -45,6 +45,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(ensure_schema, engine)
     app[api.ENGINE] = engine
     app[api.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    app[api.DRAFTS] = asyncio.Semaphore(api.DRAFTS_AT_ONCE)
     yield
     await app[api.RASA].close()
     engine.dispose()
@@ -77,6 +78,7 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     app.router.add_post("/api/comment", api.comment)
     app.router.add_post("/api/delete", api.delete)
     app.router.add_post("/api/history", api.conversation_history)
+    app.router.add_post("/api/draft", api.draft)
     app.router.add_get("/healthz", api.healthz)
     add_learn_routes(app)  # the course: /api/learn/*, /widget/tendik-learn.js, /learn, /ru/learn
     return app

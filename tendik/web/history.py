@@ -10,6 +10,7 @@ serialized event in ``data``), the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, select
 from tendik.common import events as tracker
 from tendik.common.feedback import feedback
 from tendik.common.rasa_client import parse_reply
+from tendik.payload import DraftOrder
 from tendik.web.present import button_title, messages_json, user_json
 
 
@@ -93,3 +95,32 @@ def has_answer(engine: Engine, sender_id: str, answer_id: str) -> bool:
         return False
     with engine.connect() as conn:
         return tracker.answer_given(conn, sender_id, answer_id)
+
+
+def draft_order(engine: Engine, sender_id: str, answer_id: str) -> DraftOrder | None:
+    """The draft order of the bot message ``answer_id`` of this conversation (the ``draft`` of its
+    custom payload), or None: no such message here (another conversation's included), no draft, or
+    one that cannot be read. Read from the same store as :func:`conversation`."""
+    if not answer_id or not tracker.tracker_exists(engine):
+        return None
+    query = (
+        select(tracker.events.c.id, tracker.events.c.data)
+        .where(tracker.events.c.sender_id == sender_id, tracker.events.c.type_name == "bot",
+               tracker.events.c.data.contains(answer_id, autoescape=True))
+        .order_by(tracker.events.c.id.desc())
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    for row in rows:
+        try:
+            data = json.loads(row.data) if row.data else None
+        except (TypeError, ValueError):
+            continue
+        inner = data.get("data") if isinstance(data, dict) else None
+        custom = inner.get("custom") if isinstance(inner, dict) else None
+        if not isinstance(custom, dict) or custom.get("type") != tracker.ANSWER_TYPE or custom.get("answer_id") != answer_id:
+            continue
+        order = DraftOrder.from_dict(custom.get("draft"))
+        if order is not None:
+            return order
+    return None

@@ -24,7 +24,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Headers": "Content-Type, Accept-Language",
     "Access-Control-Max-Age": "600",
 }
-EXPOSED = "Retry-After, Server-Timing"
+EXPOSED = "Retry-After, Server-Timing, Content-Disposition"  # the draft file's name
 
 
 def client_key(request: web.BaseRequest, trust_proxy: bool) -> str:

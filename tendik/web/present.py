@@ -7,6 +7,10 @@ safe) and the buttons ("more" buttons send their payload back as the next messag
 renders the sections; nothing reads the answer's text back. Replies without a readable payload
 (greetings, menus, answers stored before the payload had sections) are shown as their text, with
 an old answer's citations as cards.
+
+A message whose payload carries a draft order (``AnswerPayload.draft``) gets a ``draft`` object:
+the message's own id (what ``POST /api/draft`` is asked with), the template and the texts of its
+download buttons; never the values the user gave (the files are made on request).
 """
 
 from __future__ import annotations
@@ -17,9 +21,32 @@ from tendik.citation import citations_from, safe_url
 from tendik.common.answer_payloads import base_answer_id, read_answer
 from tendik.common.buttons import is_payload, parse_show_more
 from tendik.common.rasa_client import BotMessage
+from tendik.payload import DraftOrder
 from tendik.texts import text as catalog_text
+from tendik.web.validate import DRAFT_ANSWER_ID, DRAFT_FORMATS
 
-__all__ = ["button_title", "message_json", "messages_json", "safe_url", "user_json"]
+__all__ = ["button_title", "draft_json", "message_json", "messages_json", "safe_url", "user_json"]
+
+# Payloads of the widget's own buttons (not offered by a bot message): the title their bubble shows.
+ENTRY_BUTTONS = {"/start_selfcheck": "selfcheck.form.button"}
+
+
+def draft_json(answer: dict[str, Any] | None, lang: str | None) -> dict[str, Any] | None:
+    """The download buttons' data for a message whose payload has a readable draft order, else None."""
+    if not isinstance(answer, dict):
+        return None
+    order = DraftOrder.from_dict(answer.get("draft"))
+    message_id = answer.get("answer_id")
+    if order is None or not isinstance(message_id, str) or not DRAFT_ANSWER_ID.fullmatch(message_id):
+        return None
+    shown = lang if lang in ("kk", "ru") else order.lang
+    return {
+        "answer_id": message_id, "template": order.template, "lang": order.lang,
+        "caption": catalog_text("web.draft.caption", shown),
+        "formats": [{"format": f, "label": catalog_text("web.draft.download", shown, format=f.upper())} for f in DRAFT_FORMATS],
+        "busy": catalog_text("web.draft.busy", shown),
+        "done": catalog_text("web.draft.done", shown, name="{name}"),
+    }
 
 
 def message_json(m: BotMessage, vote: str | None = None, votable: bool = True) -> dict[str, Any]:
@@ -35,6 +62,9 @@ def message_json(m: BotMessage, vote: str | None = None, votable: bool = True) -
     }
     if not m.answer:
         return out
+    draft = draft_json(m.answer, payload.lang if payload else None)
+    if draft:
+        out["draft"] = draft
     answer_id = base_answer_id(m.answer_id) if m.is_legal_answer and votable else None
     if payload is not None:
         out["answer"] = {
@@ -69,6 +99,8 @@ def button_title(payload: str, offered: dict[str, str], lang: str | None) -> str
     shows nothing for it rather than raw JSON); a typed message is shown as typed."""
     if payload in offered:
         return offered[payload]
+    if payload in ENTRY_BUTTONS:
+        return catalog_text(ENTRY_BUTTONS[payload], lang if lang in ("kk", "ru") else "ru")
     if not is_payload(payload):
         return payload
     more = parse_show_more(payload)

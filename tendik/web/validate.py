@@ -23,6 +23,9 @@ from tendik.web.errors import LANGS, ApiError, request_language
 
 CONVERSATION_KEY = re.compile(r"[0-9a-f]{64}")
 ANSWER_ID = re.compile(r"[0-9a-f]{8,64}")
+# A draft comes with the last message of an answer, which may be a part ("<id>-2": AnswerPayload.parts).
+DRAFT_ANSWER_ID = re.compile(r"[0-9a-f]{8,64}(?:-[0-9]{1,3})?")
+DRAFT_FORMATS = ("docx", "pdf")
 SENDER_PREFIX = "web-"
 _KEY_CONTEXT = b"tendik-web-conversation:"
 
@@ -81,6 +84,19 @@ def message_text(value: Any, lang: str | None, limit: int) -> str:
 def answer_id(value: Any, lang: str | None) -> str:
     if not isinstance(value, str) or not ANSWER_ID.fullmatch(value):
         raise ApiError("answer_not_found", 404, lang)
+    return value
+
+
+def draft_answer_id(value: Any, lang: str | None) -> str:
+    """The id of the message a draft came with; anything else is a malformed request."""
+    if not isinstance(value, str) or not DRAFT_ANSWER_ID.fullmatch(value):
+        raise ApiError("malformed", 400, lang)
+    return value
+
+
+def draft_format(value: Any, lang: str | None) -> str:
+    if value not in DRAFT_FORMATS:
+        raise ApiError("bad_format", 400, lang)
     return value
 
 

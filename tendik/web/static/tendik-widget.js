@@ -23,6 +23,9 @@
   var DEFAULT_PRIMARY = "#0f5d8c";
   var CHAT_TIMEOUT_MS = 120000;
   var API_TIMEOUT_MS = 20000;
+  var DRAFT_TIMEOUT_MS = 60000;
+  var DRAFT_FORMATS = ["docx", "pdf"];
+  var SELFCHECK = "/start_selfcheck"; // the self-check form's entry (its bubble shows the title)
   var script = document.currentScript;
 
   // ------------------------------------------------------------------ texts
@@ -59,6 +62,8 @@
         "Әйелдерге ерлерден аз жалақы төлейді",
       ],
       topics: "Тақырыптар",
+      selfcheck: "✅ Жағдайымды тексеру",
+      selfcheckHint: "Бірнеше сұраққа жауап беріңіз: қайда және қай күнге дейін жүгінуге болатынын айтамын.",
       more: "Толығырақ",
       law: "Заң не дейді",
       cardShow: "Норма мәтінін көрсету",
@@ -119,6 +124,8 @@
         "Женщинам платят меньше, чем мужчинам",
       ],
       topics: "Темы",
+      selfcheck: "✅ Проверить мою ситуацию",
+      selfcheckHint: "Ответьте на несколько вопросов: подскажу, куда и до какого срока можно обратиться.",
       more: "Подробнее",
       law: "Что говорит закон",
       cardShow: "Показать текст нормы",
@@ -485,6 +492,16 @@
     ".tw-feedback{display:flex;flex-direction:column;align-items:flex-start;gap:4px;}",
     ".tw-comment{display:flex;flex-direction:column;gap:6px;width:100%;font-size:13px;}",
     ".tw-comment-input{width:100%;min-height:60px;flex:none;}",
+    // a draft's downloads
+    ".tw-draft{display:flex;flex-direction:column;gap:6px;background:#fff;border:1px solid var(--tw-line);border-radius:10px;",
+    "padding:8px 10px;font-size:14px;}",
+    ".tw-draft-caption{margin:0;}",
+    ".tw-draft-status{font-size:13px;color:var(--tw-muted);}",
+    ".tw-draft-status:empty,.tw-draft-error:empty{display:none;}",
+    ".tw-draft[aria-busy=true] .tw-draft-btn{cursor:progress;}",
+    // the self-check's entry in the welcome message
+    ".tw-entry{display:flex;flex-direction:column;align-items:flex-start;gap:4px;}",
+    ".tw-entry-hint{margin:0;font-size:13px;color:var(--tw-muted);}",
     // typing
     ".tw-typing{align-self:flex-start;display:flex;gap:5px;padding:12px 14px;background:#fff;border:1px solid var(--tw-line);border-radius:14px;}",
     ".tw-typing span{width:8px;height:8px;border-radius:50%;background:var(--tw-muted);animation:tw-blink 1.2s infinite ease-in-out;}",
@@ -918,10 +935,19 @@
       this.t("examples").map(function (q) {
         return h("button", { type: "button", class: "tw-chip", onclick: function () { self.choose(q, q); } }, [q]);
       }));
+    var hintId = nextId("entry");
+    var entry = h("div", { class: "tw-entry" }, [
+      h("button", {
+        type: "button", class: "tw-btn tw-selfcheck", "data-payload": SELFCHECK, "aria-describedby": hintId,
+        text: this.t("selfcheck"), onclick: function () { self.choose(SELFCHECK, self.t("selfcheck")); },
+      }),
+      h("p", { class: "tw-entry-hint", id: hintId, text: this.t("selfcheckHint") }),
+    ]);
     return h("div", { class: "tw-msg tw-msg-bot tw-welcome", lang: this.lang }, [
       h("span", { class: "tw-sr", text: this.t("bot") }),
       paragraphs(h("div", { class: "tw-bubble" }), this.t("welcome"), this.lang),
       chips,
+      entry,
     ]);
   };
 
@@ -1000,8 +1026,90 @@
           }, [b.title]);
         })));
     }
+    var draft = this.renderDraft(m.draft, lang);
+    if (draft) children.push(draft);
     if (answer && typeof answer.answer_id === "string" && answer.answer_id) children.push(this.renderVote(answer, lang));
     return h("div", { class: "tw-msg tw-msg-bot", lang: lang }, children);
+  };
+
+  /** A draft that came with a message: its caption and a download button per format (the file is
+   *  made by the service on request, from this conversation's stored message). */
+  Widget.prototype.renderDraft = function (d, lang) {
+    var self = this;
+    if (!d || typeof d !== "object" || typeof d.answer_id !== "string" || !d.answer_id) return null;
+    var formats = (Array.isArray(d.formats) ? d.formats : []).filter(function (f) {
+      return f && typeof f === "object" && DRAFT_FORMATS.indexOf(f.format) >= 0;
+    });
+    if (!formats.length) return null;
+    var captionId = nextId("draft");
+    var status = h("span", { class: "tw-draft-status", role: "status" });
+    var error = h("span", { class: "tw-error tw-draft-error", role: "alert" });
+    var box = h("div", { class: "tw-draft", role: "group", "aria-labelledby": captionId, "aria-busy": "false" });
+    var buttons = formats.map(function (f) {
+      return h("button", {
+        type: "button", class: "tw-btn tw-draft-btn", "data-format": f.format,
+        text: str(f.label) || f.format.toUpperCase(),
+        onclick: function () { self.downloadDraft(d, f.format, box, buttons, status, error, lang); },
+      });
+    });
+    box.appendChild(h("p", { class: "tw-draft-caption", id: captionId, text: str(d.caption) }));
+    box.appendChild(h("div", { class: "tw-row" }, buttons));
+    box.appendChild(status);
+    box.appendChild(error);
+    return box;
+  };
+
+  function fileName(disposition, fallback) {
+    var m = /filename="?([A-Za-z0-9._-]+)"?/.exec(String(disposition || ""));
+    return m ? m[1] : fallback;
+  }
+
+  /** POST /api/draft, then the file saved through a blob URL and an <a download>; errors in the
+   *  user's language (the service's message, or "offline"). Resolves to true when saved. */
+  Widget.prototype.downloadDraft = function (d, format, box, buttons, status, error, lang) {
+    var self = this;
+    // not disabled while busy: a disabled button would lose the keyboard focus
+    if (box.getAttribute("aria-busy") === "true") return Promise.resolve(false);
+    box.setAttribute("aria-busy", "true");
+    buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+    status.textContent = str(d.busy);
+    error.textContent = "";
+    var ctrl = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, DRAFT_TIMEOUT_MS) : null;
+    function done(ok, message) {
+      if (timer) clearTimeout(timer);
+      box.setAttribute("aria-busy", "false");
+      buttons.forEach(function (b) { b.setAttribute("aria-disabled", "false"); });
+      status.textContent = ok ? message : "";
+      error.textContent = ok ? "" : message;
+      return ok;
+    }
+    return fetch(new URL("api/draft", this.cfg.base).href, {
+      method: "POST", credentials: "omit", mode: "cors", cache: "no-store", referrerPolicy: "strict-origin",
+      headers: { "Accept-Language": lang, "Content-Type": "application/json" }, signal: ctrl ? ctrl.signal : undefined,
+      body: JSON.stringify({ conversation_key: this.key, answer_id: d.answer_id, format: format, language: lang }),
+    }).then(function (resp) {
+      var type = resp.headers.get("Content-Type") || "";
+      if (resp.ok && type.indexOf("application/json") < 0) {
+        var name = fileName(resp.headers.get("Content-Disposition"), "draft." + format);
+        return resp.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var a = h("a", { href: url, download: name, hidden: true });
+          self.root.appendChild(a);
+          a.click();
+          self.root.removeChild(a);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          return done(true, fmt(str(d.done), { name: name }));
+        });
+      }
+      return resp.json().then(function (data) {
+        return done(false, (data && typeof data.message === "string" && data.message) || T[lang].offline);
+      }, function () {
+        return done(false, T[lang].offline);
+      });
+    }).catch(function () {
+      return done(false, T[lang].offline);
+    });
   };
 
   function str(v) {
