@@ -85,6 +85,28 @@ KK: list[Probe] = [
     P("Kәsipodaqqa kirgenim üşin bonusymdy alyp tastady, bizde 300-den astam adam isteidi", {"trade_union"}, "pay",
       "other", 300),
     P("мен №5 мектепте мугалиммин, директор мені жасың келді деп сабақ жүктемесін азайтты", {"age"}, "conditions", "other"),
+    # A second batch, written before the extractor was run on it.
+    P("Бастығым маған сен әйелсің, сондықтан саған басшылық орын жоқ деді", {"sex"}, "promotion_training"),
+    P("Жасым келіп қалды деп мені қысқартуға іліктірді", {"age"}, "dismissal"),
+    P("Мүгедектігім бар болғандықтан жұмысқа қабылдамады", {"disability"}, "hiring"),
+    P("Мен христианмын, әріптестерім мені кәпір деп келемеждейді", {"religion"}, "harassment"),
+    P("Мені ауылдық деп мазақтайды", {"residence"}, "harassment"),
+    P("Кәсіподаққа мүше болғаным үшін сыйақыдан қағып кетті", {"trade_union"}, "pay"),
+    P("Балам 8 айлық, бастық түнгі ауысымға шығуды талап етеді", {"children_under_3"}, "conditions"),
+    P("Үйленбегенсің деп мені іссапарға жібермейді", {"other"}, "conditions"),
+    P("Жұмысқа тұрарда 35 жастан асқандарды алмаймыз деді", {"age"}, "hiring"),
+    P("Екі апта бұрын жүктілігіме байланысты мені сынақ мерзімінен өтпеді деп шығарды", {"pregnancy"}, "probation",
+      date=datetime.date(2026, 3, 6)),
+    P("Басқа облыстан келгенмін, тіркеуім жоқ деп жұмысқа алмады", {"residence"}, "hiring"),
+    P("Діни сенімім үшін сақал қойғанмын, бастық қырын деп ұрсады", {"religion"}, "harassment"),
+    P("Мен жергілікті емеспін деп лауазымымды төмендетті", {"residence"}, "transfer"),
+    P("Бізде үш-ақ адам істейміз, иесі маған 62 жастасың, кет деді", {"age"}, "dismissal", "micro", 3),
+    P("Oqu kursyna tek erlerdi jiberedi, äielderdi jibermeidi", {"sex"}, "promotion_training"),
+    P("Qazaqsha bilmeisiñ dep jumystan shygaryp jiberdi", {"language"}, "dismissal"),
+    P("Men musylmanmyn, oramal taqqanym üşin jūmysqa almady", {"religion"}, "hiring"),
+    P("Мен мүгедекпін, маған арнайы жұмыс орнын жасамайды, пандус та жоқ", {"disability"}, "conditions"),
+    P("3 баланы жалғыз бағып отырған анамын, бастық демалыс бермейді", {"single_parent"}, "conditions"),
+
 ]
 
 RU: list[Probe] = [
@@ -149,6 +171,31 @@ RU: list[Probe] = [
     P("пожаловалась в акимат, а меня за это уволили", set(), "dismissal"),
     P("лежала в больнице с пневмонией, а меня за это время уволили", {"health"}, "dismissal"),
     P("сын учится в школе, а меня уволили без объяснений", set(), "dismissal"),
+    # A second batch, written before the extractor was run on it.
+    P("меня не взяли администратором, потому что я полная", {"other"}, "hiring"),
+    P("Коллеги травят меня за то, что я верующая", {"religion"}, "harassment"),
+    P("Директор сказал, что мамочки с маленькими детьми ему не нужны, и не продлил срочный договор", {"children_under_3"},
+      "dismissal"),
+    P("Урезали премию после того, как я вступила в профсоюз", {"trade_union"}, "pay"),
+    P("Меня не повысили, потому что я не казах", {"nationality"}, "promotion_training"),
+    P("Я переехала из Караганды, и начальница постоянно подчёркивает при всех, что я не местная", {"residence"},
+      "harassment"),
+    P("У меня диабет, и мне запретили делать перерывы на укол", {"health"}, "conditions"),
+    P("Я на инвалидной коляске, в офисе нет пандуса, а работодатель отказывается что-то менять", {"disability"},
+      "conditions"),
+    P("Я одна воспитываю двоих детей, и меня поставили на самый неудобный график", {"single_parent"}, "conditions"),
+    P("Меня уволили через неделю после того, как я вернулась из декрета", {"children_under_3"}, "dismissal"),
+    P("Сказали, что с моим акцентом в продажах делать нечего, и отказали", {"language"}, "hiring"),
+    P("Мне 58, меня сняли с должности и поставили молодого", {"age"}, "transfer"),
+    P("Меня уволили за участие в митинге", {"beliefs"}, "dismissal"),
+    P("Мой отец отсидел, и из-за этого меня не взяли в полицию", {"origin"}, "hiring"),
+    P("Я туркменка, и хозяйка кафе платит мне меньше, чем казашкам", {"nationality"}, "pay"),
+    P("Раньше я была замужем, теперь разведена, и начальник говорит, что разведенкам веры нет", {"other"}, None),
+    P("ya musulmanka, mne zapretili nosit platok na rabote", {"religion"}, "conditions"),
+    P("iz-za togo chto ya invalid menya pereveli na nizshuyu dolzhnost", {"disability"}, "transfer"),
+    P("Позавчера начальник сказал мне, что в моём возрасте уже не учатся, и не отпустил на курсы", {"age"},
+      "promotion_training", date=datetime.date(2026, 3, 18)),
+
 ]
 
 PROBES = KK + RU
