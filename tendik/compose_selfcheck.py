@@ -7,7 +7,7 @@ explanation statements that rest on the paragraphs quoted (knowledge/explanation
 paragraphs, and the deadline of TK art. 160 computed by :mod:`tendik.selfcheck.deadline` (with TK
 art. 160's Constitutional Court notes quoted). It says what the law provides for the case as
 described (information, not a verdict), the route and the deadline as a date, and offers the drafts
-as buttons (``/draft{"template": "request-reasons"}``) that the front ends turn into files.
+as buttons (``/request_draft{"draft_template": "request-reasons"}``: the draft form, tendik.actions.drafts).
 """
 
 from __future__ import annotations
@@ -163,8 +163,8 @@ def deadline_for(check: SelfCheck, today: datetime.date | None) -> Deadline:
 
 
 def _draft_button(template: str, lang: str) -> Button:
-    data = json.dumps({"template": template}, separators=(",", ":"))
-    return Button(text(f"selfcheck.form.draft.{template.replace('-', '_')}", lang), f"/draft{data}")
+    data = json.dumps({"draft_template": template}, separators=(",", ":"))
+    return Button(text(f"selfcheck.form.draft.{template.replace('-', '_')}", lang), f"/request_draft{data}")
 
 
 def selfcheck_result(kb: KnowledgeBase, sk: SituationKnowledge, check: SelfCheck, lang: str,

@@ -234,11 +234,15 @@ def find_personal(text: str) -> tuple[str, list[int], list[int], list[Span]]:
     return norm, starts, ends, sorted(chosen)
 
 
-def redact(text: str) -> str:
-    """``text`` with personal data replaced by placeholders; other text is left untouched."""
+def redact(text: str, *, keep_names: bool = False) -> str:
+    """``text`` with personal data replaced by placeholders; other text is left untouched.
+    ``keep_names``: names stay (a value the user types for their own draft document, kept only in
+    that conversation); numbers and e-mail addresses are masked all the same."""
     if not text:
         return text
     _, starts, ends, spans = find_personal(text)
+    if keep_names:
+        spans = [span for span in spans if span[2] != "[NAME]"]
     if not spans:
         return text
     out, pos = [], 0

@@ -348,6 +348,21 @@ CATALOG: dict[str, dict[str, str]] = {
     "telegram.period.minute.many": {"kk": "{n} минут сайын", "ru": "каждые {n} мин"},
     "telegram.period.second.one": {"kk": "секундына бір рет", "ru": "раз в секунду"},
     "telegram.period.second.many": {"kk": "{n} секунд сайын", "ru": "каждые {n} с"},
+    # /check (the guided self-check) and drafts sent as documents (tendik.telegram.drafts). The /check
+    # command comes right after /topics in the menu (tendik.telegram.texts.COMMANDS).
+    "telegram.command.check": {"kk": "Жағдайымды тексеру (сұрақтар бойынша)", "ru": "Проверить мою ситуацию (по шагам)"},
+    "telegram.help_check": {
+        "kk": "/check — жағдайымды тексеру: сұрақтар бір-бірден, соңында қайда және қай күнге дейін жүгінуге болады",
+        "ru": "/check — проверить мою ситуацию: вопросы по одному, в конце — куда и до какого дня обращаться",
+    },
+    "telegram.draft_caption": {
+        "kk": "📝 Жоба — тапсырмас бұрын заңгермен тексеріңіз. Бос жолдарды өзіңіз толтырасыз.",
+        "ru": "📝 Черновик — проверьте с юристом перед подачей. Пустые строки заполните сами.",
+    },
+    "telegram.draft_failed": {
+        "kk": "Кешіріңіз, құжатты дайындау мүмкін болмады. Бірнеше минуттан кейін қайталап көріңіз.",
+        "ru": "Извините, не удалось подготовить документ. Попробуйте ещё раз через несколько минут.",
+    },
 
     # The web widget service (tendik.web); it also says the system.* messages. Unknown language: both,
     # Kazakh first.
@@ -414,6 +429,26 @@ CATALOG: dict[str, dict[str, str]] = {
         "kk": "Кешіріңіз, қызметте ішкі қате болды. Қайталап көріңізші.",
         "ru": "Извините, в сервисе произошла внутренняя ошибка. Попробуйте ещё раз.",
     },
+    # Draft downloads (POST /api/draft and the widget's download buttons under a draft message).
+    "web.draft_not_found": {
+        "kk": "Бұл құжат жобасы осы сөйлесуден табылмады. Жобаны чатта қайта сұраңыз.",
+        "ru": "Этот черновик не найден в вашем разговоре. Попросите его в чате ещё раз.",
+    },
+    "web.bad_format": {
+        "kk": "Файл пішімі дұрыс емес: тек DOCX немесе PDF болуы мүмкін.",
+        "ru": "Неверный формат файла: возможны только DOCX или PDF.",
+    },
+    "web.draft_unavailable": {
+        "kk": "Бұл құжат жобасын енді жасау мүмкін емес. Жобаны чатта қайта сұраңыз.",
+        "ru": "Этот черновик больше нельзя сформировать. Попросите его в чате ещё раз.",
+    },
+    "web.draft.caption": {
+        "kk": "Бұл — құжаттың жобасы: жібермес бұрын заңгермен тексеріңіз. Бос жолдарды қолмен толтырыңыз.",
+        "ru": "Это черновик документа: перед отправкой проверьте его с юристом. Пустые строки заполните от руки.",
+    },
+    "web.draft.download": {"kk": "{format} жүктеп алу", "ru": "Скачать {format}"},
+    "web.draft.busy": {"kk": "Файл әзірленіп жатыр…", "ru": "Файл готовится…"},
+    "web.draft.done": {"kk": "Файл жүктеп алынды: {name}", "ru": "Файл скачан: {name}"},
 
     # Rasa responses: the texts of nlu_data/domain/responses.yml, which `python -m tendik.build.responses`
     # generates (a Kazakh, a Russian and a bilingual variation each; the topic buttons from tendik.topics).
@@ -560,6 +595,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "learn.review.attempts": {"kk": "Барлық жауап / дұрысы", "ru": "Всего ответов / верных"},
     "learn.review.in_review": {"kk": "Қайталауда", "ru": "На повторении"},
     "learn.review.right_answer": {"kk": "Дұрыс жауап", "ru": "Правильный ответ"},
+
+    # The operator review app (tendik.review): what it shows instead of the user's own words for a draft or
+    # the self-check's free-text question (issue 12 item 4), in the conversation's language.
+    "review.hidden.selfcheck": {
+        "kk": "[жасырылды: жағдайды тексеруге берілген жауап]",
+        "ru": "[скрыто: ответ для проверки ситуации]",
+    },
+    "review.hidden.draft": {"kk": "[жасырылды: құжат жобасына берілген жауап]", "ru": "[скрыто: ответ для черновика]"},
+    "review.hidden.value": {"kk": "[жасырылған мән]", "ru": "[скрыто]"},
 
     # The self-check's deadline calculator (tendik.selfcheck.deadline): labels of each time limit, the
     # result lines, the dates a result needs, and what the base does not hold (gaps). The rules in
@@ -835,8 +879,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ru": "Составим черновик «{title}»: всё нужное уже известно из проверки.",
     },
     "drafts.form.choose": {"kk": "Қай құжаттың жобасын жасайық?", "ru": "Какой черновик составить?"},
-    "drafts.form.ask": {"kk": "({i}/{n}) {label}:", "ru": "({i}/{n}) {label}:"},
-    "drafts.form.date_hint": {"kk": "(мысалы, 12.03.2026)", "ru": "(например, 12.03.2026)"},
+    "drafts.form.ask": {"kk": "{n} сұрақтың {i}-сі. {label}:", "ru": "Вопрос {i} из {n}. {label}:"},
+    "drafts.form.date_hint": {"kk": "(күні, мысалы: 12.03.2026)", "ru": "(например, 12.03.2026)"},
     "drafts.form.skip": {"kk": "✍️ Өзім толтырамын", "ru": "✍️ Заполню сам"},
     "drafts.form.skip_all": {"kk": "✍️ Қалғанын өзім толтырамын", "ru": "✍️ Остальное заполню сам"},
     "drafts.form.back_button": {"kk": "⬅️ Артқа", "ru": "⬅️ Назад"},
@@ -870,7 +914,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "kk": "Жоба тоқтатылды, оған жазғандарыңыз өшірілді.",
         "ru": "Черновик отменён, то, что вы написали для него, удалено.",
     },
-    "drafts.form.ready_title": {"kk": "Жоба дайын: {title}", "ru": "Черновик готов: {title}"},
+    "drafts.form.ready_title": {"kk": "Құжат жобасы дайын: {title}", "ru": "Черновик готов: {title}"},
     "drafts.form.ready": {
         "kk": "DOCX және PDF файлдары осы хабарламаның астында (Telegram-да және сайтта). Бұл сіздің ісіңіз бойынша кеңес емес, "
         "үлгі бойынша жасалған жоба: бермес бұрын заңгермен тексеріңіз, бос жолдарды қолмен толтырыңыз және соңындағы "

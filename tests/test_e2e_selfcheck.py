@@ -82,8 +82,9 @@ def test_ru_a_whole_self_check_to_its_result(assistant: Services) -> None:
     quoted = {f"{c.norm_id}:{c.paragraph}" for p in results for c in p.quoted()}
     assert {"tk-054:2", "uk-152:2", "tk-160:None"} <= quoted
     assert "№ 88-НП" in whole
-    drafts = [b.payload for b in results[-1].buttons if b.payload.startswith("/draft")]
-    assert '/draft{"template":"request-reasons"}' in drafts and '/draft{"template":"commission-application"}' in drafts
+    drafts = [b.payload for b in results[-1].buttons if b.payload.startswith("/request_draft")]
+    assert '/request_draft{"draft_template":"request-reasons"}' in drafts
+    assert '/request_draft{"draft_template":"commission-application"}' in drafts
     state = tracker(assistant, sender)
     assert state["active_loop"] in ({}, None) or not state["active_loop"].get("name")
     assert state["slots"]["sc_order_date"] == order.isoformat() and state["slots"]["sc_learned_date"] == "unknown"
@@ -127,3 +128,15 @@ def test_kk_prefilled_from_a_situation_a_question_in_between_an_invalid_date_bac
     assert not (state.get("active_loop") or {}).get("name")
     assert all(state["slots"][s] is None for s in ("sc_stage", "sc_what", "sc_requirement", "sc_employer_kind"))
     assert state["slots"]["stage"] == "dismissal"  # the situation itself stays
+
+
+def test_a_conversation_that_starts_with_the_button_is_asked_in_its_language(assistant: Services) -> None:
+    """/check in Telegram or the widget's entry: the first message is the button's payload, which Rasa
+    reads without the NLU pipeline; the questions still come in the user's language only."""
+    for lang in ("kk", "ru"):
+        sender = new_sender(f"sc-button-{lang}")
+        reply = say(assistant, sender, "/start_selfcheck", lang)
+        question = asked(reply, "sc_stage", lang)
+        other = text("selfcheck.ask.sc_stage", "ru" if lang == "kk" else "kk")
+        assert other not in question["text"] and not any(other in t for t in texts(reply))
+        assert tracker(assistant, sender)["slots"]["language"] == lang

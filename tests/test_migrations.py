@@ -51,7 +51,8 @@ TELEGRAM = ["tendik_tg_users", "tendik_tg_subscriptions", "tendik_tg_broadcasts"
 REVIEW_OLD = ["review_conversations", "review_messages", "review_judgements", "review_users", "review_sessions", "review_state"]
 OLD_TABLES = ["tendik_feedback", *TELEGRAM, *REVIEW_OLD]  # the twelve of fb2c096
 LEARN_TABLES = ["tendik_learn_progress", "tendik_learn_lessons", "tendik_learn_answers", "tendik_learn_polls"]  # 0003 (the course)
-NEW_TABLES = ["review_login_attempts", *LEARN_TABLES]  # added since (security work; the course)
+HANDOFF_TABLES = ["tendik_handoffs", "tendik_handoff_messages", "tendik_handoff_notes", "tendik_audit"]  # 0004 (the operators' desk)
+NEW_TABLES = ["review_login_attempts", *LEARN_TABLES, *HANDOFF_TABLES]  # added since (security work; the course; the desk)
 PASSWORD = "correct horse battery staple 42"
 
 
@@ -406,7 +407,7 @@ def test_todays_create_all_database_is_recognised_as_head(db_url: str) -> None:
     schema create_all ever made: the services migrate since): recorded as that revision, nothing
     created or changed there, then upgraded (the course's tables added)."""
     engine = make_engine(db_url)
-    created = [t for name, t in metadata.tables.items() if name not in LEARN_TABLES]
+    created = [t for name, t in metadata.tables.items() if name not in LEARN_TABLES and name not in HANDOFF_TABLES]
     try:
         metadata.create_all(engine, tables=created)
         rasa_events(MetaData()).create(engine)
@@ -417,6 +418,7 @@ def test_todays_create_all_database_is_recognised_as_head(db_url: str) -> None:
         assert migrate.upgrade(engine) == HEAD
         assert dump(engine, [*(t.name for t in created), "events"]) == before
         assert set(LEARN_TABLES) <= set(inspect(engine).get_table_names())
+        assert set(HANDOFF_TABLES) <= set(inspect(engine).get_table_names())
         assert migrate.diff(engine) == []
     finally:
         engine.dispose()
@@ -465,6 +467,8 @@ def test_empty_database_up_and_down_step_by_step(db_url: str) -> None:
             cfg = migrate._config(conn)
             command.check(cfg)
         ensure_schema(engine)  # at head: a no-op
+        assert migrate.downgrade("-1", engine) == "0003_learning"
+        assert set(HANDOFF_TABLES).isdisjoint(inspect(engine).get_table_names())
         assert migrate.downgrade("-1", engine) == "0002_review_login_attempts"
         assert set(LEARN_TABLES).isdisjoint(inspect(engine).get_table_names())
         assert migrate.downgrade("-1", engine) == BASELINE

@@ -285,7 +285,7 @@ def test_result_for_a_dismissed_pregnant_worker_with_a_commission(lang: str) -> 
     assert SK.routes["other"].phrase.text[lang] in whole and SK.channels["inspection"].phrase.text[lang] in whole
     assert SK.channels["mediation"].phrase.text[lang] in whole
     buttons = [b.payload for b in payloads[-1].buttons]
-    assert [json.loads(b.removeprefix("/draft"))["template"] for b in buttons if b.startswith("/draft")] == [
+    assert [json.loads(b.removeprefix("/request_draft"))["draft_template"] for b in buttons if b.startswith("/request_draft")] == [
         "request-reasons", "commission-application", "inspection-complaint", "claim-outline"]
     assert any(b.startswith('/show_more{"view":"route"') for b in buttons) and "/start_selfcheck" in buttons
     assert FULL["sc_what"] not in whole  # the user's own words are not echoed

@@ -87,6 +87,13 @@ def language(tracker: Tracker) -> str:
     return str(metadata.get("language")) if metadata.get("language") in LANGS else "ru"
 
 
+def language_events(tracker: Tracker, lang: str) -> list[dict[str, Any]]:
+    """The ``language`` slot set to the reply language when it is not: a button's ``/intent``
+    payload skips the NLU pipeline that sets it (tendik.rasa.language), so a conversation that
+    starts with a button (/check, the widget's entry) would get the bilingual questions."""
+    return [] if tracker.get_slot("language") == lang else [SlotSet("language", lang)]
+
+
 def _intent(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
@@ -293,7 +300,7 @@ class ActionSelfcheckStart(Action):
         if known:
             dispatcher.utter_message(text=text("selfcheck.form.known", lang, known=known))
         logger.info("selfcheck: %s, %d answers pre-filled", "restart" if restart else "start", sum(v not in (None, SKIP) for v in filled.values()))
-        return [*(SlotSet(slot, filled.get(slot)) for slot in ORDER), SlotSet("requested_slot", None)]
+        return [*language_events(tracker, lang), *(SlotSet(slot, filled.get(slot)) for slot in ORDER), SlotSet("requested_slot", None)]
 
 
 def prefill(tracker: Tracker) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from tendik.common import feedback as _feedback  # noqa: F401  registers tendik_feedback
 from tendik.common.db import TRACKER_TABLE, metadata
+from tendik.handoff import tables as _handoff_tables  # noqa: F401  registers tendik_handoff*, tendik_audit
 from tendik.learning import tables as _learning_tables  # noqa: F401  registers tendik_learn_*
 from tendik.review import tables as _review_tables  # noqa: F401  registers review_*
 from tendik.telegram import storage as _telegram_storage  # noqa: F401  registers tendik_tg_*

@@ -49,6 +49,9 @@ ALLOWED_METADATA = {"language", "channel", "client"}
 MAX_SENDER = 128
 INPUT_CHANNEL = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 ACTIONS_HEALTH_TIMEOUT = 3.0
+# The draft form (tendik/actions/drafts.py): while it asks for a value, a name typed is kept.
+DRAFT_FORM = "draft_form"
+DRAFT_VALUE_SLOT = "draft_value"
 
 
 def _max_chars() -> int:
@@ -141,6 +144,22 @@ class TendikRestInput(RestInput):
             return None, None
         return tracker.get_slot("language_pref"), tracker.get_slot("language")
 
+    async def _asked_for_draft_value(self, request: Request, sender_id: Text) -> bool:
+        """Whether the draft form is asking this conversation for a value (names are kept then)."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return False
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001 - the store being down: mask as usual
+            logger.warning("tracker store unavailable while checking for a draft question")
+            return False
+        return bool(
+            tracker is not None
+            and tracker.active_loop_name == DRAFT_FORM
+            and tracker.get_slot("requested_slot") == DRAFT_VALUE_SLOT
+        )
+
     async def _language(
         self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
     ) -> LanguageDecision:
@@ -188,8 +207,12 @@ class TendikRestInput(RestInput):
             decision = await self._language(request, sender_id, text, metadata)
             language = decision.reply
             metadata.update(decision.as_metadata())
-            # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store.
-            text = redact(text)
+            # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store, except
+            # a name typed as a value for the user's own draft document (tendik.actions.drafts).
+            redacted = redact(text)
+            if redacted != text and await self._asked_for_draft_value(request, sender_id):
+                redacted = redact(text, keep_names=True)
+            text = redacted
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
 
