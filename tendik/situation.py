@@ -14,7 +14,9 @@ that the spellings confuse (ы/і/и/й -> и, щ -> ш, ь/ъ dropped). So «ж
   (a fact that is often only background in a long story: a loan, a rented flat, "я уборщица", a
   relative's illness). Weak cues count when the message gives a reason with them ("из-за",
   «үшін», «... екенін білген соң») or when nothing strong is there.
-* Negation/correction: "не беременна", «жүкті емеспін» put the ground into ``negated``.
+* Negation/correction: "не беременна", «жүкті емеспін» put the ground into ``negated``; so does a denied
+  reason for any ground ("не из-за возраста, а ...", «ауруым үшін емес»). A dismissal the message says did
+  not happen ("меня не уволили, а перевели", «шығарған жоқ») is not the stage.
 * Language at work is a ground only when the message says the language is lacking, banned, laughed
   at or required («қазақша сөйлесеңдер айыппұл», "не знаю казахский"); a request to the bot
   ("ответь на казахском") has no ground.
@@ -22,7 +24,10 @@ that the spellings confuse (ы/і/и/й -> и, щ -> ш, ь/ъ dropped). So «ж
   (a dismissal story that mentions the hiring years ago is a dismissal).
 * Employer: domestic worker, civil service, a small NGO (<= 15 people), a micro-enterprise (a
   business whose worker says it has <= 15 people: the legal definition also has an income test that
-  the message cannot tell; the answer says so), or "other" for a clearly larger employer.
+  the message cannot tell; the answer says so), or "other" for a clearly larger employer. A state body
+  (akimat, ministry, police) is the civil service; a state institution (a hospital, a numbered school,
+  «мемлекеттік мекеме») is "other" (its staff are civil employees, TK art. 1); either counts only with a
+  word about working there. Headcounts may be words ("нас всего семеро", «бесеуміз»).
 * Date: the date of the event the message reports (kk/ru, relative or calendar; see ``parse_date``).
 
 Standard library only and Python 3.10 compatible: Rasa's NLU pipeline (3.10) and the action server
@@ -466,7 +471,7 @@ _GROUND_GROUPS: list[_Group] = [
                "предпенсион", "омолод", "до [2-9]\\d лет!", "(?:после|от|старше|с) [2-9]\\d(?: лет)?!", "не старше", "моложе NUM", "младше NUM",
                "жас(?:ым|ымды|ыма|ымнан|ымның|ың|ыңды|ыңа|ыңыз|ын|ына|ынан|ына байланысты)!",
                "жас (?:маман|жігіт|қыз|кадр|адам|адамдар|қызметкер|мамандар|буын|ұрпақ)", "жасарт", "жастар(?:ға|ды|ды ғана)?!", "зейнет", "кәрі(?:сің|мін|лер|ге|ні)?!", "қарт(?:сың|пын|тар|тарды)?!", "қартай",
-               "егде",
+               "егде", "кемпір", "шал(?:сың|мын|дар|дарды)?!",
                "NUM жастан (?:аспаған|аспайтын|асқан|жоғары|төмен|кіші|үлкен|бастап)", "NUM жасқа дейін", "жас шектеу"],
        exclude=["пенсионн\\S* (?:отчисл|взнос|фонд)", "зейнетақы (?:жарна|қор)"]),
     # --- disability
@@ -606,7 +611,7 @@ _STAGE_GROUPS: list[_Group] = [
                       "смеют", "смеется", "смеётся", "насмеха", "издева", "высмеива", "дразн", "травл", "трав(?:ят|ит|или|ил|ила|ят)!", "буллинг", "моббинг",
                       "шут(?:ит|ят|ки|ку|очк)", "домога", "пристава", "лапа", "передразн", "трога", "жоламай", "шеттет", "избега", "сторонят", "кричит на", "орет на", "орёт на", "не здорова",
                       "не жм[её]т", "руку не", "бойкот", "игнорир", "не разговарива", "не общают", "келемеж", "сөйлеспейді", "называ\\S* (?:меня|нас)", "(?:меня|нас) называ", "масқара", "обзыв", "придира", "грубит", "хамит",
-                      "ұрсады", "ұрысады", "тиіседі", "қысым көрсет",
+                      "ұрсады", "ұрысады", "тиіседі", "қысым көрсет", "қысым жаса", "қысымға ал", "қысып (?:жүр|отыр)",
                       "(?:әріптес|ұжым|клиент|адамдар|жұрт|көп|бәрі)\\S* алдында", "при (?:коллегах|клиентах|гостях|людях|сотрудниках)",
                       "перед (?:коллегами|клиентами|гостями|людьми|сотрудниками)", "ұялт", "кемсіт(?:еді|іп|ті|еді|ейді)!", "мазақ", "келеке",
                       "күле(?:ді|ді|тін)", "күлед", "әзіл", "былапыт", "балағат", "боқта", "айғай", "қорла", "жәбірле",
@@ -654,7 +659,7 @@ _LANGUAGE_TROUBLE = re.compile(_alternatives([
     "без знания", "незнани", "запрет", "запрещ", "нельзя", "штраф", "требу", "обязательн", "смеют", "смеял", "высмеив",
     "передразн", "акцент", "только на", "не берут", "не взяли", "білмей", "білмейсің", "білмейтін", "білмегенім", "білмегендіктен",
     "нашар", "жетік", "айыппұл", "тыйым", "сөйлемеңдер", "сөйлесең", "сөйлесеңдер", "сөйлеме", "болмайды", "талап", "күлед",
-    "мазақ", "ұялт", "меңгермеген",
+    "мазақ", "ұялт", "меңгермеген", "ұрса", "ұрыс", "ескерту", "ругает", "ругал", "кричит", "замечани", "выговор",
 ]))
 _LANGUAGE_REQUEST = re.compile(_alternatives([
     "ответ", "отвеч", "напиш", "пиши!", "переключ", "смени", "поменяй", "перейд", "можно на", "давай", "говори со мной", "бот",
@@ -711,6 +716,7 @@ _SIZE_AFTER = _n("(?: (?:ден|дан|тен|тан|нен|нан|ге|ға|к�
 _SIZE = re.compile(
     _n(rf" (?:нас|у нас|ми|мы|бизде|біз|біздің|барлығы|всего|штат\S*|коллектив\S*|ұжымда|ұйымда|итого|бизде барлиги)"
        rf"(?: \S+){{0,3}}? {_SIZE_BEFORE}({NUM}){_SIZE_AFTER} {_SIZE_UNIT}(?!\S)")
+    + _n(r"| (?:нас|у нас)(?: \S+){0,2}? ") + rf"{_SIZE_UNIT} ({NUM})(?!\S)"  # "нас в офисе человек двенадцать"
     + rf"| {_SIZE_UNIT} {_SIZE_BEFORE}({NUM}) "
     + _n(r"(?:работает|работают|работаем|в штате|истеиди|истеимиз|жумис|всего|бар|барміз)")
     + rf"|{_EMPLOYER_BUSINESS} (?:\S+ )?({NUM}) {_SIZE_UNIT}(?!\S)"

@@ -262,6 +262,12 @@ def test_stages(text: str, stage: str | None) -> None:
     assert _x(text).stage == stage
 
 
+def test_a_dismissal_that_did_not_happen_is_not_the_stage() -> None:
+    assert _x("меня не уволили, а перевели на склад").stage == "transfer"
+    assert _x("жұмыстан шығарған жоқ, басқа бөлімге ауыстырды").stage == "transfer"
+    assert _x("меня уволили, а не перевели").stage == "dismissal"
+
+
 def test_the_decisive_moment_wins() -> None:
     # The hiring years ago and the pay are background: the story is a dismissal.
     assert _x("Меня взяли на работу 5 лет назад после собеседования, зарплата была хорошая, а вчера уволили").stage == "dismissal"
@@ -287,6 +293,10 @@ def test_the_decisive_moment_wins() -> None:
     ("нет, я не инвалид", (), ("disability",)),
     ("Мен кәсіподақ мүшесі емеспін, бірақ жиналысқа барғаным үшін айыппұл салды", (), ("trade_union",)),
     ("я не состою в профсоюзе", (), ("trade_union",)),
+    # A denied reason, for any ground (a nationality too): the worker corrects what the bot understood.
+    ("жоқ, ауруым үшін емес, жасым үшін шығарды", ("age",), ("health",)),
+    ("не из-за возраста, а из-за того что я казах", ("nationality",), ("age",)),
+    ("уволили не из-за национальности, а из-за беременности", ("pregnancy",), ("nationality",)),
 ])
 def test_negation_and_correction(text: str, grounds: tuple[str, ...], negated: tuple[str, ...]) -> None:
     s = _x(text)
@@ -368,6 +378,12 @@ def test_speaking_a_language_well_is_no_ground() -> None:
     ("пост в фейсбуке про акимат", None, None),  # the akimat is the topic, not the employer
     ("у меня кредит в банке", None, None),
     ("я состою в НПО по защите животных", None, None),  # membership, not the employer
+    ("нас всего семеро", "micro", 7),  # a headcount in words
+    ("біз бесеуміз ғана", "micro", 5),
+    ("работаю в акимате", "civil_service", None),
+    ("мемлекеттік мекемеде істеймін", "other", None),  # a state institution's staff are not state servants
+    ("работаю медсестрой в больнице", "other", None),
+    ("подала жалобу в акимат", None, None),  # where she complained, not where she works
 ])
 def test_employer(text: str, kind: str | None, size: int | None) -> None:
     s = _x(text)

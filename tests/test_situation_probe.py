@@ -107,6 +107,28 @@ KK: list[Probe] = [
     P("Мен мүгедекпін, маған арнайы жұмыс орнын жасамайды, пандус та жоқ", {"disability"}, "conditions"),
     P("3 баланы жалғыз бағып отырған анамын, бастық демалыс бермейді", {"single_parent"}, "conditions"),
 
+    # A third batch, written before the extractor was run on it.
+    P("Менi жумыска алмады, себеби мен казак емеспин", {"nationality"}, "hiring"),
+    P("Жасыма карап жумыстан шыгарып жиберди", {"age"}, "dismissal"),
+    P("Курсқа тек жастарды жібереді, мені 48 жастасың деп жібермеді", {"age"}, "promotion_training"),
+    P("Ана тілімде сөйлесем, бастық ұрсады", {"language"}, "harassment"),
+    P("Мен кәсіподақтың белсендісімін, сол үшін сыйлықақы бермей қойды", {"trade_union"}, "pay"),
+    P("Мені жұмыстан шығарарда жүкті екенімді білген", {"pregnancy"}, "dismissal"),
+    P("Қызым 2 жаста, сондықтан іссапарға бармаймын дегенім үшін айлығымды кемітті", {"children_under_3"}, "pay"),
+    P("Biz 4 adampyz, JK. Qojaiyn meni orys bolğanym üşin qysyp jür", {"nationality"}, "harassment", "micro", 4),
+    P("Намаз оқитынымды біліп, басшы мені басқа цехқа ауыстырды", {"religion"}, "transfer"),
+    P("Мүгедектік тобым бар екенін естіген соң, сынақ мерзімінде шығарып жіберді", {"disability"}, "probation"),
+    P("Алматыда тіркеуім жоқ, сол себепті жалақымды кешіктіреді", {"residence"}, "pay"),
+    P("Сен кемпірсің, жастарға орын бер деп қорлайды", {"age"}, "harassment"),
+    P("Денсаулығыма байланысты түнгі ауысымнан босатуды сұрадым, бастық бас тартты", {"health"}, "conditions"),
+    P("Балабақшада тәрбиешімін, меңгеруші мені жалғызбасты ана деп кемсітеді", {"single_parent"}, "harassment"),
+    P("Менің ата-анам сотталған, сол үшін мені полицияға алмады", {"origin"}, "hiring"),
+    P("Жұмыс беруші менің христиан екенімді біліп, жалақымды азайтты", {"religion"}, "pay"),
+    P("Zhukti ekenimdi aitkanda, bastyk meni baska bolimge auystyrdy", {"pregnancy"}, "transfer"),
+    P("Партияда болғаным үшін жоғарылатпады", {"public_association"}, "promotion_training"),
+    P("Тегіме қарап жұмысқа алмады", {"origin"}, "hiring"),
+    P("Мен оңтүстіктенмін, сол үшін жалақыны басқалардан аз төлейді", {"residence"}, "pay"),
+
 ]
 
 RU: list[Probe] = [
@@ -195,6 +217,18 @@ RU: list[Probe] = [
     P("iz-za togo chto ya invalid menya pereveli na nizshuyu dolzhnost", {"disability"}, "transfer"),
     P("Позавчера начальник сказал мне, что в моём возрасте уже не учатся, и не отпустил на курсы", {"age"},
       "promotion_training", date=datetime.date(2026, 3, 18)),
+
+    # A third batch, written before the extractor was run on it.
+    P("Меня уволили после того как я сказала, что беременна", {"pregnancy"}, "dismissal"),
+    P("Мне отказали в повышении из-за того, что я беременна", {"pregnancy"}, "promotion_training"),
+    P("нас в офисе человек двенадцать, директор сказал, что мужчинам платит больше, потому что они кормильцы", {"sex"},
+      "pay", "micro", 12),
+    P("uvolili za to chto ya v profsoyuze", {"trade_union"}, "dismissal"),
+    P("Ко мне придирается начальник из-за того что я из аула", {"residence"}, "harassment"),
+    P("С нового года мне урезали зарплату, а коллегам-мужчинам нет", {"sex"}, "pay"),
+    P("в середине марта меня уволили из-за татуировок", {"other"}, "dismissal", date="в середине марта"),
+    P("Мне 19 лет, и меня не берут в банк, говорят, что слишком молодая", {"age"}, "hiring"),
+    P("Из-за того что я лесбиянка, коллеги со мной не разговаривают", {"other"}, "harassment"),
 
 ]
 
