@@ -119,6 +119,27 @@ class DraftOrder:
         return cls(template, str(lang), clean)
 
 
+@dataclass(frozen=True)
+class HandoffOrder:
+    """The user agreed to hand the conversation to a person: what they agreed to share (``summary``:
+    the situation, the self-check's answers and their last messages, personal data redacted;
+    ``contact`` only when they chose to share one). The front end that carries the conversation
+    opens the case (tendik.handoff.store.open_case) and tells the user their place in the queue."""
+
+    summary: dict[str, Any] = field(default_factory=dict)
+    contact: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": dict(self.summary), "contact": self.contact}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> HandoffOrder | None:
+        if not isinstance(data, Mapping) or not isinstance(data.get("summary"), Mapping):
+            return None
+        contact = data.get("contact")
+        return cls(dict(data["summary"]), contact[:200] if isinstance(contact, str) and contact.strip() else None)
+
+
 @dataclass
 class AnswerPayload:
     lang: str
@@ -135,6 +156,8 @@ class AnswerPayload:
     answer_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     # A draft to deliver as files with this answer (Telegram: sendDocument; the widget: downloads).
     draft: DraftOrder | None = None
+    # The conversation goes to a person with this consented summary (the front end opens the case).
+    handoff: HandoffOrder | None = None
 
     # ---------------------------------------------------------------- serialisation
     def to_dict(self) -> dict[str, Any]:
@@ -153,6 +176,7 @@ class AnswerPayload:
             "buttons": [b.to_dict() for b in self.buttons],
             "scores": dict(self.scores),
             **({"draft": self.draft.to_dict()} if self.draft else {}),
+            **({"handoff": self.handoff.to_dict()} if self.handoff else {}),
         }
 
     @classmethod
@@ -179,6 +203,7 @@ class AnswerPayload:
             scores={_str(k): float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
             answer_id=_str(data.get("answer_id")) or uuid.uuid4().hex,
             draft=DraftOrder.from_dict(data.get("draft")),
+            handoff=HandoffOrder.from_dict(data.get("handoff")),
         )
 
     # ---------------------------------------------------------------- one message at most ``limit`` long
@@ -202,6 +227,7 @@ class AnswerPayload:
         for n, part in enumerate(parts):
             part.buttons = list(self.buttons) if n == len(parts) - 1 else []
             part.draft = self.draft if n == len(parts) - 1 else None
+            part.handoff = self.handoff if n == len(parts) - 1 else None
             part.answer_id = self.answer_id if n == 0 else f"{self.answer_id}-{n + 1}"
         return parts
 
