@@ -15,7 +15,9 @@ stored) in every file, and a message that still *looks* like personal data after
 left out and counted, never written; :func:`write_exports` checks every user text of a file once
 more and refuses to write the file if one slipped through. The training files are meant to be
 copied into ``nlu_data/`` (a public repository). Conversations are named by a pseudonym (a hash of
-the sender id), never by the sender id itself.
+the sender id), never by the sender id itself. Answers to the self-check's free-text question and
+to draft questions are never exported (the index holds no text for them:
+:data:`tendik.review.tables.HIDDEN_TEXT`).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def corrections(engine: Engine, include_confirmed: bool = False, refused: list[i
     q = (
         select(j.sender_id, j.turn_event_id, j.verdict, j.right_intent, j.updated_at, m.language, m.text, m.intent)
         .join(t.messages, and_(m.sender_id == j.sender_id, m.event_id == j.turn_event_id))
-        .where(cond)
+        .where(cond, m.text != t.HIDDEN_TEXT)  # never a hidden answer (tendik.review.tracker.HIDDEN_REQUESTS)
         .order_by(j.sender_id, j.turn_event_id)
     )
     out = []
@@ -182,7 +184,7 @@ def unanswered(engine: Engine, refused: list[int] | None = None) -> list[Unanswe
     q = (
         select(m.language, m.text, m.ts)
         .select_from(t.messages.outerjoin(t.judgements, and_(j.sender_id == m.sender_id, j.turn_event_id == m.event_id)))
-        .where(or_(m.answered.is_(False), and_(m.intent == "nlu_fallback", m.answered.is_not(True)), no_answer))
+        .where(m.text != t.HIDDEN_TEXT, or_(m.answered.is_(False), and_(m.intent == "nlu_fallback", m.answered.is_not(True)), no_answer))
     )
     groups: dict[tuple[str, str], list[float]] = {}
     display: dict[tuple[str, str], str] = {}

@@ -281,7 +281,8 @@ def dashboard(engine: Engine, days: int = 30, now: float | None = None) -> dict[
             {"text": r.text, "language": r.language, "n": r.n, "last": r.last}
             for r in conn.execute(
                 select(m.text, m.language, func.count().label("n"), func.max(m.ts).label("last"))
-                .where(m.day >= start_day, or_(m.answered.is_(False), and_(m.intent == "nlu_fallback", m.answered.is_not(True))))
+                .where(m.day >= start_day, m.text != t.HIDDEN_TEXT,
+                       or_(m.answered.is_(False), and_(m.intent == "nlu_fallback", m.answered.is_not(True))))
                 .group_by(m.text, m.language).order_by(desc("n"), desc("last")).limit(20))
         ]
     messages_total, answered, not_sure, fallback = (int(x or 0) for x in totals)

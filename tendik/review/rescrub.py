@@ -8,7 +8,10 @@ normalised copy). It rewrites, in batches, only what changes:
   ``parse_data.text``), so the conversation itself, the widget's history and Rasa's API no longer
   hold them;
 * the review index: each message's text, each conversation's preview and search text (so review
-  search no longer finds them);
+  search no longer finds them); a message that answered the self-check's free-text question or a
+  draft question, indexed with its text by an older version, loses it
+  (:data:`tendik.review.tables.HIDDEN_TEXT`; the conversation itself keeps it, as Rasa's tracker
+  must);
 * vote comments (``tendik_feedback``) and reviewers' comments (``review_judgements``).
 
 Idempotent: masking masked text changes nothing, so a second run finds nothing to do.
@@ -23,12 +26,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select, text, update
 
 from tendik.common.db import TRACKER_TABLE
+from tendik.common.events import events_after
 from tendik.common.feedback import feedback
 from tendik.lang import fold
 from tendik.redact import redact
 from tendik.review import tables as t
 from tendik.review.sync import PREVIEW_MAX, SEARCH_MAX, sync
-from tendik.review.tracker import tracker_exists
+from tendik.review.tracker import FORM_EVENT_TYPES, FormState, tracker_exists
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +93,42 @@ def _events(engine: Engine, result: RescrubResult, dry_run: bool) -> None:
                 conn.execute(text(f"UPDATE {TRACKER_TABLE} SET data = :d WHERE id = :i"), changes)
 
 
+def _hidden_answers(engine: Engine, result: RescrubResult, dry_run: bool) -> None:
+    """Drop the text of every indexed message that answered a hidden question (the index of an
+    older version kept it)."""
+    if not tracker_exists(engine):
+        return
+    states: dict[str, FormState] = {}
+    hidden: list[tuple[str, int]] = []
+    last = 0
+    while True:
+        with engine.connect() as conn:
+            evs = events_after(conn, last, BATCH, ("user", *FORM_EVENT_TYPES))
+        if not evs:
+            break
+        last = evs[-1].id
+        for ev in evs:
+            state = states.setdefault(ev.sender_id, FormState())
+            state.apply(ev)
+            if ev.type == "user" and state.hidden:
+                hidden.append((ev.sender_id, ev.id))
+    m = t.messages.c
+    changes = []
+    with engine.connect() as conn:
+        for i in range(0, len(hidden), 500):
+            chunk = hidden[i : i + 500]
+            for sender_id in sorted({sid for sid, _ in chunk}):
+                ids = [eid for sid, eid in chunk if sid == sender_id]
+                changes += conn.execute(
+                    select(m.id).where(m.sender_id == sender_id, m.event_id.in_(ids), m.text != t.HIDDEN_TEXT)
+                ).scalars().all()
+    result.add("review_messages", len(changes))
+    if changes and not dry_run:
+        with engine.begin() as conn:
+            for i in range(0, len(changes), 500):
+                conn.execute(update(t.messages).where(m.id.in_(changes[i : i + 500])).values(text=t.HIDDEN_TEXT))
+
+
 def _column(engine: Engine, table, key, column, what: str, result: RescrubResult, dry_run: bool) -> None:  # noqa: ANN001
     with engine.connect() as conn:
         rows = conn.execute(select(key, column).where(column.is_not(None))).all()
@@ -133,6 +173,7 @@ def rescrub(engine: Engine, dry_run: bool = False) -> RescrubResult:
     sync(engine)  # index every conversation first
     result = RescrubResult()
     _events(engine, result, dry_run)
+    _hidden_answers(engine, result, dry_run)
     _column(engine, t.messages, t.messages.c.id, t.messages.c.text, "review_messages", result, dry_run)
     _search_texts(engine, result, dry_run)
     _column(engine, feedback, feedback.c.id, feedback.c.comment, "tendik_feedback", result, dry_run)

@@ -6,6 +6,10 @@ are picked up by their time stamp. Run by the server periodically and on demand,
 
 Idempotent and incremental: each batch is one transaction together with its watermark, so an
 interrupted sync resumes where it stopped and never counts an event twice.
+
+A user message that answered the self-check's free-text question or a draft question
+(:attr:`tendik.review.tracker.FormState.hidden`) is indexed without its text (``text`` is
+:data:`tendik.review.tables.HIDDEN_TEXT`): it is counted, but never previewed, searched or exported.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from tendik.db.migrate import ensure_schema
 from tendik.lang import fold
 from tendik.redact import redact
 from tendik.review import tables as t
-from tendik.review.tracker import QUIET_ACTIONS, slot_fields, user_fields
+from tendik.review.tracker import QUIET_ACTIONS, FormState, form_states_before, slot_fields, user_fields
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ SEARCH_MAX = 4000  # characters of (redacted, folded) user text kept per convers
 PREVIEW_MAX = 200
 EVENTS_KEY = "events_last_id"
 FEEDBACK_KEY = "feedback_last_ts"
+HIDDEN_TEXT = t.HIDDEN_TEXT
 
 
 def day_of(ts: float) -> str:
@@ -75,8 +80,9 @@ def _new_summary(sender_id: str, ts: float) -> dict[str, Any]:
 
 
 def _apply(ev: Event, s: dict[str, Any], msgs: dict[int, dict[str, Any]], old_msgs: dict[tuple[str, int], dict[str, Any]],
-           conn: Connection) -> None:
-    """Fold one event into its conversation summary ``s`` and message rows."""
+           conn: Connection, form: FormState) -> None:
+    """Fold one event into its conversation summary ``s``, message rows and form state."""
+    form.apply(ev)
     s["last_ts"] = max(s["last_ts"], ev.ts)
     s["first_ts"] = min(s["first_ts"], ev.ts)
     s["last_event_id"] = max(s["last_event_id"], ev.id)
@@ -97,7 +103,7 @@ def _apply(ev: Event, s: dict[str, Any], msgs: dict[int, dict[str, Any]], old_ms
 
     if ev.type == "user":
         f = user_fields(ev)
-        text = f["text"]
+        text = HIDDEN_TEXT if form.hidden else f["text"]
         if s["n_user"] == 0:
             s["first_ts"] = ev.ts
             s["day"] = day_of(ev.ts)
@@ -115,9 +121,9 @@ def _apply(ev: Event, s: dict[str, Any], msgs: dict[int, dict[str, Any]], old_ms
         if intent == "nlu_fallback":
             s["fallback"] = True
         redacted = redact(text)
-        if typed and not s["preview"]:
+        if typed and redacted and not s["preview"]:
             s["preview"] = redacted[:PREVIEW_MAX]
-        if typed and len(s["search_text"]) < SEARCH_MAX:
+        if typed and redacted and len(s["search_text"]) < SEARCH_MAX:
             s["search_text"] = (s["search_text"] + " " + fold(redacted)).strip()[:SEARCH_MAX]
         msgs[ev.id] = {
             "sender_id": s["sender_id"], "event_id": ev.id, "ts": ev.ts, "day": day_of(ev.ts),
@@ -178,13 +184,17 @@ def _sync_events_batch(conn: Connection, after: int, batch: int) -> tuple[int, i
     summaries: dict[str, dict[str, Any]] = {}
     msgs: dict[int, dict[str, Any]] = {}
     old_msgs: dict[tuple[str, int], dict[str, Any]] = {}
+    # where each conversation's forms stood after the events already indexed (all those <= after)
+    forms = form_states_before(conn, existing, after)
     for ev in evs:
         s = summaries.get(ev.sender_id)
         if s is None:
             s = summaries[ev.sender_id] = existing.get(ev.sender_id) or _new_summary(ev.sender_id, ev.ts)
+        form = forms.setdefault(ev.sender_id, FormState())
         if ev.id <= s["last_event_id"]:
+            form.apply(ev)
             continue  # already folded in (a summary rebuilt after the watermark)
-        _apply(ev, s, msgs, old_msgs, conn)
+        _apply(ev, s, msgs, old_msgs, conn, form)
     if msgs:
         conn.execute(t.messages.insert(), list(msgs.values()))
     for (sender_id, event_id), m in old_msgs.items():

@@ -20,6 +20,10 @@ from sqlalchemy import Boolean, Column, Float, Index, Integer, String, Table, Te
 
 from tendik.common.db import metadata
 
+# ``review_messages.text`` of a message that answered the self-check's free-text question or a draft
+# question (tendik.review.tracker.HIDDEN_REQUESTS): never indexed, previewed, searched or exported.
+HIDDEN_TEXT = ""
+
 conversations = Table(
     "review_conversations",
     metadata,
@@ -63,7 +67,7 @@ messages = Table(
     Column("day", String(10), nullable=False),
     Column("language", String(8), nullable=False, default=""),
     Column("channel", String(32), nullable=False, default=""),
-    Column("text", Text, nullable=False, default=""),  # redacted
+    Column("text", Text, nullable=False, default=""),  # redacted; HIDDEN_TEXT for a hidden answer
     Column("intent", String(128), nullable=True),
     Column("confidence", Float, nullable=True),
     Column("action", String(128), nullable=True),

@@ -8,11 +8,18 @@ stored before the payload had sections show their text. A button press (``/show_
 
 Every piece of user text passes :func:`tendik.redact.redact` here (again: the channel masks at
 ingress, but old rows or other writers may not have); the templates then escape everything.
+
+A message that answered the self-check's free-text question or a draft question
+(:attr:`tendik.review.tracker.Turn.hidden`) is shown as a placeholder in the conversation's language
+(``review.hidden.*``), and wherever the bot's own texts may repeat the user's words for a draft (the
+hidden answers, the draft slots, a payload's ``draft.fields``: :class:`tendik.review.tracker.PrivateWords`)
+those words are replaced too. A payload's draft order itself is never shown. The quoted norms come from the knowledge base and are shown verbatim.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,12 +28,14 @@ from sqlalchemy import Engine, select
 from tendik.citation import citations_from
 from tendik.common.answer_payloads import base_answer_id, read_answer
 from tendik.common.buttons import is_payload, parse_show_more
+from tendik.common.events import conversation_events
 from tendik.common.feedback import votes_for
 from tendik.payload import AnswerPayload
 from tendik.redact import redact
 from tendik.review import tables as t
 from tendik.review.judgements import judgements_for
-from tendik.review.tracker import read_turns
+from tendik.review.tracker import parse_turns, private_words
+from tendik.texts import label
 
 
 def fmt_ts(ts: float | None) -> str:
@@ -51,45 +60,74 @@ def payload_label(text: str) -> str | None:
     return f"[button: {name.group(1) if name else '?'}]"
 
 
-def answer_sections(payload: AnswerPayload) -> list[dict[str, Any]]:
+class Masker:
+    """Replaces the user's private words (:class:`tendik.review.tracker.PrivateWords`) in a text
+    by ``mark``, ignoring case; the longest first, so a value inside another goes with it."""
+
+    def __init__(self, values: list[str], mark: str) -> None:
+        self.mark = mark
+        self._pattern = re.compile("|".join(map(re.escape, values)), re.IGNORECASE) if values else None
+
+    def __call__(self, text: str) -> str:
+        return self._pattern.sub(self.mark, text) if self._pattern and text else text
+
+
+def _keep(text: str) -> str:
+    return text
+
+
+def answer_sections(payload: AnswerPayload, mask: Callable[[str], str] = _keep) -> list[dict[str, Any]]:
     """The payload's sections for the template: each law section with its quotes resolved
-    (citation, edition, verbatim text, note, old-edition flag, norm id)."""
+    (citation, edition, verbatim text, note, old-edition flag, norm id); ``mask`` is applied to the
+    bot's own texts (headings, texts, items, notes), not to the verbatim norms."""
     out = []
     for s in payload.sections:
         quotes = []
         for n, i in enumerate(s.citations):
             c = payload.citations[i]
             quotes.append({"citation": c.citation[:1].upper() + c.citation[1:], "edition": c.edition, "text": c.text,
-                           "note": s.notes[n] if n < len(s.notes) else "", "stale": c.stale, "norm_id": c.norm_id})
+                           "note": mask(s.notes[n]) if n < len(s.notes) else "", "stale": c.stale, "norm_id": c.norm_id})
         if s.text.strip() or any(i.strip() for i in s.items) or quotes:
-            out.append({"kind": s.kind, "heading": s.heading, "text": s.text, "entries": [i for i in s.items if i.strip()],
-                        "quotes": quotes})
+            out.append({"kind": s.kind, "heading": mask(s.heading), "text": mask(s.text),
+                        "entries": [mask(i) for i in s.items if i.strip()], "quotes": quotes})
     return out
 
 
 def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
-        turns = read_turns(conn, sender_id)
+        evs = conversation_events(conn, sender_id)
         summary = conn.execute(select(t.conversations).where(t.conversations.c.sender_id == sender_id)).mappings().first()
+    turns = parse_turns(evs)
     if not turns and summary is None:
         return None
+    private = private_words(evs)
+    maskers: dict[tuple[str, bool], Masker] = {}
+
+    def masker(lang: str, draft: bool) -> Masker:
+        key = (lang, draft)
+        if key not in maskers:
+            maskers[key] = Masker(private.draft if draft else private.typed, label("review.hidden.value", lang))
+        return maskers[key]
+
     votes = {v["answer_id"]: v for v in votes_for(engine, sender_id)}
     judged = judgements_for(engine, sender_id)
     out_turns = []
     for turn in turns:
+        lang = turn.language or (summary["language"] if summary else "")
         answer = turn.answer
         answer_id = base_answer_id(answer.get("answer_id")) if answer else None
         vote = votes.get(answer_id) if answer_id else None
         replies = []
         for r in turn.replies:
-            payload = read_answer(r.custom)
+            payload = read_answer(r.custom)  # its draft order (the user's values) is never shown
+            mask = masker(lang, bool(turn.hidden) or bool(r.custom and "draft" in r.custom))
             text = r.text or (payload.plain_text() if payload else "")
             replies.append({
-                "text": text,  # the bot's own words (norm texts verbatim); escaped by the template
-                "sections": answer_sections(payload) if payload else None,
+                "text": mask(text),  # the bot's own words (norm texts verbatim); escaped by the template
+                "sections": answer_sections(payload, mask) if payload else None,
                 "view": payload.view if payload else None,
-                "buttons": [b["title"] for b in r.buttons if b.get("title")]
-                or ([b.title for b in payload.buttons] if payload else []),
+                "buttons": [mask(b["title"]) for b in r.buttons if b.get("title")]
+                or ([mask(b.title) for b in payload.buttons] if payload else []),
                 "is_answer": bool(r.answer),
             })
         scores = []
@@ -103,8 +141,10 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
         out_turns.append({
             "event_id": turn.user_event_id,
             "time": fmt_ts(turn.ts),
-            "text": payload_label(turn.text) or redact(turn.text),
-            "is_payload": payload_label(turn.text) is not None,
+            "text": label(f"review.hidden.{turn.hidden}", lang) if turn.hidden
+            else payload_label(turn.text) or redact(turn.text),
+            "is_payload": not turn.hidden and payload_label(turn.text) is not None,
+            "hidden": bool(turn.hidden),
             "intent": turn.intent,
             "confidence": turn.confidence,
             "ranking": turn.ranking[:3],
