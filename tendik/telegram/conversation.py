@@ -3,7 +3,9 @@ with the user's language and channel "telegram"; the reply comes back as Telegra
 (split under the limit): a legal answer rendered from its typed payload (:mod:`tendik.telegram.render`),
 any other reply (greetings, menus) escaped as it is; buttons as inline keyboards ("more" buttons as
 :class:`~tendik.telegram.keyboards.MoreView` data), and helpful / not helpful buttons under every
-legal answer. Rasa down or slow: "temporarily unavailable" in the user's language."""
+legal answer; a draft under an answer (``AnswerPayload.draft``) as documents after that answer's
+messages (:mod:`tendik.telegram.drafts`). Rasa down or slow: "temporarily unavailable" in the user's
+language."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from tendik.common.answer_payloads import base_answer_id
 from tendik.common.rasa_client import BotMessage, RasaUnavailable
 from tendik.common.rasa_client import Button as RasaButton
 from tendik.telegram.context import CALLBACK_LIMIT, BotContext, Payloads
+from tendik.telegram.drafts import DraftDelivery, deliver_draft, draft_of
 from tendik.telegram.html_text import escape, split_html
 from tendik.telegram.keyboards import rasa_rows, vote_row
 from tendik.telegram.render import answer_payload, render_answer
@@ -31,14 +34,15 @@ CHANNEL = "telegram"
 
 @dataclass
 class Outgoing:
-    html: str
+    html: str  # "" when only the draft is sent
     markup: InlineKeyboardMarkup | None = None
+    draft: DraftDelivery | None = None  # files sent right after this message
 
 
 def render_reply(messages: list[BotMessage], payloads: Payloads, lang: str | None) -> list[Outgoing]:
     """Rasa's reply as Telegram messages, each under 4,096 characters: a legal answer from its
     payload's sections, any other text escaped; the keyboard (the buttons, then the vote buttons)
-    under the last part."""
+    under the last part, and the message's draft (if any) after it."""
     out: list[Outgoing] = []
     for n, m in enumerate(messages):
         payload = answer_payload(m.answer)
@@ -52,19 +56,29 @@ def render_reply(messages: list[BotMessage], payloads: Payloads, lang: str | Non
             chunks = render_answer(payload)
         else:
             chunks = split_html(escape(m.text)) if m.text else []
+        draft = draft_of(m.answer)
         if not chunks:
-            if not rows:
+            if rows:
+                chunks = [escape(t("choose", lang))]
+            elif draft is not None:
+                chunks = [""]
+            else:
                 continue
-            chunks = [escape(t("choose", lang))]
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            out.append(Outgoing(chunk, InlineKeyboardMarkup(inline_keyboard=rows) if rows and last else None))
+            out.append(Outgoing(chunk, InlineKeyboardMarkup(inline_keyboard=rows) if rows and last else None,
+                                draft if last else None))
     return out
 
 
-async def send_all(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> None:
+async def send_all(bot: Bot, chat_id: int, outgoing: list[Outgoing], lang: str | None = None) -> None:
+    """Send the messages in order; a message's draft (documents, or why there are none) right after
+    it (``lang``: the language of the captions and errors)."""
     for o in outgoing:
-        await bot.send_message(chat_id, o.html, reply_markup=o.markup)
+        if o.html:
+            await bot.send_message(chat_id, o.html, reply_markup=o.markup)
+        if o.draft is not None:
+            await deliver_draft(bot, chat_id, o.draft, lang)
 
 
 async def ask(bot: Bot, ctx: BotContext, chat_id: int, sender_id: str, text: str, rasa_lang: str | None, ui_lang: str | None) -> None:
@@ -83,7 +97,7 @@ async def ask(bot: Bot, ctx: BotContext, chat_id: int, sender_id: str, text: str
     if not outgoing:
         outgoing = [Outgoing(escape(t("no_reply", rasa_lang or ui_lang)))]
     try:
-        await send_all(bot, chat_id, outgoing)
+        await send_all(bot, chat_id, outgoing, rasa_lang or ui_lang)
     except TelegramForbiddenError:
         logger.info("the user blocked the bot before the answer arrived")
         await ctx.store.set_blocked(sender_id, True)

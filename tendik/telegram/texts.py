@@ -12,8 +12,25 @@ __all__ = ["COMMANDS", "DESCRIPTION", "LANGS", "LANGUAGE_NAMES", "SHORT_DESCRIPT
 
 # Each language's own name, for the language buttons.
 LANGUAGE_NAMES = variants("language.name")
-# Bot commands in menu order, described in both languages (setMyCommands per language_code).
-COMMANDS = section("telegram.command")
+# Bot commands in menu order, described in both languages (setMyCommands per language_code): the
+# catalog's order, except that a command named in _MENU_AFTER follows the one it names.
+_MENU_AFTER = {"check": "topics"}
+
+
+def _menu_order(commands: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    moved = {c: after for c, after in _MENU_AFTER.items() if c in commands and after in commands}
+    out: dict[str, dict[str, str]] = {}
+    for name, described in commands.items():
+        if name in moved:
+            continue
+        out[name] = described
+        for c, after in moved.items():
+            if after == name:
+                out[c] = commands[c]
+    return out
+
+
+COMMANDS = _menu_order(section("telegram.command"))
 DESCRIPTION = variants("telegram.description")
 SHORT_DESCRIPTION = variants("telegram.short_description")
 

@@ -8,6 +8,9 @@ real HTTP. The server is strict where Telegram is strict, so it catches real mis
   ``<``, ``>``, ``&`` escaped; only &lt; &gt; &amp; &quot; and numeric entities); a message over
   4,096 characters (after parsing) or empty is refused with 400;
 - ``callback_data`` must be 1-64 bytes; a callback query can be answered only once;
+- ``sendDocument`` takes a multipart upload (``attach://`` or the file itself) with a file name, a
+  non-empty file of at most 50 MB and a caption of at most 1,024 characters (after parsing);
+  ``sendChatAction`` only Telegram's actions;
 - ``getUpdates`` long-polls, honours ``offset`` and ``allowed_updates``, and is refused (409) while a
   webhook is set; with a webhook set, new updates are POSTed to it with the
   ``X-Telegram-Bot-Api-Secret-Token`` header, like Telegram does;
@@ -26,6 +29,7 @@ import asyncio
 import itertools
 import json
 import logging
+import mimetypes
 import re
 import threading
 import time
@@ -45,6 +49,12 @@ T = TypeVar("T")
 
 DEFAULT_TOKEN = "123456789:LOCAL-test-token_for-the-local-bot-api"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_UPLOAD = 50 * 1024 * 1024
+CHAT_ACTIONS = {
+    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
+    "choose_sticker", "find_location", "record_video_note", "upload_video_note",
+}
 # Parameters that Telegram (and aiogram) send JSON-encoded inside form fields.
 JSON_FIELDS = {
     "reply_markup", "commands", "scope", "allowed_updates", "link_preview_options", "reply_parameters",
@@ -97,6 +107,27 @@ def check_reply_markup(markup: Any) -> None:
                 raise APIError(400, "Bad Request: can't find field \"callback_data\" or \"url\"")
 
 
+class Upload(bytes):
+    """A file part of a multipart request: its bytes, with the file name and content type sent."""
+
+    filename: str | None
+    content_type: str | None
+
+    def __new__(cls, data: bytes, filename: str | None = None, content_type: str | None = None) -> Upload:
+        obj = super().__new__(cls, data)
+        obj.filename, obj.content_type = filename, content_type
+        return obj
+
+
+@dataclass
+class SentDocument:
+    """A document the bot sent (sendDocument)."""
+
+    file_name: str
+    mime_type: str
+    data: bytes
+
+
 @dataclass
 class ChatMessage:
     """One message in a chat's log, from the bot or from the user."""
@@ -112,6 +143,7 @@ class ChatMessage:
     edits: int = 0
     deleted: bool = False
     kind: str = "text"
+    document: SentDocument | None = None  # kind "document": the file (``text`` is its caption)
 
     def buttons(self) -> list[dict]:
         return [b for row in (self.reply_markup or {}).get("inline_keyboard") or [] for b in row]
@@ -226,7 +258,7 @@ class LocalBotAPI:
                 params.update(await request.json())
             else:
                 for key, value in (await request.post()).items():
-                    params[key] = value if isinstance(value, str) else value.file.read()
+                    params[key] = value if isinstance(value, str) else Upload(value.file.read(), value.filename, value.content_type)
         for key in JSON_FIELDS & set(params):
             if isinstance(params[key], str):
                 try:
@@ -270,6 +302,12 @@ class LocalBotAPI:
 
     def _message_dict(self, m: ChatMessage) -> dict[str, Any]:
         out: dict[str, Any] = {"message_id": m.message_id, "date": m.date, "chat": self.chat_info[m.chat_id], "text": m.text}
+        if m.document is not None:
+            del out["text"]
+            out["document"] = {"file_id": f"local-doc-{m.chat_id}-{m.message_id}", "file_unique_id": f"ud-{m.chat_id}-{m.message_id}",
+                               "file_name": m.document.file_name, "mime_type": m.document.mime_type, "file_size": len(m.document.data)}
+            if m.text:
+                out["caption"] = m.text
         if m.from_bot:
             out["from"] = self.me()
         if m.reply_markup:
@@ -405,7 +443,38 @@ class LocalBotAPI:
 
     async def m_sendchataction(self, params: dict) -> bool:
         self._chat(int(params.get("chat_id") or 0))
+        if str(params.get("action") or "") not in CHAT_ACTIONS:
+            raise APIError(400, "Bad Request: wrong parameter action in request")
         return True
+
+    async def m_senddocument(self, params: dict) -> dict:
+        chat_id = int(params.get("chat_id") or 0)
+        self._chat(chat_id)
+        if chat_id in self.blocked:
+            raise APIError(403, "Forbidden: bot was blocked by the user")
+        document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = params.get(document.removeprefix("attach://"))
+        if not isinstance(document, Upload):  # a file_id or a URL: this server keeps no files
+            raise APIError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if not document:
+            raise APIError(400, "Bad Request: file must be non-empty")
+        if len(document) > MAX_UPLOAD:
+            raise APIError(413, "Request Entity Too Large")
+        if not document.filename:
+            raise APIError(400, "Bad Request: file name is empty")
+        caption, caption_html = "", None
+        if params.get("caption") not in (None, ""):
+            caption, caption_html = self._text(params, "caption")
+            if utf16_len(caption) > MAX_CAPTION:
+                raise APIError(400, "Bad Request: message caption is too long")
+        markup = params.get("reply_markup") or None
+        check_reply_markup(markup)
+        mime = mimetypes.guess_type(document.filename)[0] or "application/octet-stream"
+        m = ChatMessage(self._new_message_id(chat_id), chat_id, True, caption, caption_html, markup, kind="document",
+                        document=SentDocument(document.filename, mime, bytes(document)))
+        self.chats.setdefault(chat_id, []).append(m)
+        return self._message_dict(m)
 
     async def m_answercallbackquery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id") or "")

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from tendik.telegram.handlers import chat, deletion, fallback, feedback, groups, info, learn, start, subscription, topics
+from tendik.telegram.handlers import (
+    chat,
+    deletion,
+    fallback,
+    feedback,
+    groups,
+    info,
+    learn,
+    selfcheck,
+    start,
+    subscription,
+    topics,
+)
 
 
 def routers() -> list[Router]:
@@ -15,6 +27,7 @@ def routers() -> list[Router]:
         start.router(),
         info.router(),
         topics.router(),
+        selfcheck.router(),
         subscription.router(),
         deletion.router(),
         feedback.router(),
