@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import Engine, text
@@ -12,10 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tendik.common.db import delete_user_data
 from tendik.common.feedback import record_comment, record_vote
-from tendik.common.rasa_client import RasaClient, RasaUnavailable
+from tendik.common.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from tendik.drafts.files import files_for
 from tendik.drafts.render import DraftError
-from tendik.web import history, validate
+from tendik.handoff import store
+from tendik.handoff.hours import Hours
+from tendik.web import handoff, history, validate
 from tendik.web.errors import ApiError, error_body, json_response
 from tendik.web.present import messages_json
 from tendik.web.settings import WebSettings
@@ -27,6 +30,8 @@ SETTINGS = web.AppKey("settings", WebSettings)
 ENGINE = web.AppKey("engine", Engine)
 RASA = web.AppKey("rasa", RasaClient)
 DRAFTS = web.AppKey("drafts", asyncio.Semaphore)
+HOURS = web.AppKey("hours", Hours)
+RASA_TOKEN = web.AppKey("rasa_token", str)  # Rasa's HTTP API: resuming a conversation after a handoff
 CHANNEL = "web"
 # Drafts made at once (CPU-bound, 0.3-2 s each, in threads); more requests wait their turn.
 DRAFTS_AT_ONCE = 2
@@ -41,27 +46,120 @@ async def _db(request: web.Request, lang: str | None, func, *args):  # noqa: ANN
         raise ApiError("storage_unavailable", 503, lang) from exc
 
 
+async def _ask_rasa(request: web.Request, sender: str, message: str, lang: str | None, had_case: bool) -> list[BotMessage]:
+    """Rasa's reply ([] when it cannot be reached). A user who had a handoff and gets the paused
+    conversation's reply (nothing, or "forwarded") while no case is open: the bot is still paused
+    (resuming failed when the case ended): resume it and ask again."""
+    rasa = request.app[RASA]
+    try:
+        replies = await rasa.send(sender, message, language=lang, channel=CHANNEL)
+    except RasaUnavailable:
+        return []
+    if not had_case or not handoff.paused_reply(replies):
+        return replies
+    logger.info("chat: the bot is still paused after a handoff ended; resuming it and asking again")
+    if not await handoff.resume_bot(rasa, sender, request.app[RASA_TOKEN]):
+        return []
+    try:
+        return await rasa.send(sender, message, language=lang, channel=CHANNEL)
+    except RasaUnavailable:
+        return []
+
+
+async def _deliver(request: web.Request, sender: str, after: int, lang: str | None) -> tuple[list[dict[str, Any]], int, bool, list[int]]:
+    """The operators' and system lines after ``after`` not delivered yet, each taken for delivery
+    first (another replica or poll that took it first wins; it is skipped here). "closed" resumes the
+    bot; if Rasa cannot be reached the line is given back and this stops before it (next poll).
+    Returns (messages, next cursor, whether a line still waits, the ids taken)."""
+    found = await _db(request, lang, handoff.scan, sender, after)
+    out: list[dict[str, Any]] = []
+    taken: list[int] = []
+    next_after, waiting = found.last_id, False
+    for line in found.to_deliver:
+        if not await _db(request, lang, store.take_for_delivery, line.id):
+            continue
+        if line.kind == "closed" and not await handoff.resume_bot(request.app[RASA], sender, request.app[RASA_TOKEN]):
+            await _db(request, lang, store.give_back, line.id)
+            next_after, waiting = line.id - 1, True
+            break
+        taken.append(line.id)
+        shown = handoff.line_json(line, handoff.lang_of(lang, found.languages.get(line.handoff_id)))
+        if shown is not None:
+            out.append(shown)
+    return out, next_after, waiting, taken
+
+
+async def _while_open(request: web.Request, key: str, case: store.Case, message: str, lang: str | None) -> web.Response:
+    """A message while the user's case is open: it goes to the operators, not to the bot;
+    ``/handoff_cancel`` ends the case and resumes the bot; other buttons are not forwarded."""
+    sender = validate.sender_id(key)
+    said = handoff.lang_of(lang, case.language)
+    if handoff.is_cancel(message):
+        await _db(request, lang, store.cancel, sender)
+        resumed = await handoff.resume_bot(request.app[RASA], sender, request.app[RASA_TOKEN])
+        logger.info("chat %s: handoff %s cancelled by the user (bot resumed: %s)", validate.handle(key), case.id[:8], resumed)
+        messages = [handoff.notice("handoff.cancelled", said)]
+    elif message.startswith("/"):
+        logger.info("chat %s: a button while handoff %s is open; not forwarded", validate.handle(key), case.id[:8])
+        messages = [handoff.notice("web.handoff_paused", said, [handoff.cancel_button(said)])]
+    else:
+        await _db(request, lang, store.add_user_message, case, message)
+        logger.info("chat %s: forwarded to handoff %s", validate.handle(key), case.id[:8])
+        messages = [handoff.notice("handoff.forwarded", said)]
+    state = await _db(request, lang, handoff.state, sender, 0)
+    return json_response({"language": lang, "messages": messages, "handoff": state.to_json()})
+
+
 async def chat(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body, lang = await validate.json_body(request)
     key = validate.conversation_key(body.get("conversation_key"), lang)
     message = validate.message_text(body.get("message"), lang, settings.web_max_message_chars)
+    sender = validate.sender_id(key)
+    case = await _db(request, lang, store.open_case_for, sender)
+    if case is not None:
+        return await _while_open(request, key, case, message, lang)
+    # A case that ended while the widget was away: its last lines (and the bot's resumption) first.
+    had_case = await _db(request, lang, handoff.had_case, sender)
+    before, after, waiting, taken = await _deliver(request, sender, 0, lang) if had_case else ([], 0, False, [])
     started = time.perf_counter()
-    try:
-        replies = await request.app[RASA].send(validate.sender_id(key), message, language=lang, channel=CHANNEL)
-    except RasaUnavailable:
-        replies = []
+    replies = await _ask_rasa(request, sender, message, lang, had_case)
     rasa_ms = (time.perf_counter() - started) * 1000
     timing = {"Server-Timing": f"rasa;dur={rasa_ms:.1f}"}
     if not replies:
+        for line_id in taken:  # not shown after all: the next poll or message delivers them
+            await _db(request, lang, store.give_back, line_id)
         logger.warning("chat %s: Rasa unavailable after %.0f ms; told the user", validate.handle(key), rasa_ms)
         return json_response(error_body("unavailable", lang), status=503, headers=timing)
     messages = messages_json(replies)
+    found = handoff.order_in(replies)
+    if found is not None:
+        order, order_lang = found
+        opened, queued = await _db(request, lang, handoff.open_from_order, sender, order,
+                                   handoff.lang_of(order_lang, lang), request.app[HOURS])
+        messages = [*handoff.without_cancel(messages), queued]
+        logger.info("chat %s: handoff %s opened (%s contact)", validate.handle(key), opened.id[:8], "with" if order.contact else "no")
+    state = await _db(request, lang, handoff.state, sender, after, waiting)
     logger.info(
         "chat %s: %d message(s), %d legal answer(s), Rasa %.0f ms",
         validate.handle(key), len(messages), sum(1 for m in replies if m.is_legal_answer), rasa_ms,
     )
-    return json_response({"language": lang, "messages": messages}, headers=timing)
+    return json_response({"language": lang, "messages": [*before, *messages], "handoff": state.to_json()}, headers=timing)
+
+
+async def handoff_updates(request: web.Request) -> web.Response:
+    """``{conversation_key, after, language}``: what the operators said (and claimed, closed) since
+    the line ``after``, each line delivered once (across replicas); the widget polls while
+    ``handoff.poll`` is true and sends back ``handoff.after``."""
+    body, lang = await validate.json_body(request)
+    key = validate.conversation_key(body.get("conversation_key"), lang)
+    after = validate.cursor(body.get("after"), lang)
+    sender = validate.sender_id(key)
+    messages, next_after, waiting, _taken = await _deliver(request, sender, after, lang)
+    state = await _db(request, lang, handoff.state, sender, next_after, waiting)
+    if messages:
+        logger.info("handoff updates %s: %d line(s) delivered", validate.handle(key), len(messages))
+    return json_response({"language": lang, "messages": messages, "handoff": state.to_json()})
 
 
 async def vote(request: web.Request) -> web.Response:
@@ -102,8 +200,10 @@ async def conversation_history(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body, lang = await validate.json_body(request)
     key = validate.conversation_key(body.get("conversation_key"), lang)
-    found = await _db(request, lang, history.conversation, validate.sender_id(key), settings.web_history_limit)
-    return json_response({"language": found["language"], "messages": found["messages"]})
+    sender = validate.sender_id(key)
+    thread, state = await _db(request, lang, handoff.history_lines, sender)
+    found = await _db(request, lang, history.conversation, sender, settings.web_history_limit, thread)
+    return json_response({"language": found["language"], "messages": found["messages"], "handoff": state.to_json()})
 
 
 async def draft(request: web.Request) -> web.StreamResponse:

@@ -13,6 +13,7 @@ from tendik.common.db import make_engine
 from tendik.common.http import client_tag, request_guard
 from tendik.common.rasa_client import RasaClient
 from tendik.db.migrate import ensure_schema
+from tendik.handoff.hours import Hours
 from tendik.web import api
 from tendik.web.assets import Assets
 from tendik.web.errors import error_response, request_language
@@ -46,6 +47,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[api.ENGINE] = engine
     app[api.RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout)
     app[api.DRAFTS] = asyncio.Semaphore(api.DRAFTS_AT_ONCE)
+    app[api.RASA_TOKEN] = settings.resume_token()
+    if not app[api.RASA_TOKEN]:
+        logger.warning("TENDIK_RASA_TOKEN is not set: a conversation handed to a person cannot be resumed when it ends")
     yield
     await app[api.RASA].close()
     engine.dispose()
@@ -66,6 +70,7 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     )
     app.on_cleanup.append(limits.close)
     app[api.SETTINGS] = settings
+    app[api.HOURS] = Hours.from_env()  # TENDIK_HANDOFF_HOURS: a mistake stops the start, with its reason
     app.cleanup_ctx.append(_resources)
     app.on_response_prepare.append(security_headers)
     assets = Assets()
@@ -79,6 +84,7 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     app.router.add_post("/api/delete", api.delete)
     app.router.add_post("/api/history", api.conversation_history)
     app.router.add_post("/api/draft", api.draft)
+    app.router.add_post("/api/handoff/updates", api.handoff_updates)
     app.router.add_get("/healthz", api.healthz)
     add_learn_routes(app)  # the course: /api/learn/*, /widget/tendik-learn.js, /learn, /ru/learn
     return app

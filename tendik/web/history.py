@@ -46,11 +46,15 @@ def _bot_as_rest(event: tracker.Event) -> list[dict[str, Any]]:
     return out
 
 
-def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, Any]:
+def conversation(engine: Engine, sender_id: str, limit: int = 200,
+                 thread: list[tuple[float, dict[str, Any]]] | None = None) -> dict[str, Any]:
     """``{"messages": [...], "language": last language used or None}``, oldest first, at most
     ``limit`` messages. A button the user pressed is shown with its title, as it was in the chat
-    (a "more" button no longer offered: its view's title; any other unknown payload: not at all)."""
+    (a "more" button no longer offered: its view's title; any other unknown payload: not at all).
+    ``thread``: (time, message) pairs shown among the stored events by time (a handoff's thread,
+    :func:`tendik.web.handoff.history_lines`: those messages never went through Rasa)."""
     events = _events(engine, sender_id)
+    extra = sorted(thread or [], key=lambda pair: pair[0])
     votes = _votes(engine, sender_id)
     messages: list[dict[str, Any]] = []
     language = None
@@ -61,7 +65,13 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
         messages.extend(messages_json(parse_reply(pending), votes))
         pending.clear()
 
+    def thread_until(ts: float | None) -> None:
+        while extra and (ts is None or extra[0][0] <= ts):
+            flush()
+            messages.append(extra.pop(0)[1])
+
     for event in events:
+        thread_until(event.ts)
         if event.type == "bot":
             rest = _bot_as_rest(event)
             pending.extend(rest)
@@ -86,6 +96,7 @@ def conversation(engine: Engine, sender_id: str, limit: int = 200) -> dict[str, 
             msg["payload"] = said
         messages.append(msg)
     flush()
+    thread_until(None)
     return {"messages": messages[-limit:], "language": language}
 
 

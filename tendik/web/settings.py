@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from tendik.common.config import CommonSettings
+from tendik.common.config import CommonSettings, default_data_dir
+from tendik.common.keys import RASA_TOKEN
 
 
 class WebSettings(CommonSettings):
@@ -26,6 +27,19 @@ class WebSettings(CommonSettings):
     web_trust_proxy: bool = False
     # How many messages /api/history returns at most (the latest ones).
     web_history_limit: int = Field(200, ge=1)
+    # Rasa's HTTP API token (TENDIK_RASA_TOKEN), to resume a conversation after a handoff; when it
+    # is not set, the one the assistant generated into the data folder (rasa_api_token) is read.
+    rasa_token: str = Field("", repr=False)
+
+    def resume_token(self) -> str:
+        """The token for Rasa's HTTP API: the setting, else the data folder's file, else ''."""
+        if self.rasa_token.strip():
+            return self.rasa_token.strip()
+        path = default_data_dir() / RASA_TOKEN[1]
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
 
     @field_validator("web_allowed_origins")
     @classmethod

@@ -100,6 +100,18 @@ def draft_format(value: Any, lang: str | None) -> str:
     return value
 
 
+CURSOR_MAX = 2**53 - 1  # what JavaScript counts exactly
+
+
+def cursor(value: Any, lang: str | None) -> int:
+    """The id of the last handoff line the widget has (``after``; missing: 0)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CURSOR_MAX:
+        raise ApiError("malformed", 400, lang)
+    return value
+
+
 def vote(value: Any, lang: str | None) -> str:
     if value not in VOTES:
         raise ApiError("bad_vote", 400, lang)

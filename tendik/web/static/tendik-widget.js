@@ -26,6 +26,8 @@
   var DRAFT_TIMEOUT_MS = 60000;
   var DRAFT_FORMATS = ["docx", "pdf"];
   var SELFCHECK = "/start_selfcheck"; // the self-check form's entry (its bubble shows the title)
+  var POLL_MS = 3000; // while a person has the conversation: how often the operators' replies are asked for
+  var POLL_MAX_MS = 30000; // the longest wait between polls after errors
   var script = document.currentScript;
 
   // ------------------------------------------------------------------ texts
@@ -442,6 +444,9 @@
     ".tw-msg-bot .tw-bubble{background:#fff;border:1px solid var(--tw-line);border-bottom-left-radius:4px;}",
     ".tw-msg-notice .tw-bubble{background:#fff7ed;border:1px solid #c2410c;border-left-width:4px;color:#4a1d05;}",
     ".tw-msg-ok .tw-bubble{background:#ecfdf3;border:1px solid #067647;border-left-width:4px;color:#053321;}",
+    // a person has the conversation: the operator's replies and what the service says about the handoff
+    ".tw-msg-operator .tw-bubble{background:#eef6ff;border:1px solid var(--tw-accent);border-left-width:4px;color:var(--tw-ink);}",
+    ".tw-msg-handoff .tw-bubble{background:#fff;border:1px dashed #6b7280;color:var(--tw-ink);font-size:14px;}",
     ".tw-bubble a{color:var(--tw-accent);text-decoration:underline;}",
     ".tw-failed{font-size:13px;color:var(--tw-err);display:flex;align-items:center;gap:8px;}",
     ".tw-link-btn{background:none;border:0;padding:4px 2px;color:var(--tw-accent);text-decoration:underline;font-weight:600;}",
@@ -547,6 +552,10 @@
     this.isOpen = false;
     this.busy = false;
     this.loaded = false;
+    this.handoffAfter = 0; // the last handoff line this widget has (the polling cursor)
+    this.pollTimer = null;
+    this.polling = false;
+    this.pollDelay = POLL_MS;
     this.i18n = []; // [element, attribute or "text", key]
     this.build();
     this.applyLanguage();
@@ -567,6 +576,7 @@
     }
     if (key === this.key) return;
     this.key = key;
+    this.resetHandoff();
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
     this.welcome = null;
     this.loaded = false;
@@ -855,6 +865,7 @@
         var msgs = (r.data && r.data.messages) || [];
         if (r.status === 200) {
           self.addBotMessages(msgs, lang);
+          self.setHandoff(r.data.handoff, false);
           return;
         }
         if (r.data && r.data.error === "bad_conversation") {
@@ -903,6 +914,7 @@
           }
         });
         self.scrollTo(null);
+        self.setHandoff(r.data.handoff, true); // a case open (or a line waiting): ask at once
       } else if (r.status === 400) {
         self.key = null;
         self.persist();
@@ -910,6 +922,61 @@
         self.addNotice(self.t("historyFailed") + " " + ((r.data && r.data.message) || self.t("offline")), self.lang);
       }
     });
+  };
+
+  // ---------------------------------------------------------------- a person has the conversation
+  /** What the service says about the handoff (every chat reply, the history, each poll): poll every
+   *  few seconds while ``poll`` is true (a case is open, or a line waits), stop when it is not. */
+  Widget.prototype.setHandoff = function (s, now) {
+    if (!s || typeof s !== "object") return;
+    if (typeof s.after === "number" && s.after > this.handoffAfter) this.handoffAfter = s.after;
+    this.root.setAttribute("data-handoff", s.open === true ? "open" : "none");
+    if (s.poll === true) this.startPolling(now ? 0 : POLL_MS);
+    else this.stopPolling();
+  };
+
+  Widget.prototype.startPolling = function (delay) {
+    var self = this;
+    if (this.pollTimer || this.polling || !this.key) return;
+    this.pollTimer = setTimeout(function () {
+      self.pollTimer = null;
+      self.poll();
+    }, delay);
+  };
+
+  Widget.prototype.stopPolling = function () {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.pollDelay = POLL_MS;
+  };
+
+  Widget.prototype.resetHandoff = function () {
+    this.stopPolling();
+    this.handoffAfter = 0;
+    this.root.setAttribute("data-handoff", "none");
+  };
+
+  /** One poll: the operators' replies (and claimed / closed) since the last line this widget has. */
+  Widget.prototype.poll = function () {
+    var self = this, key = this.key, lang = this.lang;
+    if (!key || this.polling) return Promise.resolve();
+    this.polling = true;
+    return this.api("POST", "api/handoff/updates", { conversation_key: key, after: this.handoffAfter, language: lang })
+      .then(function (r) {
+        self.polling = false;
+        if (key !== self.key) return; // a new conversation meanwhile
+        if (r.status === 200) {
+          self.pollDelay = POLL_MS;
+          var msgs = (r.data && r.data.messages) || [];
+          if (msgs.length) self.addBotMessages(msgs, lang);
+          self.setHandoff(r.data.handoff, false);
+        } else if (r.status === 400) {
+          self.stopPolling(); // this conversation cannot be asked about (its key is refused)
+        } else {
+          self.pollDelay = Math.min(self.pollDelay * 2, POLL_MAX_MS); // offline, busy, rate-limited: later
+          self.startPolling(self.pollDelay);
+        }
+      });
   };
 
   // ---------------------------------------------------------------- rendering
@@ -1029,7 +1096,8 @@
     var draft = this.renderDraft(m.draft, lang);
     if (draft) children.push(draft);
     if (answer && typeof answer.answer_id === "string" && answer.answer_id) children.push(this.renderVote(answer, lang));
-    return h("div", { class: "tw-msg tw-msg-bot", lang: lang }, children);
+    var kind = m.kind === "operator" ? " tw-msg-operator" : m.kind === "handoff" ? " tw-msg-handoff" : "";
+    return h("div", { class: "tw-msg tw-msg-bot" + kind, lang: lang }, children);
   };
 
   /** A draft that came with a message: its caption and a download button per format (the file is
@@ -1324,6 +1392,7 @@
 
   Widget.prototype.newConversation = function () {
     this.key = null; // a new key is made when the first message is sent
+    this.resetHandoff();
     this.persist();
     this.closeMenu();
     this.clearLog();
@@ -1353,6 +1422,7 @@
       self.confirmYes.setAttribute("aria-disabled", "false");
       if (r.status === 200) {
         self.key = null;
+        self.resetHandoff();
         self.persist();
         self.closeMenu();
         self.clearLog();
