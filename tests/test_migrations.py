@@ -54,6 +54,12 @@ LEARN_TABLES = ["tendik_learn_progress", "tendik_learn_lessons", "tendik_learn_a
 HANDOFF_TABLES = ["tendik_handoffs", "tendik_handoff_messages", "tendik_handoff_notes", "tendik_audit"]  # 0004 (the operators' desk)
 NEW_TABLES = ["review_login_attempts", *LEARN_TABLES, *HANDOFF_TABLES]  # added since (security work; the course; the desk)
 PASSWORD = "correct horse battery staple 42"
+# undo on a create_all database what revisions after the last create_all schema added to its tables
+SINCE_CREATE_ALL = [
+    "DROP INDEX ix_review_judgements_content_fix",
+    *(f"ALTER TABLE review_judgements DROP COLUMN {c}" for c in ("reason", "content_fix", "content_fixed_at", "content_fixed_by")),
+    "ALTER TABLE review_users DROP COLUMN language",
+]
 
 
 # ------------------------------------------------------------------ the schema of fb2c096, frozen
@@ -289,13 +295,17 @@ def make_old_database(url: str, tables: list[str] = OLD_TABLES, md: MetaData | N
         engine.dispose()
 
 
-def dump(engine: Engine, tables: list[str]) -> dict[str, list[tuple]]:
+def dump(engine: Engine, tables: list[str], old_columns: bool = False) -> dict[str, list[tuple]]:
+    """Every row of ``tables``; with ``old_columns`` only the columns fb2c096 had (columns added
+    since, such as review_users.language of 0005, hold their defaults)."""
     md = MetaData()
+    old = fb2c096_metadata().tables if old_columns else {}
     out = {}
     with engine.connect() as conn:
         for name in tables:
             table = Table(name, md, autoload_with=conn)
-            out[name] = sorted(tuple(r) for r in conn.execute(select(table)))
+            cols = [table.c[c.name] for c in old[name].columns] if name in old else list(table.c)
+            out[name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
     return out
 
 
@@ -333,7 +343,10 @@ def test_old_database_upgrades_keeps_every_row_and_downgrades(db_url: str) -> No
     assert migrate.current(db_url) == HEAD
     engine = make_engine(db_url)
     try:
-        assert dump(engine, [*OLD_TABLES, "events"]) == before, "a row changed or went missing"
+        assert dump(engine, [*OLD_TABLES, "events"], old_columns=True) == before, "a row changed or went missing"
+        with engine.connect() as conn:  # 0005: old accounts keep English, old verdicts have no reason and no fix flag
+            assert {r[0] for r in conn.execute(text("SELECT language FROM review_users"))} == {"en"}
+            assert {tuple(r) for r in conn.execute(text("SELECT reason, content_fix FROM review_judgements"))} == {(None, False)}
         assert set(NEW_TABLES) <= set(inspect(engine).get_table_names())
         assert migrate.diff(engine) == []
     finally:
@@ -412,6 +425,8 @@ def test_todays_create_all_database_is_recognised_as_head(db_url: str) -> None:
         metadata.create_all(engine, tables=created)
         rasa_events(MetaData()).create(engine)
         with engine.begin() as conn:
+            for sql in SINCE_CREATE_ALL:  # columns added by later revisions (0005) were never made by create_all
+                conn.execute(text(sql))
             conn.execute(metadata.tables["review_login_attempts"].insert(),
                          [{"key": "k" * 64, "scope": "client", "username": None, "failures": 3, "locked_until": None, "updated_at": 1.0}])
         before = dump(engine, [*(t.name for t in created), "events"])
@@ -467,6 +482,9 @@ def test_empty_database_up_and_down_step_by_step(db_url: str) -> None:
             cfg = migrate._config(conn)
             command.check(cfg)
         ensure_schema(engine)  # at head: a no-op
+        assert migrate.downgrade("-1", engine) == "0004_handoff"
+        assert "language" not in {c["name"] for c in inspect(engine).get_columns("review_users")}
+        assert "reason" not in {c["name"] for c in inspect(engine).get_columns("review_judgements")}
         assert migrate.downgrade("-1", engine) == "0003_learning"
         assert set(HANDOFF_TABLES).isdisjoint(inspect(engine).get_table_names())
         assert migrate.downgrade("-1", engine) == "0002_review_login_attempts"
@@ -521,7 +539,7 @@ def test_concurrent_upgrades_in_several_processes(db_url: str, old: bool) -> Non
     if before is not None:
         engine = make_engine(db_url)
         try:
-            assert dump(engine, [*OLD_TABLES, "events"]) == before
+            assert dump(engine, [*OLD_TABLES, "events"], old_columns=True) == before
         finally:
             engine.dispose()
 

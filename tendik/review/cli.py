@@ -67,12 +67,12 @@ def cmd_user(args: argparse.Namespace, settings: ReviewSettings) -> int:
     ensure_schema(engine)
     try:
         if args.action == "add":
-            user = auth.add_user(engine, args.name, _read_password(), args.role)
-            print(f"created {user.username} ({user.role})")
+            user = auth.add_user(engine, args.name, _read_password(), args.role, args.language)
+            print(f"created {user.username} ({user.role}, interface {user.language})")
         elif args.action == "list":
             for u in auth.list_users(engine):
                 state = "disabled" if u["disabled"] else "active"
-                print(f"{u['username']:24s} {u['role']:9s} {state}")
+                print(f"{u['username']:24s} {u['role']:9s} {u['language']:3s} {state}")
         elif args.action in ("disable", "enable"):
             auth.set_disabled(engine, args.name, args.action == "disable")
             print(f"{args.name} {args.action}d")
@@ -82,6 +82,9 @@ def cmd_user(args: argparse.Namespace, settings: ReviewSettings) -> int:
         elif args.action == "role":
             auth.set_role(engine, args.name, args.role_value)
             print(f"{args.name} is now {args.role_value}")
+        elif args.action == "language":
+            auth.set_language(engine, args.name, args.language_value)
+            print(f"{args.name} now sees the interface in {args.language_value}")
     except auth.AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -158,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     ua = us.add_parser("add", help="create an account (password from a prompt or standard input)")
     ua.add_argument("name")
     ua.add_argument("--role", choices=auth.ROLES, default="reviewer")
+    ua.add_argument("--language", choices=auth.LANGUAGES, default="en", help="interface language (kk, ru, en; the user can change it)")
     us.add_parser("list", help="list accounts")
     for name in ("disable", "enable", "passwd"):
         x = us.add_parser(name, help=f"{name} an account")
@@ -165,9 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     ur = us.add_parser("role", help="change an account's role")
     ur.add_argument("name")
     ur.add_argument("role_value", choices=auth.ROLES)
+    ul = us.add_parser("language", help="change an account's interface language")
+    ul.add_argument("name")
+    ul.add_argument("language_value", choices=auth.LANGUAGES)
     sub.add_parser("sync", help="index new tracker events and votes")
     e = sub.add_parser("export", help="write reproducible export files")
-    e.add_argument("kind", choices=("nlu", "stories", "unanswered", "all"))
+    e.add_argument("kind", choices=("nlu", "stories", "unanswered", "verdicts", "all"))
     e.add_argument("--out", required=True, help="output folder")
     e.add_argument("--include-confirmed", action="store_true", help="also export answers judged correct as NLU examples")
     r = sub.add_parser("retention", help="delete conversations older than N days")

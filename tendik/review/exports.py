@@ -7,7 +7,9 @@
   action that intent should lead to;
 * questions the knowledge base could not answer ("not sure" answers, fallbacks, and answers judged
   wrong with no right intent or knowledge id), grouped and counted, as CSV and Markdown;
-* the list view as CSV.
+* the list view as CSV;
+* the verdicts with their reason codes and content-fix flags as CSV (no user text, conversations
+  pseudonymised).
 
 User text is masked again (:func:`tendik.redact.redact`: whatever the channel did when it was
 stored) in every file, and a message that still *looks* like personal data afterwards
@@ -271,7 +273,7 @@ def conversations_csv(engine: Engine, filters: Filters, chunk: int = 1000) -> It
 
 def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool = False,
                   refused: list[int] | None = None) -> list[Path]:
-    """Write ``kind`` (nlu | stories | unanswered | all) under ``out``; returns the files written.
+    """Write ``kind`` (nlu | stories | unanswered | verdicts | all) under ``out``; returns the files written.
     Every file is checked before it is written (:class:`ExportRefused`); messages left out because
     they still look like personal data are counted in ``refused``."""
     written: list[Path] = []
@@ -289,6 +291,8 @@ def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool 
         items = unanswered(engine, refused)
         assert_clean((u.question for u in items), "unanswered")
         files += [("unanswered.csv", unanswered_csv(items)), ("unanswered.md", unanswered_md(items))]
+    if kind in ("verdicts", "all"):
+        files.append(("verdicts.csv", verdicts_csv(verdicts(engine))))
     for rel, content in files:  # only once every file passed the check
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -297,3 +301,54 @@ def write_exports(engine: Engine, kind: str, out: Path, include_confirmed: bool 
     if refused:
         logger.warning("export: %d message(s) left out because they still look like personal data", len(refused))
     return written
+
+
+VERDICT_FIELDS = ["conversation", "turn", "answer_id", "language", "intent", "verdict", "reason", "content_fix", "content_fixed",
+                  "right_intent", "right_knowledge_ids", "judged"]
+
+
+@dataclass
+class Verdict:
+    conversation: str
+    turn: int
+    answer_id: str
+    language: str
+    intent: str
+    verdict: str
+    reason: str
+    content_fix: bool
+    content_fixed: str
+    right_intent: str
+    right_knowledge_ids: str
+    judged: str
+
+
+def verdicts(engine: Engine) -> list[Verdict]:
+    """Every verdict with its reason code (``wrong_topic``, ... tendik.review.judgements.REASONS) and
+    content-fix flag, by pseudonym and turn; no user text or comment, no reviewer name."""
+    j, m = t.judgements.c, t.messages.c
+    q = (
+        select(j.sender_id, j.turn_event_id, j.answer_id, j.verdict, j.reason, j.content_fix, j.content_fixed_at, j.right_intent,
+               j.right_knowledge_ids, j.updated_at, m.language, m.intent)
+        .select_from(t.judgements.outerjoin(t.messages, and_(m.sender_id == j.sender_id, m.event_id == j.turn_event_id)))
+    )
+    day = lambda ts: datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d") if ts else ""  # noqa: E731
+    with engine.connect() as conn:
+        items = [
+            Verdict(pseudonym(r.sender_id), r.turn_event_id, r.answer_id or "", r.language or "", r.intent or "", r.verdict,
+                    r.reason or "", bool(r.content_fix), day(r.content_fixed_at), r.right_intent or "",
+                    " ".join(json.loads(r.right_knowledge_ids or "[]")), day(r.updated_at))
+            for r in conn.execute(q)
+        ]
+    items.sort(key=lambda v: (v.conversation, v.turn))
+    return items
+
+
+def verdicts_csv(items: list[Verdict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(VERDICT_FIELDS)
+    for v in items:
+        w.writerow([v.conversation, v.turn, _csv_safe(v.answer_id), v.language, v.intent, v.verdict, v.reason, int(v.content_fix),
+                    v.content_fixed, v.right_intent, _csv_safe(v.right_knowledge_ids), v.judged])
+    return buf.getvalue()

@@ -3,7 +3,8 @@ many learners started and completed it; per quiz question, how many answered, ho
 the first time (the accuracy), all answers and right ones, and how many have it in review now.
 Counts only (:meth:`tendik.learning.store.LearningStore.stats`): no learner is named or linked.
 
-Labels, lesson titles and questions in Kazakh or Russian (``?lang=kk|ru``). Registered by the
+Labels, lesson titles and questions in Kazakh or Russian (``?lang=kk|ru``; by default the account's
+language, Russian for English accounts). Registered by the
 wiring patch: ``app.router.add_get("/learning", learning.page_handler(engine))`` in ``make_app``.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import Engine
 
 from tendik.learning.course import Course, default_course, lang_of
 from tendik.learning.store import LearningStore, Stats
+from tendik.review.ui_texts import install, ui_language
 from tendik.texts import LANGS, section
 
 logger = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda x: "–" if x is None else f"{x:.0f}%"
-    return env
+    return install(env)  # base.html's interface texts
 
 
 def page_handler(engine: Engine, course: Course | None = None) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -68,13 +70,15 @@ def page_handler(engine: Engine, course: Course | None = None) -> Callable[[web.
     env = _env()
 
     async def handler(request: web.Request) -> web.Response:
-        lang = lang_of(request.query.get("lang") if request.query.get("lang") in LANGS else "ru")
+        ui_lang = ui_language(request)
+        default = ui_lang if ui_lang in LANGS else "ru"  # the account's language, else Russian
+        lang = lang_of(request.query.get("lang") if request.query.get("lang") in LANGS else default)
         the_course = course or default_course()
         stats = await asyncio.to_thread(store.stats)
         labels = {name: pair[lang] for name, pair in section("learn.review").items()}
         html = env.get_template("learning.html").render(
             d=page_data(the_course, stats, lang), t=labels, lang=lang, langs=LANGS,
-            user=request.get("user"), csrf=request.get("csrf", ""), flash="",
+            user=request.get("user"), csrf=request.get("csrf", ""), flash="", ui_lang=ui_lang,
         )
         return web.Response(text=html, content_type="text/html")
 

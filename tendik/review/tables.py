@@ -7,8 +7,10 @@ Every per-conversation table has a ``sender_id`` column, so :func:`tendik.common
   filters and pages over; kept up to date from the tracker's ``events`` by :mod:`tendik.review.sync`.
 * ``review_messages``: one row per user message with what the bot did with it (intent, confidence,
   action, answer source and knowledge ids); feeds the dashboard and the "unanswered" export.
-* ``review_judgements``: an operator's verdict on one bot answer (who and when).
-* ``review_users`` / ``review_sessions``: operator accounts and their server-side sessions.
+* ``review_judgements``: an operator's verdict on one bot answer (who and when), with the reason
+  code of a "wrong" verdict and the content-fix flag (and when the content owner marked it done).
+* ``review_users`` / ``review_sessions``: operator accounts (with their interface language) and
+  their server-side sessions.
 * ``review_login_attempts``: failed-login counters and lock-outs per account and client, per
   client, and per account (keyed by a hash; no client address is stored).
 * ``review_state``: sync watermarks.
@@ -16,7 +18,7 @@ Every per-conversation table has a ``sender_id`` column, so :func:`tendik.common
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint, false
 
 from tendik.common.db import metadata
 
@@ -94,7 +96,14 @@ judgements = Table(
     Column("reviewer", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # why a "wrong" answer is wrong (tendik.review.judgements.REASONS); None for "correct"
+    Column("reason", String(32), nullable=True),
+    # the answer needs a fix of the content (harmful, outdated...): on the admins' "content fixes" list
+    Column("content_fix", Boolean, nullable=False, default=False, server_default=false()),
+    Column("content_fixed_at", Float, nullable=True),  # the content owner marked it done
+    Column("content_fixed_by", String(64), nullable=True),
     UniqueConstraint("sender_id", "turn_event_id", name="uq_review_judgements_turn"),
+    Index("ix_review_judgements_content_fix", "content_fix", "updated_at"),
 )
 
 users = Table(
@@ -104,6 +113,7 @@ users = Table(
     Column("username", String(64), nullable=False, unique=True),
     Column("password_hash", String(255), nullable=False),
     Column("role", String(16), nullable=False),  # reviewer | admin
+    Column("language", String(8), nullable=False, default="en", server_default="en"),  # interface: kk | ru | en
     Column("disabled", Boolean, nullable=False, default=False),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", Float, nullable=True),

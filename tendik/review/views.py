@@ -35,6 +35,7 @@ from tendik.redact import redact
 from tendik.review import tables as t
 from tendik.review.judgements import judgements_for
 from tendik.review.tracker import parse_turns, private_words
+from tendik.review.ui_texts import TEXTS, knowledge_title, topic_name, ui
 from tendik.texts import label
 
 
@@ -47,17 +48,25 @@ def fmt_ts(ts: float | None) -> str:
 _INTENT = re.compile(r"/([A-Za-z_][\w-]{0,80})")
 
 
-def payload_label(text: str) -> str | None:
+def payload_label(text: str, lang: str = "en") -> str | None:
     """A button press as the transcript shows it ("[button: law · exp-equal-pay]", "[button:
-    ask_equal_pay]"), or None for a typed message."""
+    ask_equal_pay]"; in Kazakh or Russian "[кнопка: закон · <topic's title>]"), or None for a typed
+    message."""
     if not is_payload(text):
         return None
     more = parse_show_more(text.strip())
+    if lang == "en":
+        if more is not None:
+            page = f", page {more.page}" if more.page else ""
+            return f"[button: {more.view}{page} · {more.topic}]"
+        name = _INTENT.match(text.strip())
+        return f"[button: {name.group(1) if name else '?'}]"
     if more is not None:
-        page = f", page {more.page}" if more.page else ""
-        return f"[button: {more.view}{page} · {more.topic}]"
+        view = ui(f"view.{more.view}", lang) if f"view.{more.view}" in TEXTS else more.view
+        page = f", {ui('tr.page', lang, n=more.page)}" if more.page else ""
+        return ui("tr.button_label", lang, what=f"{view}{page} · {knowledge_title(more.topic, lang)}")
     name = _INTENT.match(text.strip())
-    return f"[button: {name.group(1) if name else '?'}]"
+    return ui("tr.button_label", lang, what=topic_name(name.group(1), lang) if name else "?")
 
 
 class Masker:
@@ -93,7 +102,8 @@ def answer_sections(payload: AnswerPayload, mask: Callable[[str], str] = _keep) 
     return out
 
 
-def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
+def transcript(engine: Engine, sender_id: str, ui_lang: str = "en") -> dict[str, Any] | None:
+    """The conversation for the page; button presses labelled in ``ui_lang``."""
     with engine.connect() as conn:
         evs = conversation_events(conn, sender_id)
         summary = conn.execute(select(t.conversations).where(t.conversations.c.sender_id == sender_id)).mappings().first()
@@ -141,8 +151,9 @@ def transcript(engine: Engine, sender_id: str) -> dict[str, Any] | None:
         out_turns.append({
             "event_id": turn.user_event_id,
             "time": fmt_ts(turn.ts),
+            "ts": turn.ts,
             "text": label(f"review.hidden.{turn.hidden}", lang) if turn.hidden
-            else payload_label(turn.text) or redact(turn.text),
+            else payload_label(turn.text, ui_lang) or redact(turn.text),
             "is_payload": not turn.hidden and payload_label(turn.text) is not None,
             "hidden": bool(turn.hidden),
             "intent": turn.intent,

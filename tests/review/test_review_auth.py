@@ -97,7 +97,8 @@ def test_csrf_token_is_required_on_every_form(reviewer, review_data, review_serv
     sender = review_data.senders["ru"]
     page = reviewer.get("/transcript", params={"id": sender})
     event_id = re.search(r'name="turn_event_id" value="(\d+)"', page.text).group(1)
-    form = {"sender_id": sender, "turn_event_id": event_id, "verdict": "wrong", "right_intent": "ask_equal_pay"}
+    form = {"sender_id": sender, "turn_event_id": event_id, "verdict": "wrong", "reason": "wrong_topic",
+            "right_intent": "ask_equal_pay"}
     # no token, a wrong token, and the right token from another site's page
     assert reviewer.post("/judge", form, csrf=False).status_code == 403
     assert reviewer.post("/judge", {**form, "csrf_token": "forged"}, csrf=False).status_code == 403

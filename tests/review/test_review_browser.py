@@ -86,6 +86,7 @@ def test_operator_flow_in_chromium(browser, review_server, review_data, tmp_path
     # mark the answer wrong, with the right intent and knowledge id
     form = first.locator("form.judge")
     form.locator("input[value=wrong]").check()
+    form.locator("select[name=reason]").select_option("wrong_topic")  # required for "wrong"
     form.locator("select[name=right_intent]").select_option("ask_hiring_refusal")
     form.locator("select[name=knowledge_ids]").select_option(["exp-hiring-refusal"])
     form.locator("textarea[name=comment]").fill("Вопрос о приёме на работу, не об увольнении")

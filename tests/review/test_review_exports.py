@@ -22,6 +22,7 @@ def first_turn(client: Client, sender: str, n: int = 0) -> str:
 def judge(client: Client, sender: str, event_id: str, verdict: str, intent: str = "", kids: tuple[str, ...] = (), comment: str = ""):
     data = [("sender_id", sender), ("turn_event_id", event_id), ("verdict", verdict), ("right_intent", intent), ("comment", comment)]
     data += [("knowledge_ids", k) for k in kids]
+    data += [("reason", "wrong_topic")] if verdict == "wrong" else []  # required for "wrong" (issue 14 item 7)
     r = client.post("/judge", data)
     assert r.status_code == 302
     return client.get(r.headers["Location"]).text
