@@ -375,6 +375,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "kk": "Кешіріңіз, құжатты дайындау мүмкін болмады. Бірнеше минуттан кейін қайталап көріңіз.",
         "ru": "Извините, не удалось подготовить документ. Попробуйте ещё раз через несколько минут.",
     },
+    # A button or command meant for the bot while the conversation is with a person (tendik.telegram.handoff).
+    "telegram.handoff_paused": {
+        "kk": "Оператормен әңгіме жүріп жатқанда бот жауап бермейді, сондықтан бұл түйме немесе команда қазір жұмыс "
+        "істемейді. Хабарламаңызды жазыңыз — ол операторға жіберіледі.",
+        "ru": "Пока идёт разговор с оператором, бот не отвечает, поэтому эта кнопка или команда сейчас не работает. "
+        "Напишите сообщение — оно уйдёт оператору.",
+    },
 
     # The web widget service (tendik.web); it also says the system.* messages. Unknown language: both,
     # Kazakh first.

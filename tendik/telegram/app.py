@@ -1,6 +1,7 @@
 """Factories and runners: the Dispatcher (routers, middlewares, dependencies; the Bot itself comes
-from :mod:`tendik.telegram.bot`), startup (commands per language, the card schedule) and the two modes,
-long polling and webhook, which share every handler."""
+from :mod:`tendik.telegram.bot`), startup (commands per language, the card schedule, the review
+reminders, the delivery of the operators' replies after a handoff) and the two modes, long polling
+and webhook, which share every handler."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from tendik.common.http import client_tag, request_guard, server_options
+from tendik.handoff.hours import Hours
 from tendik.telegram.bot import create_bot
 from tendik.telegram.config import TelegramSettings
 from tendik.telegram.context import BotContext, create_context
 from tendik.telegram.handlers import routers
 from tendik.telegram.handlers.learn import ReminderLoop
+from tendik.telegram.handoff import DeliveryLoop
 from tendik.telegram.html_text import escape
 from tendik.telegram.middlewares import UserMiddleware
 from tendik.telegram.scheduler import CardScheduler
@@ -118,18 +121,26 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, ctx: BotContext) -> None:
     reminders = ReminderLoop(bot, ctx)  # the course's opt-in daily review reminders (tendik.telegram.handlers.learn)
     dispatcher["learn_reminders"] = reminders
     dispatcher["learn_reminders_task"] = asyncio.create_task(reminders.run(), name="learn-reminders")
+    Hours.from_env()  # a misconfigured TENDIK_HANDOFF_HOURS stops the start (HoursError says what is wrong)
+    if not ctx.rasa_token:
+        logger.warning("no Rasa API token (TENDIK_RASA_TOKEN or <data dir>/rasa_api_token): the bot cannot resume "
+                       "conversations after a handoff to a person")
+    delivery = DeliveryLoop(bot, ctx)  # the operators' replies to the users (tendik.telegram.handoff)
+    dispatcher["handoff_delivery"] = delivery
+    dispatcher["handoff_delivery_task"] = asyncio.create_task(delivery.run(), name="handoff-delivery")
 
 
 async def on_shutdown(dispatcher: Dispatcher, ctx: BotContext) -> None:
-    reminders: ReminderLoop | None = dispatcher.workflow_data.get("learn_reminders")
-    reminders_task: asyncio.Task | None = dispatcher.workflow_data.get("learn_reminders_task")
-    if reminders:
-        reminders.stop.set()
-    if reminders_task:
-        try:
-            await asyncio.wait_for(reminders_task, SHUTDOWN_GRACE)
-        except (TimeoutError, asyncio.CancelledError):
-            reminders_task.cancel()
+    for name in ("learn_reminders", "handoff_delivery"):
+        loop: ReminderLoop | DeliveryLoop | None = dispatcher.workflow_data.get(name)
+        loop_task: asyncio.Task | None = dispatcher.workflow_data.get(f"{name}_task")
+        if loop:
+            loop.stop.set()
+        if loop_task:
+            try:
+                await asyncio.wait_for(loop_task, SHUTDOWN_GRACE)
+            except (TimeoutError, asyncio.CancelledError):
+                loop_task.cancel()
     scheduler: CardScheduler | None = dispatcher.workflow_data.get("scheduler")
     task: asyncio.Task | None = dispatcher.workflow_data.get("scheduler_task")
     if scheduler:

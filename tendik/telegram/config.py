@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from tendik.common.config import CommonSettings, default_data_dir
+from tendik.common.keys import RASA_TOKEN
 
 TELEGRAM_API = "https://api.telegram.org"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.I)
@@ -79,6 +80,12 @@ class TelegramSettings(CommonSettings):
     # How long a "not helpful" vote waits for its optional comment.
     telegram_comment_window: float = 600.0
 
+    # Handing a conversation to a person (issue 14): how often the operators' replies are looked
+    # for and sent; Rasa's HTTP API token (TENDIK_RASA_TOKEN; unset: <data dir>/rasa_api_token, the
+    # file `make run` generates), needed to resume the bot when a case ends.
+    telegram_handoff_every: float = Field(2.0, gt=0, le=60)
+    rasa_token: SecretStr = SecretStr("")
+
     @field_validator("telegram_card_every", mode="before")
     @classmethod
     def _duration(cls, value: object) -> float:
@@ -87,3 +94,15 @@ class TelegramSettings(CommonSettings):
     @property
     def token(self) -> str:
         return self.telegram_token.get_secret_value().strip()
+
+    def rasa_api_token(self) -> str:
+        """Rasa's HTTP API token: configured, else the data folder's ``rasa_api_token`` (never
+        generated here: a token Rasa does not know would be no use); "" when there is none."""
+        configured = self.rasa_token.get_secret_value().strip()
+        if configured:
+            return configured
+        path = self.data_dir / RASA_TOKEN[1]
+        try:
+            return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+        except OSError:
+            return ""

@@ -1,5 +1,6 @@
 """What the handlers share, passed through the Dispatcher (``ctx``): settings, database, Rasa
-client, id hashing, the card deck and the registry of long button payloads."""
+client (and its HTTP API token, for resuming the bot after a handoff), id hashing, the card deck
+and the registry of long button payloads."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class BotContext:
     deck: CardDeck
     payloads: Payloads = field(default_factory=Payloads)
     mode: str = "polling"
+    rasa_token: str = ""  # Rasa's HTTP API: resuming the bot after a handoff
 
 
 def create_context(settings: TelegramSettings) -> BotContext:
@@ -75,4 +77,5 @@ def create_context(settings: TelegramSettings) -> BotContext:
         rasa=RasaClient(settings.rasa_url, settings.rasa_timeout),
         ids=SenderIds(secret),
         deck=CardDeck(load_knowledge()),
+        rasa_token=settings.rasa_api_token(),
     )

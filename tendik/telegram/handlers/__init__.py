@@ -10,6 +10,7 @@ from tendik.telegram.handlers import (
     fallback,
     feedback,
     groups,
+    handoff,
     info,
     learn,
     selfcheck,
@@ -32,6 +33,7 @@ def routers() -> list[Router]:
         deletion.router(),
         feedback.router(),
         learn.router(),
+        handoff.router(),
         chat.router(),
         fallback.router(),
     ]
