@@ -33,7 +33,7 @@ from tendik.review import tables as t
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("reviewer", "admin")
+ROLES = ("reviewer", "admin", "operator")  # operator: the handoff inbox (tendik.review.inbox)
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 _hasher = PasswordHasher()

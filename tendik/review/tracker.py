@@ -39,9 +39,9 @@ QUIET_ACTIONS = {"action_listen", "action_session_start", "action_detect_languag
 # A form's requested slot -> what a user message answering it is (the catalog's
 # ``review.hidden.<kind>``): its text is the user's own words for a draft or the self-check's
 # free-text question, never shown, indexed or exported.
-HIDDEN_REQUESTS = {"sc_what": "selfcheck", "draft_value": "draft"}
+HIDDEN_REQUESTS = {"sc_what": "selfcheck", "draft_value": "draft", "handoff_contact": "value"}
 # Slots whose values are the user's own words (or point at them): never shown.
-HIDDEN_SLOTS = frozenset({"sc_what", "draft_value", "draft_values", "draft_field"})
+HIDDEN_SLOTS = frozenset({"sc_what", "draft_value", "draft_values", "draft_field", "handoff_contact"})
 # Shorter values are not looked for in the bot's texts (they would mask ordinary words).
 PRIVATE_MIN = 3
 # Events that end every form (Rasa resets the tracker's slots and active loop).
@@ -213,7 +213,7 @@ def private_words(evs: Iterable[Event]) -> PrivateWords:
             typed.append(ev.text)
         elif ev.type == "slot":
             name, value = slot_fields(ev)
-            if name in ("sc_what", "draft_value"):
+            if name in ("sc_what", "draft_value", "handoff_contact"):
                 typed += _strings(value)
             elif name == "draft_values":
                 draft += _strings(value)

@@ -516,6 +516,9 @@ def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     app.router.add_get("/admin/export/{name}", export_file)
     app.router.add_get("/admin/conversations.csv", conversations_csv)
     app.router.add_static("/static/", HERE / "static", show_index=False, follow_symlinks=False)
+    from tendik.review import inbox  # imported here: the inbox uses this module's helpers
+
+    inbox.register(app, engine)  # /inbox..., /admin/audit (issue 14)
     app.router.add_route("*", "/{tail:.*}", not_found)
     app.on_startup.append(_start_background)
     app.on_cleanup.append(_stop_background)
