@@ -268,7 +268,8 @@ def selfcheck_result(kb: KnowledgeBase, sk: SituationKnowledge, check: SelfCheck
     payload.buttons = [*(_draft_button(t, lang) for t in templates),
                        _more_button(topic, "route", text("answer.button.route", lang)),
                        _more_button(sk.deadline(check.stage).topic, "law", text("answer.button.law", lang)),
-                       Button(text("selfcheck.form.restart", lang), "/start_selfcheck")]
+                       Button(text("selfcheck.form.restart", lang), "/start_selfcheck"),
+                       Button(text("handoff.button", lang), "/request_human")]
     payload.knowledge_ids = _ids(topic, payload.citations)
     logger.info("selfcheck result: stage=%s grounds=%s route=%s dated=%s quotes=%d", check.stage, ",".join(check.grounds),
                 deadline.route, deadline.last_day is not None, len(payload.citations))

@@ -334,8 +334,8 @@ def test_answers_carry_the_start_button_and_offer_it_when_the_stage_is_missing()
                 [("ground", "age")], active=False)
     messages, _ = run(ActionAnswer(), t)
     payload = AnswerPayload.from_dict(messages[0]["custom"])
-    assert payload is not None and payload.buttons[-1].payload == "/start_selfcheck"
-    assert payload.buttons[-1].title == text("selfcheck.form.button", "ru")
+    assert payload is not None and [b.payload for b in payload.buttons[-2:]] == ["/start_selfcheck", "/request_human"]
+    assert payload.buttons[-2].title == text("selfcheck.form.button", "ru") and payload.buttons[-1].title == text("handoff.button", "ru")
     assert text("selfcheck.form.offer", "ru") in payload.plain_text()
     # a full situation: the button, no offer in words
     t = tracker("меня уволили из-за возраста", "inform_situation", {"grounds": ["age"], "stage": "dismissal"},

@@ -279,6 +279,14 @@ class ActionAnswer(Action):
             if payload.source == "situation" and not (state.grounds and state.stage):
                 payload.sections.insert(max(len(payload.sections) - 1, 0), Section(kind="note", text=text_of("selfcheck.form.offer", lang)))
             payload.buttons.append(Button(text_of("selfcheck.form.button", lang), "/start_selfcheck"))
+        # a person (tendik.actions.handoff): a button on every answer; after two answers in a row that
+        # found nothing, offered in words too
+        unanswered = 0 if payload.knowledge_ids else int(tracker.get_slot("unanswered_turns") or 0) + 1
+        events.append(SlotSet("unanswered_turns", float(unanswered)))
+        if unanswered >= 2:
+            payload.sections.append(Section(kind="note", text=text_of("handoff.after_fallbacks", lang)))
+        if tracker.active_loop_name is None:
+            payload.buttons.append(Button(text_of("handoff.button", lang), "/request_human"))
         logger.info("answer: intent=%s source=%s view=%s knowledge=%s", intent, payload.source, payload.view, payload.knowledge_ids)
         for part in payload.parts(MESSAGE_MAX):  # no message longer than Telegram's 4,096 characters
             dispatcher.utter_message(text=part.plain_text(), json_message=part.to_dict(), buttons=[b.to_dict() for b in part.buttons])

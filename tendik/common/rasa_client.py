@@ -7,6 +7,8 @@ Rasa down, slow or answering garbage raises :class:`RasaUnavailable`; the caller
 from __future__ import annotations
 
 import logging
+import os
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +85,7 @@ class RasaClient:
     """``await client.send(sender, text, language=..., channel=...)`` -> list of :class:`BotMessage`."""
 
     def __init__(self, base_url: str, timeout: float = 30.0, session: aiohttp.ClientSession | None = None) -> None:
+        self.api_base = base_url.rstrip("/")
         self.url = base_url.rstrip("/") + "/webhooks/rest/webhook"
         self.health_url = base_url.rstrip("/") + "/webhooks/rest/"
         self.timeout = aiohttp.ClientTimeout(total=timeout)
@@ -121,6 +124,26 @@ class RasaClient:
         if not isinstance(data, list):
             raise RasaUnavailable("the reply is not a list")
         return data
+
+    async def resume(self, sender: str, token: str | None = None) -> bool:
+        """Resumes a conversation the bot paused when it was handed to a person (Rasa's ``resume``
+        event through its HTTP API, with ``TENDIK_RASA_TOKEN``). False when Rasa is unreachable or
+        refuses (the next message still reaches the bot: the front end stops routing to the case)."""
+        token = token if token is not None else os.environ.get("TENDIK_RASA_TOKEN", "")
+        url = f"{self.api_base}/conversations/{urllib.parse.quote(sender, safe='')}/tracker/events"
+        session = await self._get_session()
+        try:
+            # resumed and listening: a message that reached the paused bot leaves a user turn without an
+            # answer, after which the policies would only listen; the bot answers the next message
+            events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+            async with session.post(url, params={"token": token}, json=events, timeout=self.timeout) as resp:
+                ok = resp.status < 300
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            logger.warning("Rasa unavailable while resuming a conversation: %s", type(exc).__name__)
+            return False
+        if not ok:
+            logger.warning("Rasa refused to resume a conversation (HTTP %d)", resp.status)
+        return ok
 
     async def send(self, sender: str, text: str, language: str | None = None, channel: str | None = None) -> list[BotMessage]:
         return parse_reply(await self.send_raw(sender, text, language=language, channel=channel))

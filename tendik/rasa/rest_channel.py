@@ -41,6 +41,7 @@ from tendik.paths import langid_model
 from tendik.rasa.server import client_tag
 from tendik.redact import redact
 from tendik.system_messages import message as system_message
+from tendik.texts import text as catalog_text
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ ACTIONS_HEALTH_TIMEOUT = 3.0
 # The draft form (tendik/actions/drafts.py): while it asks for a value, a name typed is kept.
 DRAFT_FORM = "draft_form"
 DRAFT_VALUE_SLOT = "draft_value"
+# The handoff (tendik/actions/handoff.py): a contact the user chose to share is kept as typed.
+HANDOFF_FORM = "handoff_form"
+HANDOFF_CONTACT_SLOT = "handoff_contact"
 
 
 def _max_chars() -> int:
@@ -144,21 +148,33 @@ class TendikRestInput(RestInput):
             return None, None
         return tracker.get_slot("language_pref"), tracker.get_slot("language")
 
-    async def _asked_for_draft_value(self, request: Request, sender_id: Text) -> bool:
-        """Whether the draft form is asking this conversation for a value (names are kept then)."""
+    async def _private_question(self, request: Request, sender_id: Text) -> Optional[Text]:
+        """The question this conversation's form is asking when its answer is the user's own data
+        for their own use: a draft's value (names kept) or the contact for an operator (kept)."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return None
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001 - the store being down: mask as usual
+            logger.warning("tracker store unavailable while checking the question asked")
+            return None
+        if tracker is None:
+            return None
+        asked = tracker.get_slot("requested_slot")
+        if (tracker.active_loop_name, asked) in ((DRAFT_FORM, DRAFT_VALUE_SLOT), (HANDOFF_FORM, HANDOFF_CONTACT_SLOT)):
+            return asked
+        return None
+
+    async def _paused(self, request: Request, sender_id: Text) -> bool:
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
             return False
         try:
             tracker = await agent.tracker_store.retrieve(sender_id)
-        except Exception:  # noqa: BLE001 - the store being down: mask as usual
-            logger.warning("tracker store unavailable while checking for a draft question")
+        except Exception:  # noqa: BLE001
             return False
-        return bool(
-            tracker is not None
-            and tracker.active_loop_name == DRAFT_FORM
-            and tracker.get_slot("requested_slot") == DRAFT_VALUE_SLOT
-        )
+        return bool(tracker is not None and tracker.is_paused())
 
     async def _language(
         self, request: Request, sender_id: Text, text: Text, metadata: Dict[Text, Any]
@@ -209,9 +225,14 @@ class TendikRestInput(RestInput):
             metadata.update(decision.as_metadata())
             # Personal data (IIN, phone, e-mail, card, names) never reaches the tracker store, except
             # a name typed as a value for the user's own draft document (tendik.actions.drafts).
+            # and a contact the user chose to share with an operator (tendik.actions.handoff).
             redacted = redact(text)
-            if redacted != text and await self._asked_for_draft_value(request, sender_id):
-                redacted = redact(text, keep_names=True)
+            if redacted != text:
+                asked = await self._private_question(request, sender_id)
+                if asked == DRAFT_VALUE_SLOT:
+                    redacted = redact(text, keep_names=True)
+                elif asked == HANDOFF_CONTACT_SLOT:
+                    redacted = text
             text = redacted
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
@@ -233,6 +254,9 @@ class TendikRestInput(RestInput):
             messages: List[Dict[Text, Any]] = list(collector.messages)
             if truncated:
                 messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
+            if not any(m.get("text") or m.get("custom") for m in messages) and await self._paused(request, sender_id):
+                # handed to a person (tendik.actions.handoff): the front end carries the message to the case
+                messages.append({"recipient_id": sender_id, "text": catalog_text("handoff.forwarded", language)})
             if not any(m.get("text") or m.get("custom") for m in messages):
                 logger.error(
                     "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",

@@ -34,6 +34,7 @@ from tendik.review import tables as t
 logger = logging.getLogger(__name__)
 
 ROLES = ("reviewer", "admin", "operator")  # operator: the handoff inbox (tendik.review.inbox)
+LANGUAGES = ("kk", "ru", "en")  # the interface languages (tendik.review.ui_texts.LANGUAGES)
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 _hasher = PasswordHasher()
@@ -41,7 +42,13 @@ _DUMMY_HASH = _hasher.hash("not a real password, only spends the same time")
 
 
 class AccountError(ValueError):
-    """A bad user name, role or password (the message is safe to show)."""
+    """A bad user name, role or password (the message is safe to show; ``code`` and ``fields``
+    name its translation in :mod:`tendik.review.ui_texts`: ``account.<code>``)."""
+
+    def __init__(self, message: str, code: str = "", **fields: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.fields = fields
 
 
 @dataclass
@@ -50,6 +57,7 @@ class User:
     username: str
     role: str
     disabled: bool
+    language: str = "en"  # the interface language: kk | ru | en (tendik.review.ui_texts)
 
     @property
     def is_admin(self) -> bool:
@@ -57,7 +65,8 @@ class User:
 
 
 def _user(row) -> User:  # noqa: ANN001
-    return User(id=row.id, username=row.username, role=row.role, disabled=bool(row.disabled))
+    return User(id=row.id, username=row.username, role=row.role, disabled=bool(row.disabled),
+                language=row.language if row.language in LANGUAGES else "en")
 
 
 def hash_password(password: str) -> str:
@@ -66,23 +75,25 @@ def hash_password(password: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters", "password_short", n=MIN_PASSWORD)
     if len(password) > 1024:
-        raise AccountError("the password is too long")
+        raise AccountError("the password is too long", "password_long")
 
 
-def add_user(engine: Engine, username: str, password: str, role: str = "reviewer") -> User:
+def add_user(engine: Engine, username: str, password: str, role: str = "reviewer", language: str = "en") -> User:
     if not USERNAME.match(username):
-        raise AccountError("user names are 2-64 characters: letters, digits, _ . @ -")
+        raise AccountError("user names are 2-64 characters: letters, digits, _ . @ -", "bad_name")
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "bad_role")
+    if language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}", "bad_language")
     check_password_rules(password)
     with engine.begin() as conn:
         if conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first():
-            raise AccountError(f"user {username} already exists")
+            raise AccountError(f"user {username} already exists", "exists", name=username)
         conn.execute(
-            t.users.insert().values(username=username, password_hash=hash_password(password), role=role, disabled=False,
-                                    failed_logins=0, created_at=time.time())
+            t.users.insert().values(username=username, password_hash=hash_password(password), role=role, language=language,
+                                    disabled=False, failed_logins=0, created_at=time.time())
         )
     logger.info("account created (role %s)", role)
     return get_user(engine, username)  # type: ignore[return-value]
@@ -107,7 +118,7 @@ def set_password(engine: Engine, username: str, password: str) -> None:
     with engine.begin() as conn:
         row = conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first()
         if not row:
-            raise AccountError(f"no user {username}")
+            raise AccountError(f"no user {username}", "no_user", name=username)
         conn.execute(
             update(t.users).where(t.users.c.id == row.id).values(password_hash=hash_password(password), failed_logins=0, locked_until=None)
         )
@@ -119,7 +130,7 @@ def set_disabled(engine: Engine, username: str, disabled: bool) -> None:
     with engine.begin() as conn:
         row = conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first()
         if not row:
-            raise AccountError(f"no user {username}")
+            raise AccountError(f"no user {username}", "no_user", name=username)
         conn.execute(update(t.users).where(t.users.c.id == row.id).values(disabled=disabled, failed_logins=0, locked_until=None))
         clear_attempts(conn, username)
         if disabled:
@@ -128,10 +139,19 @@ def set_disabled(engine: Engine, username: str, disabled: bool) -> None:
 
 def set_role(engine: Engine, username: str, role: str) -> None:
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "bad_role")
     with engine.begin() as conn:
         if not conn.execute(update(t.users).where(t.users.c.username == username).values(role=role)).rowcount:
-            raise AccountError(f"no user {username}")
+            raise AccountError(f"no user {username}", "no_user", name=username)
+
+
+def set_language(engine: Engine, username: str, language: str) -> None:
+    """The account's interface language (the user on the settings page, an admin, the CLI)."""
+    if language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}", "bad_language")
+    with engine.begin() as conn:
+        if not conn.execute(update(t.users).where(t.users.c.username == username).values(language=language)).rowcount:
+            raise AccountError(f"no user {username}", "no_user", name=username)
 
 
 def count_admins(engine: Engine) -> int:

@@ -13,6 +13,11 @@ admin role; every POST needs the CSRF token):
     GET  /learning?lang=kk|ru       the course: completion per lesson, accuracy per quiz question (counts only)
     GET  /admin/users, POST /admin/users[/<action>]
     GET  /admin/exports, GET /admin/export/<file>, GET /admin/conversations.csv
+    GET  /admin/content-fixes, POST /admin/content-fixes   answers flagged "needs a content fix"
+    GET  /settings, POST /settings  the account's interface language (kk | ru | en)
+
+Every page and message is in the account's language (:mod:`tendik.review.ui_texts`; the login page:
+the browser's), intents are shown as topic names and times in Almaty time with the zone named.
 """
 
 from __future__ import annotations
@@ -38,9 +43,10 @@ from sqlalchemy import Engine
 from tendik.common.http import client_address, request_guard
 from tendik.db.migrate import ensure_schema
 from tendik.review import auth, exports, learning, project, queries, views
-from tendik.review.judgements import JudgementError, save_judgement
+from tendik.review.judgements import REASONS, JudgementError, content_fixes, mark_content_fixed, save_judgement, verdict_stats
 from tendik.review.settings import ReviewSettings
 from tendik.review.sync import sync
+from tendik.review.ui_texts import LANGUAGE_NAMES, TEXTS, install, ui, ui_language
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +79,9 @@ def make_jinja() -> jinja2.Environment:
     env.filters["ts"] = views.fmt_ts
     env.filters["pct"] = lambda x, total: f"{100 * x / total:.0f}%" if total else "–"
     env.globals["urlencode"] = urlencode
-    return env
+    env.globals["view_keys"] = frozenset(k for k in TEXTS if k.startswith("view."))
+    env.globals["language_names"] = LANGUAGE_NAMES
+    return install(env)  # T(), |ts in Almaty time, |topic, ...
 
 
 def client(request: web.BaseRequest) -> str:
@@ -111,6 +119,7 @@ def render(request: web.Request, template: str, status: int = 200, **ctx: Any) -
     ctx.setdefault("user", request.get("user"))
     ctx.setdefault("csrf", request.get("csrf", ""))
     ctx.setdefault("flash", _flash(request))
+    ctx.setdefault("ui_lang", ui_language(request))
     html = env.get_template(template).render(**ctx)
     return web.Response(text=html, content_type="text/html", status=status)
 
@@ -176,8 +185,8 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
             pre = request.cookies.get(LOGIN_COOKIE, "")
             if not _origin_ok(request) or not pre or not auth.same_token(str(form.get("csrf_token", "")), auth.login_csrf(settings.review_secret, pre)):
                 logger.warning("POST %s refused for %s: bad CSRF token or foreign origin", request.path, who(request))
-                return render(request, "error.html", status=403, title="Forbidden",
-                              message="The form expired or did not come from this site. Reload the page and try again.")
+                lang = ui_language(request)
+                return render(request, "error.html", status=403, title=ui("error.forbidden", lang), message=ui("error.csrf", lang))
         return await handler(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     session = await db(auth.load_session, app[ENGINE], settings.review_secret, token) if token else None
@@ -191,11 +200,12 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
         form = await request.post()
         if not _origin_ok(request) or not auth.same_token(str(form.get("csrf_token", "")), session[1]):
             logger.warning("POST %s refused for %s: bad CSRF token or foreign origin", request.path, who(request))
-            return render(request, "error.html", status=403, title="Forbidden",
-                          message="The form expired or did not come from this site. Reload the page and try again.")
+            lang = ui_language(request)
+            return render(request, "error.html", status=403, title=ui("error.forbidden", lang), message=ui("error.csrf", lang))
     if request.path.startswith("/admin") and not request["user"].is_admin:
         logger.warning("%s %s refused for %s: not an admin", request.method, request.path, who(request))
-        return render(request, "error.html", status=403, title="Forbidden", message="This page is for administrators.")
+        lang = ui_language(request)
+        return render(request, "error.html", status=403, title=ui("error.forbidden", lang), message=ui("error.admin_only", lang))
     return await handler(request)
 
 
@@ -229,8 +239,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     result = await db(auth.authenticate, request.app[ENGINE], username, password, settings.login_limits(), client(request))
     if result.user is None:
         pre = request.cookies.get(LOGIN_COOKIE, "")
-        error = ("Too many failed attempts: this account is locked for a while." if result.locked
-                 else "Wrong user name or password.")
+        error = ui("login.locked" if result.locked else "login.wrong", ui_language(request))
         return render(request, "login.html", status=401, csrf=auth.login_csrf(settings.review_secret, pre), error=error,
                       next=_safe_next(str(form.get("next", ""))), user=None)
     token, _ = await db(auth.create_session, request.app[ENGINE], settings.review_secret, result.user, settings.review_session_hours)
@@ -282,9 +291,10 @@ TURNS_PER_PAGE = 100
 async def transcript_page(request: web.Request) -> web.Response:
     """One conversation, ``TURNS_PER_PAGE`` turns at a time (``start``, or the page holding ``turn``)."""
     sender_id = request.query.get("id", "")
-    data = await db(views.transcript, request.app[ENGINE], sender_id) if sender_id else None
+    lang = ui_language(request)
+    data = await db(views.transcript, request.app[ENGINE], sender_id, lang) if sender_id else None
     if data is None:
-        return render(request, "error.html", status=404, title="Not found", message="No such conversation.")
+        return render(request, "error.html", status=404, title=ui("error.not_found", lang), message=ui("error.no_conversation", lang))
     turns = data["turns"]
     try:
         start = max(0, int(request.query.get("start", "0")))
@@ -303,8 +313,8 @@ async def transcript_page(request: web.Request) -> web.Response:
         "next": "/transcript?" + urlencode({**base, "start": start + TURNS_PER_PAGE}) if start + TURNS_PER_PAGE < len(turns) else None,
     }
     data = {**data, "turns": turns[start : start + TURNS_PER_PAGE]}
-    return render(request, "transcript.html", c=data, pager=pager, intents=project.intents(),
-                  knowledge=project.knowledge_titles(), back=_safe_next(request.query.get("back")))
+    return render(request, "transcript.html", c=data, pager=pager, intents=project.intents(), reasons=REASONS,
+                  knowledge=list(project.knowledge_titles()), back=_safe_next(request.query.get("back")))
 
 
 async def judge(request: web.Request) -> web.StreamResponse:
@@ -316,17 +326,20 @@ async def judge(request: web.Request) -> web.StreamResponse:
         await db(
             save_judgement, request.app[ENGINE], sender_id, event_id, str(form.get("verdict", "")), request["user"].username,
             right_intent=str(form.get("right_intent", "")), knowledge_ids=[str(v) for v in form.getall("knowledge_ids", [])],
-            comment=str(form.get("comment", "")),
+            comment=str(form.get("comment", "")), reason=str(form.get("reason", "")),
+            content_fix=form.get("content_fix") == "1", require_reason=True,
         )
     except (ValueError, JudgementError) as exc:
-        msg = str(exc) if isinstance(exc, JudgementError) else "bad input"
-        raise redirect(request, back, f"Not saved: {msg}") from None
-    raise redirect(request, back, "Saved.", fragment=f"turn-{event_id}")
+        lang = ui_language(request)
+        msg = ui(f"judge.{exc.code}", lang) if isinstance(exc, JudgementError) and exc.code else str(exc) \
+            if isinstance(exc, JudgementError) else ui("msg.bad_input", lang)
+        raise redirect(request, back, ui("msg.not_saved", lang, msg=msg)) from None
+    raise redirect(request, back, ui("msg.saved", ui_language(request)), fragment=f"turn-{event_id}")
 
 
 async def sync_now(request: web.Request) -> web.StreamResponse:
     result = await run_sync(request.app)
-    raise redirect(request, "/conversations", f"Indexed {result.events} new events, {result.votes} vote changes.")
+    raise redirect(request, "/conversations", ui("msg.indexed", ui_language(request), events=result.events, votes=result.votes))
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
@@ -336,8 +349,10 @@ async def dashboard_page(request: web.Request) -> web.Response:
         days = 30
     data = await cached(request.app, ("dashboard", days), queries.dashboard, request.app[ENGINE], days)
     unanswered = [{**u, "text": views.redact(u["text"])} for u in data["unanswered"]]
-    data = {**data, "unanswered": unanswered}
-    return render(request, "dashboard.html", d=data)
+    since = queries._epoch(queries.date.fromisoformat(data["start_day"]))
+    verdicts = await cached(request.app, ("verdicts", days), verdict_stats, request.app[ENGINE], since)
+    data = {**data, "unanswered": unanswered, "verdicts": verdicts}
+    return render(request, "dashboard.html", d=data, reasons=REASONS)
 
 
 # ------------------------------------------------------------------ admin
@@ -352,30 +367,76 @@ async def users_post(request: web.Request) -> web.StreamResponse:
     action = request.match_info.get("action", "add")
     username = str(form.get("username", "")).strip()
     me = request["user"]
+    lang = ui_language(request)
     try:
         if action == "add":
-            await db(auth.add_user, engine, username, str(form.get("password", "")), str(form.get("role", "reviewer")))
-            msg = f"Account {username} created."
+            await db(auth.add_user, engine, username, str(form.get("password", "")), str(form.get("role", "reviewer")),
+                     str(form.get("language", "") or "en"))
         elif action in ("disable", "enable"):
             if username == me.username:
-                raise auth.AccountError("you cannot disable your own account")
+                raise auth.AccountError("you cannot disable your own account", "self_disable")
             await db(auth.set_disabled, engine, username, action == "disable")
-            msg = f"Account {username} {action}d."
         elif action == "password":
             await db(auth.set_password, engine, username, str(form.get("password", "")))
-            msg = f"Password of {username} changed."
         elif action == "role":
             if username == me.username:
-                raise auth.AccountError("you cannot change your own role")
+                raise auth.AccountError("you cannot change your own role", "self_role")
             await db(auth.set_role, engine, username, str(form.get("role", "")))
-            msg = f"Role of {username} changed."
+        elif action == "language":
+            await db(auth.set_language, engine, username, str(form.get("language", "")))
+            if username == me.username:
+                lang = str(form.get("language", ""))
         else:
             raise web.HTTPNotFound()
     except auth.AccountError as exc:
         logger.warning("account change %s of %r refused for %s: %s", action, username[:64], who(request), exc)
-        raise redirect(request, "/admin/users", f"Not done: {exc}") from None
+        raise redirect(request, "/admin/users", ui("msg.not_done", lang, msg=account_error(exc, lang))) from None
     logger.info("account change %s of %r by %s", action, username[:64], who(request))
-    raise redirect(request, "/admin/users", msg)
+    raise redirect(request, "/admin/users", ui(f"msg.{action}", lang, name=username))
+
+
+def account_error(exc: auth.AccountError, lang: str) -> str:
+    """An account error in the operator's language."""
+    return ui(f"account.{exc.code}", lang, **exc.fields) if f"account.{exc.code}" in TEXTS else str(exc)
+
+
+async def settings_page(request: web.Request) -> web.Response:
+    return render(request, "settings.html")
+
+
+async def settings_post(request: web.Request) -> web.StreamResponse:
+    """The account's own interface language."""
+    form = await request.post()
+    user = request["user"]
+    try:
+        await db(auth.set_language, request.app[ENGINE], user.username, str(form.get("language", "")))
+    except auth.AccountError as exc:
+        lang = ui_language(request)
+        raise redirect(request, "/settings", ui("msg.not_done", lang, msg=account_error(exc, lang))) from None
+    logger.info("interface language changed by %s", who(request))
+    raise redirect(request, "/settings", ui("msg.settings_saved", str(form.get("language", ""))))
+
+
+async def content_fixes_page(request: web.Request) -> web.Response:
+    """Answers flagged "harmful / needs a content fix": the content owner's list (and the fixed ones)."""
+    engine = request.app[ENGINE]
+    open_items = await db(content_fixes, engine, False)
+    done_items = await db(content_fixes, engine, True, 100)
+    return render(request, "content_fixes.html", open_items=open_items, done_items=done_items)
+
+
+async def content_fixes_post(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    lang = ui_language(request)
+    try:
+        judgement_id = int(str(form.get("id", "")))
+    except ValueError:
+        raise redirect(request, "/admin/content-fixes", ui("msg.not_done", lang, msg=ui("msg.bad_input", lang))) from None
+    fixed = form.get("action") != "reopen"
+    if not await db(mark_content_fixed, request.app[ENGINE], judgement_id, request["user"].username, fixed):
+        raise redirect(request, "/admin/content-fixes", ui("msg.not_done", lang, msg=ui("msg.bad_input", lang)))
+    logger.info("content fix %s by %s", "done" if fixed else "reopened", who(request))
+    raise redirect(request, "/admin/content-fixes", ui("msg.fix_done" if fixed else "msg.fix_reopened", lang))
 
 
 async def exports_page(request: web.Request) -> web.Response:
@@ -383,10 +444,13 @@ async def exports_page(request: web.Request) -> web.Response:
     nlu = await db(exports.nlu_yaml, engine)
     stories = await db(exports.stories_yaml, engine)
     unanswered = await db(exports.unanswered, engine)
-    files = [(f"nlu-{lang}.yml", f"NLU training examples ({lang})", text.count("\n    - ")) for lang, text in nlu.items()]
-    files += [(f"stories-{lang}.yml", f"Test stories ({lang})", text.count("- story:")) for lang, text in stories.items()]
-    files += [("unanswered.csv", "Unanswered questions (CSV)", len(unanswered)), ("unanswered.md", "Unanswered questions (Markdown)",
+    verdicts = await db(exports.verdicts, engine)
+    ul = ui_language(request)
+    files = [(f"nlu-{lang}.yml", ui("exp.nlu", ul, lang=lang), text.count("\n    - ")) for lang, text in nlu.items()]
+    files += [(f"stories-{lang}.yml", ui("exp.stories", ul, lang=lang), text.count("- story:")) for lang, text in stories.items()]
+    files += [("unanswered.csv", ui("exp.unanswered_csv", ul), len(unanswered)), ("unanswered.md", ui("exp.unanswered_md", ul),
                                                                                    len(unanswered))]
+    files += [("verdicts.csv", ui("exp.verdicts", ul), len(verdicts))]
     return render(request, "exports.html", files=files)
 
 
@@ -408,8 +472,13 @@ async def export_file(request: web.Request) -> web.Response:
             exports.assert_clean((u.question for u in items), name)
             content = exports.unanswered_csv(items) if name.endswith(".csv") else exports.unanswered_md(items)
             ctype = "text/csv" if name.endswith(".csv") else "text/markdown"
+        elif name == "verdicts.csv":
+            content = exports.verdicts_csv(await db(exports.verdicts, engine))
+            ctype = "text/csv"
     except exports.ExportRefused as exc:
-        return render(request, "error.html", status=409, title="Export refused", message=str(exc))
+        lang = ui_language(request)
+        message = str(exc) if lang == "en" else ui("error.export_refused_msg", lang)
+        return render(request, "error.html", status=409, title=ui("error.export_refused", lang), message=message)
     if content is None:
         raise web.HTTPNotFound(text="no such export")
     logger.info("export %s downloaded by %s", name, who(request))
@@ -473,7 +542,8 @@ async def favicon(request: web.Request) -> web.Response:
 
 
 async def not_found(request: web.Request) -> web.Response:
-    return render(request, "error.html", status=404, title="Not found", message="No such page.")
+    lang = ui_language(request)
+    return render(request, "error.html", status=404, title=ui("error.not_found", lang), message=ui("error.no_page", lang))
 
 
 class AccessLogger(AbstractAccessLogger):
@@ -515,6 +585,10 @@ def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     app.router.add_get("/admin/exports", exports_page)
     app.router.add_get("/admin/export/{name}", export_file)
     app.router.add_get("/admin/conversations.csv", conversations_csv)
+    app.router.add_get("/admin/content-fixes", content_fixes_page)
+    app.router.add_post("/admin/content-fixes", content_fixes_post)
+    app.router.add_get("/settings", settings_page)
+    app.router.add_post("/settings", settings_post)
     app.router.add_static("/static/", HERE / "static", show_index=False, follow_symlinks=False)
     from tendik.review import inbox  # imported here: the inbox uses this module's helpers
 
