@@ -58,7 +58,7 @@ async def _ask_rasa(request: web.Request, sender: str, message: str, lang: str |
     if not had_case or not handoff.paused_reply(replies):
         return replies
     logger.info("chat: the bot is still paused after a handoff ended; resuming it and asking again")
-    if not await handoff.resume_bot(rasa, sender, request.app[RASA_TOKEN]):
+    if not await rasa.resume(sender, request.app[RASA_TOKEN]):
         return []
     try:
         return await rasa.send(sender, message, language=lang, channel=CHANNEL)
@@ -78,7 +78,7 @@ async def _deliver(request: web.Request, sender: str, after: int, lang: str | No
     for line in found.to_deliver:
         if not await _db(request, lang, store.take_for_delivery, line.id):
             continue
-        if line.kind == "closed" and not await handoff.resume_bot(request.app[RASA], sender, request.app[RASA_TOKEN]):
+        if line.kind == "closed" and not await request.app[RASA].resume(sender, request.app[RASA_TOKEN]):
             await _db(request, lang, store.give_back, line.id)
             next_after, waiting = line.id - 1, True
             break
@@ -96,7 +96,7 @@ async def _while_open(request: web.Request, key: str, case: store.Case, message:
     said = handoff.lang_of(lang, case.language)
     if handoff.is_cancel(message):
         await _db(request, lang, store.cancel, sender)
-        resumed = await handoff.resume_bot(request.app[RASA], sender, request.app[RASA_TOKEN])
+        resumed = await request.app[RASA].resume(sender, request.app[RASA_TOKEN])
         logger.info("chat %s: handoff %s cancelled by the user (bot resumed: %s)", validate.handle(key), case.id[:8], resumed)
         messages = [handoff.notice("handoff.cancelled", said)]
     elif message.startswith("/"):

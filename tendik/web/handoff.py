@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import logging
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from sqlalchemy import Engine, select
 
 from tendik.common.answer_payloads import read_answer
-from tendik.common.rasa_client import BotMessage, RasaClient
+from tendik.common.rasa_client import BotMessage
 from tendik.handoff import store
 from tendik.handoff.hours import Hours
 from tendik.handoff.tables import handoffs
@@ -79,26 +77,6 @@ def line_json(line: store.Line, lang: str) -> dict[str, Any] | None:
     if line.kind == "cancelled":
         return notice("handoff.cancelled", lang)
     return None
-
-
-async def resume_bot(rasa: RasaClient, sender: str, token: str) -> bool:
-    """The bot answers this conversation again: :meth:`RasaClient.resume`, then an ``action_listen``
-    event. Without it Rasa, paused by ``action_handoff_submit`` before its ``action_listen``,
-    answers the first message after the resumption with ``action_listen`` alone, i.e. nothing
-    (seen with Rasa 3.6; harmless when the listen is already there)."""
-    if not await rasa.resume(sender, token):
-        return False
-    session = await rasa._get_session()  # noqa: SLF001 - the client's own session (one per service)
-    url = f"{rasa.api_base}/conversations/{urllib.parse.quote(sender, safe='')}/tracker/events"
-    try:
-        async with session.post(url, params={"token": token}, json={"event": "action", "name": "action_listen"},
-                                timeout=rasa.timeout) as resp:
-            if resp.status >= 300:
-                logger.warning("Rasa refused the listen after resuming a conversation (HTTP %d)", resp.status)
-            return resp.status < 300
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        logger.warning("Rasa unavailable after resuming a conversation: %s", type(exc).__name__)
-        return False
 
 
 def paused_reply(replies: list[BotMessage]) -> bool:
