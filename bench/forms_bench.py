@@ -80,6 +80,8 @@ def run_conversation(services: Any, lang: str, template: str, timings: dict[str,
             break
         if requested in TYPED[lang]:
             message = TYPED[lang][requested]
+        elif requested == "sc_employer_kind":  # a company of any size: every template is offered
+            message = '/inform_sc{"sc_employer_kind":"other"}'
         else:
             message = next(p for p in buttons(reply) if p.startswith("/inform_sc"))
         last = requested == "sc_evidence"

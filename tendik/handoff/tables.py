@@ -51,6 +51,7 @@ messages = Table(
     Column("delivered_at", Float, nullable=True),
     Index("ix_tendik_handoff_messages_handoff", "handoff_id", "id"),
     Index("ix_tendik_handoff_messages_undelivered", "delivered_at", "author"),
+    Index("ix_tendik_handoff_messages_sender", "sender_id", "id"),
 )
 
 notes = Table(

@@ -118,9 +118,9 @@ class Services:
     def start_telegram(self) -> None:
         """The Telegram bot (long polling), talking to this Rasa and storing in this database."""
         env = app_env()
-        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(data_dir()))
-        for secret in ("TENDIK_RASA_TOKEN", "TENDIK_ACTION_TOKEN"):
-            env.pop(secret, None)  # the bot uses the REST channel only
+        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(data_dir()),
+                   TENDIK_RASA_TOKEN=self.rasa_token)  # Rasa's API only to resume a conversation after a handoff
+        env.pop("TENDIK_ACTION_TOKEN", None)  # the bot never calls the action server
         self._spawn("telegram", [app_python(), "-m", "tendik.telegram"], self._env(env))
 
     def start_actions(self, wait: bool = True) -> None:
@@ -166,9 +166,9 @@ class Services:
     def start_web(self, wait: bool = True) -> None:
         """The website chat widget service (tendik.web): demo page, widget bundle, JSON API."""
         env = app_env()
-        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port))
-        for secret in ("TENDIK_RASA_TOKEN", "TENDIK_ACTION_TOKEN"):
-            env.pop(secret, None)  # the widget uses the REST channel only
+        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port),
+                   TENDIK_RASA_TOKEN=self.rasa_token)  # Rasa's API only to resume a conversation after a handoff
+        env.pop("TENDIK_ACTION_TOKEN", None)  # the widget never calls the action server
         proc = self._spawn("web", [app_python(), "-m", "tendik.web"], self._env(env))
         if wait:
             wait_for(f"{self.web_url}/healthz", 60, proc, "web widget service")

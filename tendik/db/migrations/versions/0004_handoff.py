@@ -51,6 +51,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_tendik_handoff_messages_handoff", "tendik_handoff_messages", ["handoff_id", "id"])
     op.create_index("ix_tendik_handoff_messages_undelivered", "tendik_handoff_messages", ["delivered_at", "author"])
+    op.create_index("ix_tendik_handoff_messages_sender", "tendik_handoff_messages", ["sender_id", "id"])
     op.create_table(
         "tendik_handoff_notes",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
