@@ -1,7 +1,7 @@
 """Command line of the review service: ``python -m tendik.review <command>``.
 
     serve                                   the web application (127.0.0.1:8090 by default)
-    user add NAME [--role reviewer|admin]   password from a prompt, or one line on standard input
+    user add NAME [--role reviewer|operator|admin] [--language kk|ru|en]   password from a prompt, or one line on standard input
     user list | user disable NAME | user enable NAME | user passwd NAME | user role NAME ROLE
     sync                                    index new tracker events and votes now
     export nlu|stories|unanswered|all --out DIR [--include-confirmed]
