@@ -175,6 +175,13 @@ def _origin_ok(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
+OPERATOR_PATHS = ("/inbox", "/settings", "/logout", "/static/")
+
+
+def _operator_path(path: str) -> bool:
+    return path == "/" or any(path == p or path.startswith(p.rstrip("/") + "/") for p in OPERATOR_PATHS)
+
+
 @web.middleware
 async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
     app = request.app
@@ -202,6 +209,13 @@ async def auth_and_csrf(request: web.Request, handler: Handler) -> web.StreamRes
             logger.warning("POST %s refused for %s: bad CSRF token or foreign origin", request.path, who(request))
             lang = ui_language(request)
             return render(request, "error.html", status=403, title=ui("error.forbidden", lang), message=ui("error.csrf", lang))
+    if request["user"].role == "operator" and not _operator_path(request.path):
+        # an operator sees handed-off cases only (the inbox), not the conversations the bot had
+        logger.warning("%s %s refused for %s: operators see the inbox only", request.method, request.path, who(request))
+        if request.method == "GET" and request.path in ("/", "/conversations"):
+            raise web.HTTPFound("/inbox")
+        lang = ui_language(request)
+        return render(request, "error.html", status=403, title=ui("error.forbidden", lang), message=ui("error.forbidden", lang))
     if request.path.startswith("/admin") and not request["user"].is_admin:
         logger.warning("%s %s refused for %s: not an admin", request.method, request.path, who(request))
         lang = ui_language(request)

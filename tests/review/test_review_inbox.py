@@ -387,3 +387,20 @@ def test_e2e_a_real_handoff_in_the_inbox_and_the_transcript(assistant, start_ser
     assert html.escape(catalog("review.hidden.value", "ru")) in transcript
     assert sender in admin.get("/conversations").text and sender not in admin.get("/conversations", params={"q": "555"}).text
     engine.dispose()
+
+
+def test_an_operator_sees_handed_off_cases_only(server: ReviewServer, engine) -> None:
+    """Issue 14 item 5: an operator sees only handoffs; the bot's conversations, the dashboard, the
+    exports and the admin pages are refused (the start page leads to the inbox)."""
+    store.open_case(engine, sender_id="web-scope", channel="web", language="ru", summary=SUMMARY)
+    client = login(server, OP1)
+    start = client.get("/", allow_redirects=False)
+    assert start.status_code == 302
+    assert client.get("/").url.endswith("/inbox") and client.get("/inbox").status_code == 200
+    for path in ("/transcript?id=x", "/dashboard", "/learning", "/admin/exports", "/admin/audit", "/admin/users"):
+        assert client.get(path, allow_redirects=False).status_code in (302, 403), path
+        assert client.get(path).url.endswith(("/inbox", path)), path
+    assert client.get("/dashboard").status_code == 403
+    assert client.post("/judge", {"id": "x", "verdict": "correct"}).status_code == 403
+    reviewer = Client(server)
+    assert reviewer.login(*REVIEWER).status_code == 302 and reviewer.get("/dashboard").status_code == 200
