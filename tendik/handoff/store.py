@@ -207,18 +207,26 @@ def counts(engine: Engine) -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
-def claim(engine: Engine, case_id: str, operator: str, now: float | None = None) -> bool:
-    """The operator takes a waiting case; False when it is not waiting (another operator was first)."""
-    at = _now(now)
+def _transition(engine: Engine, case_id: str, operator: str, action: str, kind: str, statuses: Sequence[str], at: float,
+                **values: Any) -> bool:
+    """One conditional UPDATE of a case in one of ``statuses`` (so of racing operators exactly one
+    wins); the winner's system line (``kind``: claimed, closed) for the user and its audit line
+    (``action``: claim, close)."""
     with engine.begin() as conn:
-        won = bool(conn.execute(update(handoffs).where(and_(handoffs.c.id == case_id, handoffs.c.status == WAITING))
-                                .values(status=CLAIMED, claimed_at=at, claimed_by=operator)).rowcount)
+        won = bool(conn.execute(update(handoffs).where(and_(handoffs.c.id == case_id, handoffs.c.status.in_(tuple(statuses))))
+                                .values(**values)).rowcount)
     if won:
         case = get(engine, case_id)
         assert case is not None
-        _add_line(engine, case_id, case.sender_id, "system", operator, "claimed", "", at)
-        log(engine, operator, "claim", case_id)
+        _add_line(engine, case_id, case.sender_id, "system", operator, kind, "", at)
+        log(engine, operator, action, case_id)
     return won
+
+
+def claim(engine: Engine, case_id: str, operator: str, now: float | None = None) -> bool:
+    """The operator takes a waiting case; False when it is not waiting (another operator was first)."""
+    at = _now(now)
+    return _transition(engine, case_id, operator, "claim", "claimed", (WAITING,), at, status=CLAIMED, claimed_at=at, claimed_by=operator)
 
 
 def reply(engine: Engine, case_id: str, operator: str, text: str, now: float | None = None) -> Line:
@@ -241,15 +249,7 @@ def reply(engine: Engine, case_id: str, operator: str, text: str, now: float | N
 def close(engine: Engine, case_id: str, operator: str, now: float | None = None) -> bool:
     """Closes an open case (the bot answers the user again); False when it was not open."""
     at = _now(now)
-    with engine.begin() as conn:
-        done = bool(conn.execute(update(handoffs).where(and_(handoffs.c.id == case_id, handoffs.c.status.in_(OPEN)))
-                                 .values(status=CLOSED, closed_at=at, closed_by=operator)).rowcount)
-    if done:
-        case = get(engine, case_id)
-        assert case is not None
-        _add_line(engine, case_id, case.sender_id, "system", operator, "closed", "", at)
-        log(engine, operator, "close", case_id)
-    return done
+    return _transition(engine, case_id, operator, "close", "closed", OPEN, at, status=CLOSED, closed_at=at, closed_by=operator)
 
 
 def add_note(engine: Engine, case_id: str, operator: str, text: str, now: float | None = None) -> None:
