@@ -59,6 +59,7 @@ SINCE_CREATE_ALL = [
     "DROP INDEX ix_review_judgements_content_fix",
     *(f"ALTER TABLE review_judgements DROP COLUMN {c}" for c in ("reason", "content_fix", "content_fixed_at", "content_fixed_by")),
     "ALTER TABLE review_users DROP COLUMN language",
+    "ALTER TABLE tendik_feedback DROP COLUMN reason",  # 0006
 ]
 
 
@@ -347,6 +348,7 @@ def test_old_database_upgrades_keeps_every_row_and_downgrades(db_url: str) -> No
         with engine.connect() as conn:  # 0005: old accounts keep English, old verdicts have no reason and no fix flag
             assert {r[0] for r in conn.execute(text("SELECT language FROM review_users"))} == {"en"}
             assert {tuple(r) for r in conn.execute(text("SELECT reason, content_fix FROM review_judgements"))} == {(None, False)}
+            assert {r[0] for r in conn.execute(text("SELECT reason FROM tendik_feedback"))} == {None}  # 0006: old votes, no reason
         assert set(NEW_TABLES) <= set(inspect(engine).get_table_names())
         assert migrate.diff(engine) == []
     finally:
@@ -446,7 +448,7 @@ def test_bot_only_old_database_gets_the_tables_it_never_had(db_url: str) -> None
     assert migrate.upgrade(db_url) == HEAD
     engine = make_engine(db_url)
     try:
-        assert dump(engine, ["tendik_feedback", *TELEGRAM, "events"]) == before
+        assert dump(engine, ["tendik_feedback", *TELEGRAM, "events"], old_columns=True) == before  # 0006 added a column
         assert {*REVIEW_OLD, *NEW_TABLES} <= set(inspect(engine).get_table_names())
         assert migrate.diff(engine) == []
     finally:
@@ -482,6 +484,9 @@ def test_empty_database_up_and_down_step_by_step(db_url: str) -> None:
             cfg = migrate._config(conn)
             command.check(cfg)
         ensure_schema(engine)  # at head: a no-op
+        assert migrate.downgrade("-1", engine) == "0005_review_language"
+        assert "reason" not in {c["name"] for c in inspect(engine).get_columns("tendik_feedback")}
+        assert {"sender_id", "answer_id"} <= {c for i in inspect(engine).get_indexes("tendik_feedback") for c in i["column_names"]}
         assert migrate.downgrade("-1", engine) == "0004_handoff"
         assert "language" not in {c["name"] for c in inspect(engine).get_columns("review_users")}
         assert "reason" not in {c["name"] for c in inspect(engine).get_columns("review_judgements")}
