@@ -24,8 +24,10 @@ import asyncio
 import logging
 import os
 import re
+import time
 import urllib.parse
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -67,6 +69,9 @@ _CANCEL = re.compile(r"/handoff_cancel(?:@\w+)?(\{.*\})?", re.S)
 DELIVERED_KINDS = ("text", "claimed", "closed")  # the operator/system lines the user is shown
 # Errors after which a line goes back to the undelivered ones (sent again on a later round).
 PASSING = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError)
+# A line taken by another replica less than this long ago may still be on its way: that case's next
+# lines are left to that replica (which sends them on its next round) so that they stay in order.
+IN_FLIGHT = 15.0
 
 
 async def resume_bot(ctx: BotContext, sender_id: str) -> bool:
@@ -214,10 +219,25 @@ def line_html(line: store.Line, lang: str) -> list[str]:
     return []
 
 
+def _busy_elsewhere(engine: Engine, case_ids: set[str], mine: Collection[int], now: float) -> set[str]:
+    """The cases whose last line taken for delivery was taken by another replica less than
+    :data:`IN_FLIGHT` seconds ago: that replica may still be sending it, so their next lines wait
+    for it (it goes on with them on its next round), which keeps a case's lines in order."""
+    busy = set()
+    for case_id in case_ids:
+        taken = [ln for ln in store.thread(engine, case_id)
+                 if ln.author != "user" and ln.kind in DELIVERED_KINDS and ln.delivered_at is not None]
+        if taken and taken[-1].id not in mine and now - (taken[-1].delivered_at or 0) < IN_FLIGHT:
+            busy.add(case_id)
+    return busy
+
+
 class DeliveryLoop:
     """Every ``every`` seconds, the operators' lines not yet delivered to Telegram users, oldest
-    first, each sent once (several bot replicas may run this loop on one database). Started and
-    stopped with the bot (:mod:`tendik.telegram.app`)."""
+    first, each sent once (several bot replicas may run this loop on one database) and a case's
+    lines in order (a case another replica is sending to is left to it for a while; a line this
+    loop could not take holds that case's later lines until the next round). Started and stopped
+    with the bot (:mod:`tendik.telegram.app`)."""
 
     def __init__(self, bot: Bot, ctx: BotContext, every: float | None = None) -> None:
         self.bot, self.ctx = bot, ctx
@@ -225,6 +245,7 @@ class DeliveryLoop:
         self.stop = asyncio.Event()
         self.sent = 0  # lines delivered by this loop
         self.rounds = 0  # passes over the undelivered lines completed
+        self._mine: deque[int] = deque(maxlen=1000)  # the lines this loop took lately
 
     async def run(self) -> None:
         logger.info("handoff delivery: every %.1f s", self.every)
@@ -246,12 +267,18 @@ class DeliveryLoop:
         """One pass over the undelivered lines; returns how long to wait before the next pass at
         least (Telegram's retry_after when it asked for a pause, else 0)."""
         lines = await asyncio.to_thread(store.undelivered, self.ctx.engine, CHANNEL)
-        held: set[str] = set()  # cases with a line given back: their later lines wait (order kept)
+        if not lines:
+            return 0.0
+        # Cases another replica is sending to, and (below) cases with a line given back or taken by
+        # another replica meanwhile: their later lines wait (a case's lines stay in order).
+        held = await asyncio.to_thread(_busy_elsewhere, self.ctx.engine, {case.id for case, _ in lines}, set(self._mine), time.time())
         for case, line in lines:
             if case.id in held or line.kind not in DELIVERED_KINDS:
                 continue
             if not await asyncio.to_thread(store.take_for_delivery, self.ctx.engine, line.id):
-                continue  # another replica took it
+                held.add(case.id)  # another replica took it: it goes on with this case
+                continue
+            self._mine.append(line.id)
             try:
                 outcome = await self._deliver(case, line)
             except TelegramRetryAfter as exc:
