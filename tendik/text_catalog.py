@@ -475,6 +475,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ru": "Пока идёт разговор с оператором, бот не отвечает, поэтому эта кнопка сейчас не работает. "
         "Напишите сообщение — оно уйдёт оператору.",
     },
+    "web.bad_reason": {
+        "kk": "Себеп дұрыс емес: «пайдасыз» деген бағаға ұсынылған себептердің бірін ғана таңдауға болады.",
+        "ru": "Неверная причина: к оценке «не помогло» можно выбрать только одну из предложенных причин.",
+    },
 
     # Rasa responses: the texts of nlu_data/domain/responses.yml, which `python -m tendik.build.responses`
     # generates (a Kazakh, a Russian and a bilingual variation each; the topic buttons from tendik.topics).
@@ -1018,6 +1022,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "kk": "Мен екі рет қатарынан жауап бере алмадым. Адаммен сөйлескіңіз келе ме?",
         "ru": "Я дважды подряд не смог ответить. Хотите поговорить с человеком?",
     },
+
+    # Why an answer did not help: buttons after a "not helpful" vote (tendik.common.feedback.VOTE_REASONS, the
+    # reviewers' reason codes), in Telegram and in the web widget.
+    "feedback.reason_question": {
+        "kk": "Неге көмектеспеді? Себебін таңдаңыз (міндетті емес):",
+        "ru": "Почему не помогло? Выберите причину (необязательно):",
+    },
+    "feedback.reason.wrong_topic": {"kk": "Басқа тақырып туралы", "ru": "Ответ не на ту тему"},
+    "feedback.reason.wrong_norm": {"kk": "Норма дұрыс емес", "ru": "Не та норма закона"},
+    "feedback.reason.outdated_law": {"kk": "Заң ескірген", "ru": "Закон устарел"},
+    "feedback.reason.wrong_language": {"kk": "Басқа тілде жауап берді", "ru": "Ответ не на моём языке"},
+    "feedback.reason.harmful": {"kk": "Зиянды не қауіпті кеңес", "ru": "Вредный или опасный совет"},
+    "feedback.reason.unclear": {"kk": "Түсініксіз жазылған", "ru": "Написано непонятно"},
+    "feedback.reason_saved": {"kk": "Рахмет, себебі сақталды.", "ru": "Спасибо, причина сохранена."},
 }
 
 
@@ -1253,6 +1271,10 @@ REVIEW_UI: dict[str, tuple[str, str, str]] = {
     "dash.times": ("Times", "Рет", "Раз"),
     "dash.last": ("Last", "Соңғы рет", "Последний раз"),
     "dash.none": ("None in this period.", "Бұл кезеңде жоқ.", "За этот период нет."),
+    "dash.user_reasons": ("Users' reasons for \"not helpful\" votes", "Пайдаланушылардың «пайдасыз» деген бағасының себептері",
+                          "Причины, которые пользователи указали к «не помогло»"),
+    "dash.share_not_helpful": ("Share of \"not helpful\"", "«Пайдасыз» ішіндегі үлесі", "Доля среди «не помогло»"),
+    "dash.user_reason_none": ("no reason chosen", "себеп таңдалмаған", "причина не выбрана"),
     # exports
     "exp.title": ("Exports", "Экспорт", "Экспорт"),
     "exp.intro": ("Files built from the reviews (personal data masked, conversations pseudonymised). The same reviews always give "

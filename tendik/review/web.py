@@ -40,6 +40,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import Engine
 
+from tendik.common.feedback import reason_stats
 from tendik.common.http import client_address, request_guard
 from tendik.db.migrate import ensure_schema
 from tendik.review import auth, exports, learning, project, queries, views
@@ -365,7 +366,8 @@ async def dashboard_page(request: web.Request) -> web.Response:
     unanswered = [{**u, "text": views.redact(u["text"])} for u in data["unanswered"]]
     since = queries._epoch(queries.date.fromisoformat(data["start_day"]))
     verdicts = await cached(request.app, ("verdicts", days), verdict_stats, request.app[ENGINE], since)
-    data = {**data, "unanswered": unanswered, "verdicts": verdicts}
+    user_reasons = await cached(request.app, ("vote_reasons", days), reason_stats, request.app[ENGINE], since)
+    data = {**data, "unanswered": unanswered, "verdicts": verdicts, "user_reasons": user_reasons}
     return render(request, "dashboard.html", d=data, reasons=REASONS)
 
 

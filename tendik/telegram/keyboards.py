@@ -8,11 +8,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tendik.common.buttons import parse_show_more
+from tendik.common.feedback import VOTE_REASONS
 from tendik.common.rasa_client import Button
 from tendik.knowledge.explanations import Explanation
 from tendik.telegram.context import CALLBACK_LIMIT, Payloads
 from tendik.telegram.texts import LANGS, LANGUAGE_NAMES, short
-from tendik.texts import text
+from tendik.texts import label, text
 
 # Callback data prefixes
 LANG = "l:"  # l:<kk|ru>[:<then>]  then = "start" | "sub"
@@ -112,8 +113,39 @@ def vote_row(answer_id: str, lang: str | None) -> list[InlineKeyboardButton]:
     ]
 
 
-def skip_comment_keyboard(lang: str | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=short("skip", lang), callback_data=SKIP_COMMENT)]])
+class VoteReason(CallbackData, prefix="vr"):
+    """A reason button after a "not helpful" vote: ``vr:<answer_id>:<reason>``, read back and checked
+    (a known reason, an answer id of hex digits) before anything is stored."""
+
+    answer_id: str
+    reason: str
+
+
+def reason_rows(answer_id: str, lang: str | None) -> list[list[InlineKeyboardButton]]:
+    """The reasons (tendik.common.feedback.VOTE_REASONS), two a row; none when the data would not
+    fit in 64 bytes."""
+    buttons = []
+    for code in VOTE_REASONS:
+        data = VoteReason(answer_id=answer_id, reason=code).pack()
+        if len(data.encode("utf-8")) > CALLBACK_LIMIT:
+            return []
+        buttons.append(InlineKeyboardButton(text=label(f"feedback.reason.{code}", lang), callback_data=data))
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+
+
+def skip_comment_keyboard(lang: str | None, answer_id: str | None = None) -> InlineKeyboardMarkup:
+    """"Skip" (the comment), under the reasons of the 👎 on ``answer_id`` when given."""
+    rows = reason_rows(answer_id, lang) if answer_id else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [InlineKeyboardButton(text=short("skip", lang), callback_data=SKIP_COMMENT)]])
+
+
+def without_reasons(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The keyboard with the reason buttons taken out (after a reason was chosen); None when nothing is left."""
+    if markup is None:
+        return None
+    prefix = VoteReason.__prefix__ + VoteReason.__separator__
+    rows = [row for row in markup.inline_keyboard if not any((b.callback_data or "").startswith(prefix) for b in row)]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def delete_keyboard(lang: str | None) -> InlineKeyboardMarkup:

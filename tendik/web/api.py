@@ -12,12 +12,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tendik.common.db import delete_user_data
-from tendik.common.feedback import record_comment, record_vote
+from tendik.common.feedback import VOTE_REASONS, record_comment, record_reason, record_vote
 from tendik.common.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from tendik.drafts.files import files_for
 from tendik.drafts.render import DraftError
 from tendik.handoff import store
 from tendik.handoff.hours import Hours
+from tendik.texts import label
 from tendik.web import handoff, history, validate
 from tendik.web.errors import ApiError, error_body, json_response
 from tendik.web.present import messages_json
@@ -167,12 +168,23 @@ async def vote(request: web.Request) -> web.Response:
     key = validate.conversation_key(body.get("conversation_key"), lang)
     answer_id = validate.answer_id(body.get("answer_id"), lang)
     choice = validate.vote(body.get("vote"), lang)
+    reason = body.get("reason")
+    if reason is not None and (choice != "not_helpful" or reason not in VOTE_REASONS):
+        raise ApiError("bad_reason", 400, lang)  # a reason goes with a 👎 only, and only a known one
     sender = validate.sender_id(key)
     if not await _db(request, lang, history.has_answer, sender, answer_id):
         raise ApiError("answer_not_found", 404, lang)
     await _db(request, lang, record_vote, sender, answer_id, choice, CHANNEL, lang)
-    logger.info("vote %s: %s", validate.handle(key), choice)
-    return json_response({"ok": True, "answer_id": answer_id, "vote": choice, "message": say("vote_saved", lang)})
+    if reason is not None:
+        await _db(request, lang, record_reason, sender, answer_id, reason)
+    logger.info("vote %s: %s%s", validate.handle(key), choice, f" ({reason})" if reason else "")
+    saved = label("feedback.reason_saved", lang) if reason else say("vote_saved", lang)
+    out: dict[str, Any] = {"ok": True, "answer_id": answer_id, "vote": choice, "message": saved}
+    if choice == "not_helpful":  # the widget offers these as chips under the 👎 (POSTed back here with the vote)
+        out["reason"] = reason
+        out["reason_question"] = label("feedback.reason_question", lang)
+        out["reasons"] = [{"code": code, "label": label(f"feedback.reason.{code}", lang)} for code in VOTE_REASONS]
+    return json_response(out)
 
 
 async def comment(request: web.Request) -> web.Response:

@@ -495,6 +495,8 @@
     ".tw-vote-btn.tw-down svg{transform:rotate(180deg);}",
     ".tw-vote-btn[aria-pressed=true]{background:var(--tw-accent);border-color:var(--tw-accent);color:#fff;}",
     ".tw-feedback{display:flex;flex-direction:column;align-items:flex-start;gap:4px;}",
+    ".tw-reasons{display:flex;flex-direction:column;gap:4px;font-size:13px;color:var(--tw-muted);}",
+    ".tw-reason[aria-pressed=true]{background:var(--tw-accent);color:#fff;}",
     ".tw-comment{display:flex;flex-direction:column;gap:6px;width:100%;font-size:13px;}",
     ".tw-comment-input{width:100%;min-height:60px;flex:none;}",
     // a draft's downloads
@@ -1306,6 +1308,7 @@
         onclick: function () {
           self.vote(answer.answer_id, v[0], buttons, status, lang).then(function (ok) {
             if (ok && comment.form.hidden) comment.opener.hidden = false;
+            if (ok) self.renderReasons(reasons, answer.answer_id, ok, status, lang);
           });
         },
       }, [icon(v[2]), v[1]]);
@@ -1315,7 +1318,37 @@
     ].concat(buttons, [status]));
     var comment = this.renderComment(answer, lang, buttons, status);
     comment.opener.hidden = !answer.vote;
-    return h("div", { class: "tw-feedback" }, [group, comment.opener, comment.form]);
+    var reasons = h("div", { class: "tw-reasons", hidden: true });
+    return h("div", { class: "tw-feedback" }, [group, reasons, comment.opener, comment.form]);
+  };
+
+  /** After a 👎: the reasons the service offers (its texts), as chips that POST the reason with the
+   * vote; hidden again after a 👍. */
+  Widget.prototype.renderReasons = function (box, answerId, data, status, lang) {
+    var self = this;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.hidden = !(data.vote === "not_helpful" && data.reasons && data.reasons.length);
+    if (box.hidden) return;
+    var qid = nextId("reason");
+    var chips = data.reasons.map(function (r) {
+      return h("button", {
+        type: "button", class: "tw-chip tw-reason", "data-reason": r.code, "aria-pressed": String(data.reason === r.code),
+        onclick: function () {
+          if (box.getAttribute("aria-busy") === "true") return;
+          box.setAttribute("aria-busy", "true");
+          self.api("POST", "api/vote", { conversation_key: self.key, answer_id: answerId, vote: "not_helpful", reason: r.code, language: lang })
+            .then(function (res) {
+              box.setAttribute("aria-busy", "false");
+              if (res.status === 200) {
+                chips.forEach(function (c) { c.setAttribute("aria-pressed", String(c.getAttribute("data-reason") === r.code)); });
+              }
+              status.textContent = (res.data && res.data.message) || T[lang].offline;
+            });
+        },
+      }, [r.label]);
+    });
+    box.appendChild(h("span", { id: qid, class: "tw-reasons-q", text: data.reason_question || "" }));
+    box.appendChild(h("div", { class: "tw-chips", role: "group", "aria-labelledby": qid }, chips));
   };
 
   /** The optional comment after a vote: a link that opens a small form. */
@@ -1364,7 +1397,7 @@
     return { opener: opener, form: form };
   };
 
-  /** Resolves to true when the vote was saved. */
+  /** Resolves to the service's answer (truthy) when the vote was saved, else false. */
   Widget.prototype.vote = function (answerId, choice, buttons, status, lang) {
     var self = this, group = buttons[0].parentNode;
     // not disabled while saving: a disabled button would lose the keyboard focus
@@ -1378,7 +1411,7 @@
         });
         status.textContent = r.status === 200 ? T[lang].voteSaved : (r.data && r.data.message) || T[lang].offline;
         if (r.status !== 200) self.status.textContent = status.textContent;
-        return r.status === 200;
+        return r.status === 200 ? (r.data || { vote: choice }) : false;
       });
   };
 
