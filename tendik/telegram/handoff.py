@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
-import urllib.parse
 from collections import deque
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
-import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import (
     ClientDecodeError,
@@ -75,24 +72,10 @@ IN_FLIGHT = 15.0
 
 
 async def resume_bot(ctx: BotContext, sender_id: str) -> bool:
-    """Resumes the paused conversation through Rasa's HTTP API (``ctx.rasa_token``): a ``resume``
-    event and an ``action_listen``. Rasa logs no ``action_listen`` after the action that paused the
-    conversation, and with none before the next user message its rules predict nothing (the user
-    would get "temporarily unavailable"). False when Rasa cannot be reached or refuses.
-    (:meth:`tendik.common.rasa_client.RasaClient.resume` sends the ``resume`` event alone.)"""
-    token = ctx.rasa_token or os.environ.get("TENDIK_RASA_TOKEN", "")
-    url = f"{ctx.rasa.api_base}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
-    events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
-    session = await ctx.rasa._get_session()  # noqa: SLF001 - the client's one session
-    try:
-        async with session.post(url, params={"token": token}, json=events, timeout=ctx.rasa.timeout) as resp:
-            ok = resp.status < 300
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        logger.warning("Rasa unavailable while resuming a conversation: %s", type(exc).__name__)
-        return False
-    if not ok:
-        logger.warning("Rasa refused to resume a conversation (HTTP %d)", resp.status)
-    return ok
+    """Resumes the paused conversation (and has the bot listen) through Rasa's HTTP API with
+    ``ctx.rasa_token`` (:meth:`tendik.common.rasa_client.RasaClient.resume`); False when Rasa cannot
+    be reached or refuses."""
+    return await ctx.rasa.resume(sender_id, ctx.rasa_token or None)
 
 
 def is_cancel(message: str) -> bool:
