@@ -195,5 +195,5 @@ def _may_be_comment(event: TelegramObject | None) -> bool:
     if isinstance(event, Message):
         return bool(event.text) and not event.text.startswith("/") and event.chat.type == "private"
     if isinstance(event, CallbackQuery):
-        return event.data is not None and event.data.startswith(("v:", "c:"))
+        return event.data is not None and event.data.startswith(("v:", "vr:", "c:"))
     return False

@@ -266,7 +266,7 @@ def test_vote_is_stored_like_telegrams_and_can_change(web, assistant) -> None:  
     }
     rows = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
     assert len(rows) == 1
-    _, sender, stored_answer, vote, comment, channel, language, _ = rows[0]
+    _, sender, stored_answer, vote, comment, channel, language, _, _ = rows[0]
     assert (sender, stored_answer, vote, comment, channel, language) == (sender_of(cid), answer_id, "helpful", None, "web", "ru")
     _post(web.url, "/api/vote", {"conversation_key": cid, "answer_id": answer_id, "vote": "not_helpful", "language": "ru"})
     rows = db_rows(assistant.db_url, "tendik_feedback", sender_of(cid))
