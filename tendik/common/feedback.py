@@ -92,14 +92,16 @@ def reason_stats(engine: Engine, since: float = 0.0) -> dict[str, Any]:
     (all such votes), ``reasons`` (every code of :data:`VOTE_REASONS` with its count, in that
     order) and ``without`` (votes with no reason)."""
     with engine.connect() as conn:
-        counts = dict(conn.execute(
+        rows = conn.execute(
             select(feedback.c.reason, func.count())
             .where(feedback.c.vote == "not_helpful", feedback.c.created_at >= since)
             .group_by(feedback.c.reason)
-        ).all())
+        ).all()
+    counts: dict[str | None, int] = {reason: int(n) for reason, n in rows}
     total = sum(counts.values())
-    reasons = [{"reason": code, "count": counts.get(code, 0)} for code in VOTE_REASONS]
-    return {"not_helpful": total, "reasons": reasons, "without": total - sum(r["count"] for r in reasons)}
+    per_code = {code: counts.get(code, 0) for code in VOTE_REASONS}
+    reasons = [{"reason": code, "count": n} for code, n in per_code.items()]
+    return {"not_helpful": total, "reasons": reasons, "without": total - sum(per_code.values())}
 
 
 def votes_for(engine: Engine, sender_id: str) -> list[dict]:
