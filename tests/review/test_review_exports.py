@@ -73,7 +73,7 @@ def test_exports_are_valid_rasa_data_masked_and_reproducible(admin, review_data,
     cli(review_server.db_url, "export", "all", "--out", str(out2))
     files = sorted(p.relative_to(out1) for p in out1.rglob("*") if p.is_file())
     assert [str(f) for f in files] == ["nlu/kk/review_corrections.yml", "nlu/ru/review_corrections.yml", "tests/test_review_kk.yml",
-                                       "tests/test_review_ru.yml", "unanswered.csv", "unanswered.md"]
+                                       "tests/test_review_ru.yml", "unanswered.csv", "unanswered.md", "verdicts.csv"]
     for f in files:  # reproducible: the same reviews give the same bytes
         assert (out1 / f).read_bytes() == (out2 / f).read_bytes(), f
     # the web downloads are the same files

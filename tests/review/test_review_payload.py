@@ -24,6 +24,7 @@ from tendik.db.migrate import ensure_schema
 from tendik.knowledge.explanations import load_knowledge
 from tendik.knowledge.situations import load_situations
 from tendik.review import views
+from tendik.review.judgements import REASONS
 from tendik.review.web import make_jinja
 
 pytestmark = pytest.mark.unit  # no services: `make test-unit`
@@ -68,7 +69,7 @@ def page(url: str) -> str:
     assert data is not None
     return make_jinja().get_template("transcript.html").render(
         c=data, pager={"total": len(data["turns"]), "first": 1, "last": len(data["turns"]), "prev": None, "next": None},
-        intents=[], knowledge={}, back="/conversations", user=None, csrf="x", flash="")
+        intents=[], knowledge={}, back="/conversations", user=None, csrf="x", flash="", ui_lang="en", reasons=REASONS)
 
 
 def flat(text: str) -> str:
