@@ -960,7 +960,7 @@ CATALOG: dict[str, dict[str, str]] = {
     # handing the conversation to a person (issue 14: tendik/actions/handoff.py, tendik.handoff, the front ends)
     "handoff.button": {"kk": "👤 Адаммен сөйлесу", "ru": "👤 Поговорить с человеком"},
     "handoff.offer_intro": {
-        "kk": "Сұрағыңызды адамға — заңгерге немесе серіктес ұйымның қызметкеріне беруге болады. Ол мынаны көреді:",
+        "kk": "Сұрағыңызды адамға — заңгерге немесе серіктес ұйымның өкіліне беруге болады. Ол мынаны көреді:",
         "ru": "Могу передать ваш вопрос человеку: юристу или сотруднику организации-партнёра. Вот что он увидит:",
     },
     "handoff.summary.situation": {"kk": "Жағдай: {text}.", "ru": "Ситуация: {text}."},
@@ -1286,8 +1286,8 @@ REVIEW_UI: dict[str, tuple[str, str, str]] = {
     "exp.file": ("File", "Файл", "Файл"),
     "exp.what": ("What", "Мазмұны", "Что"),
     "exp.entries": ("Entries", "Жазбалар", "Записей"),
-    "exp.nlu": ("NLU training examples ({lang})", "Тануды үйрету мысалдары ({lang})", "Примеры для обучения распознаванию ({lang})"),
-    "exp.stories": ("Test stories ({lang})", "Тест сценарийлері ({lang})", "Тестовые сценарии ({lang})"),
+    "exp.nlu": ("NLU training examples ({code})", "Тануды үйрету мысалдары ({code})", "Примеры для обучения распознаванию ({code})"),
+    "exp.stories": ("Test stories ({code})", "Тест сценарийлері ({code})", "Тестовые сценарии ({code})"),
     "exp.unanswered_csv": ("Unanswered questions (CSV)", "Жауапсыз сұрақтар (CSV)", "Вопросы без ответа (CSV)"),
     "exp.unanswered_md": ("Unanswered questions (Markdown)", "Жауапсыз сұрақтар (Markdown)", "Вопросы без ответа (Markdown)"),
     "exp.verdicts": ("Verdicts with reason codes (CSV)", "Себеп кодтары бар бағалар (CSV)", "Оценки с кодами причин (CSV)"),

@@ -44,6 +44,7 @@ def cmd_serve(args: argparse.Namespace, settings: ReviewSettings) -> int:
     from aiohttp import web
 
     from tendik.common.http import server_options
+    from tendik.review import inbox
     from tendik.review.web import AccessLogger, make_app
 
     host = args.host or settings.review_host
@@ -53,7 +54,7 @@ def cmd_serve(args: argparse.Namespace, settings: ReviewSettings) -> int:
     if host not in ("127.0.0.1", "localhost", "::1"):
         logger.warning("listening on %s: put it behind HTTPS and set TENDIK_REVIEW_COOKIE_SECURE=true", host)
     engine = make_engine(settings.db_url)
-    app = make_app(settings, engine)
+    app = make_app(settings, engine, features=[inbox.register])  # /inbox..., /admin/audit (issue 14)
     if auth.count_admins(engine) == 0:
         logger.warning("no admin account yet: create one with `python -m tendik.review user add NAME --role admin`")
     print(f"[tendik-review] serving on http://{host}:{port} (database: {engine.url.render_as_string(hide_password=True)})", flush=True)

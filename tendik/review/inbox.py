@@ -16,7 +16,7 @@ close it. Every read of a case page and every action, refused ones too, is a lin
 itself). Nothing of a case (summary, contact, thread, notes) is logged anywhere. Times are shown
 in Asia/Almaty with the offset. The page language: :func:`tendik.review.inbox_texts.language_of`.
 
-Registered by :func:`register` from :func:`tendik.review.web.make_app`.
+Registered by :func:`register`, which the review CLI gives to :func:`tendik.review.web.make_app`.
 """
 
 from __future__ import annotations

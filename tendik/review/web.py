@@ -30,7 +30,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -462,8 +462,8 @@ async def exports_page(request: web.Request) -> web.Response:
     unanswered = await db(exports.unanswered, engine)
     verdicts = await db(exports.verdicts, engine)
     ul = ui_language(request)
-    files = [(f"nlu-{lang}.yml", ui("exp.nlu", ul, lang=lang), text.count("\n    - ")) for lang, text in nlu.items()]
-    files += [(f"stories-{lang}.yml", ui("exp.stories", ul, lang=lang), text.count("- story:")) for lang, text in stories.items()]
+    files = [(f"nlu-{lang}.yml", ui("exp.nlu", ul, code=lang), text.count("\n    - ")) for lang, text in nlu.items()]
+    files += [(f"stories-{lang}.yml", ui("exp.stories", ul, code=lang), text.count("- story:")) for lang, text in stories.items()]
     files += [("unanswered.csv", ui("exp.unanswered_csv", ul), len(unanswered)), ("unanswered.md", ui("exp.unanswered_md", ul),
                                                                                    len(unanswered))]
     files += [("verdicts.csv", ui("exp.verdicts", ul), len(verdicts))]
@@ -573,8 +573,11 @@ class AccessLogger(AbstractAccessLogger):
         return self.logger.isEnabledFor(logging.INFO)
 
 
-def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
-    """The application; nothing is started until it runs."""
+def make_app(settings: ReviewSettings, engine: Engine,
+             features: Iterable[Callable[[web.Application, Engine], None]] = ()) -> web.Application:
+    """The application; nothing is started until it runs. ``features`` add their routes before the
+    catch-all (the operators' inbox: ``tendik.review.inbox.register``, which uses this module's
+    helpers, so this module does not import it)."""
     ensure_schema(engine)
     queries.ensure_search_index(engine)
     guard = request_guard(settings.http_request_timeout, who)
@@ -606,9 +609,8 @@ def make_app(settings: ReviewSettings, engine: Engine) -> web.Application:
     app.router.add_get("/settings", settings_page)
     app.router.add_post("/settings", settings_post)
     app.router.add_static("/static/", HERE / "static", show_index=False, follow_symlinks=False)
-    from tendik.review import inbox  # imported here: the inbox uses this module's helpers
-
-    inbox.register(app, engine)  # /inbox..., /admin/audit (issue 14)
+    for register in features:
+        register(app, engine)
     app.router.add_route("*", "/{tail:.*}", not_found)
     app.on_startup.append(_start_background)
     app.on_cleanup.append(_stop_background)
