@@ -26,8 +26,8 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from tendik.actions.actions import situations
-from tendik.actions.selfcheck import language, language_events
-from tendik.compose_selfcheck import CHOICES, ORDER, SKIP, UNKNOWN, option_title
+from tendik.actions.selfcheck import known_parts, language, language_events
+from tendik.compose_selfcheck import ORDER
 from tendik.payload import AnswerPayload, Button, HandoffOrder, Section
 from tendik.redact import redact
 from tendik.texts import text
@@ -83,17 +83,7 @@ def summary_of(tracker: Tracker, lang: str) -> dict[str, Any]:
     date = tracker.get_slot("event_date")
     if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         parts.append(".".join(reversed(date.split("-"))))
-    check: list[str] = []
-    for slot in ORDER:
-        value = tracker.get_slot(slot)
-        if not isinstance(value, str) or value in (SKIP, UNKNOWN, "") or slot == "sc_what":
-            continue
-        if slot in CHOICES and value in CHOICES[slot]:
-            check.append(option_title(slot, value, lang, sk).lower())
-        elif slot == "sc_ground" and value in sk.grounds:
-            check.append(sk.grounds[value].name[lang])
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            check.append(".".join(reversed(value.split("-"))))
+    check = known_parts({slot: tracker.get_slot(slot) for slot in ORDER}, lang)
     return {"lang": lang, "situation": ", ".join(dict.fromkeys(parts)), "selfcheck": ", ".join(dict.fromkeys(check)),
             "messages": last_messages(tracker)}
 

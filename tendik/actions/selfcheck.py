@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -201,6 +202,11 @@ def follow_ups(slot: str, value: str, tracker: Tracker) -> list[dict[str, Any]]:
 
 def _known(slots: dict[str, Any], lang: str) -> str:
     """The pre-filled or corrected answers in words."""
+    return ", ".join(known_parts(slots, lang))
+
+
+def known_parts(slots: Mapping[str, Any], lang: str) -> list[str]:
+    """The self-check's answers in words, in the questions' order (the free text left out)."""
     sk = situations()
     parts = []
     for slot in ORDER:
@@ -213,7 +219,7 @@ def _known(slots: dict[str, Any], lang: str) -> str:
             parts.append(sk.grounds[value].name[lang])
         elif slot in DATE_SLOTS:
             parts.append(".".join(reversed(value.split("-"))))
-    return ", ".join(parts)
+    return parts
 
 
 # ---------------------------------------------------------------- the actions

@@ -134,16 +134,22 @@ class TendikRestInput(RestInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TendikRestInput":
         return cls()
 
-    async def _stored_language(self, request: Request, sender_id: Text) -> Tuple[Optional[Text], Optional[Text]]:
-        """(sticky preference, last reply language) from the conversation, if any."""
+    @staticmethod
+    async def _tracker(request: Request, sender_id: Text, why: Text) -> Any:
+        """The conversation's stored tracker, or None (none yet, no store, or the store down: the
+        reply must not break on it; ``why`` names the read in the warning)."""
         agent = getattr(request.app.ctx, "agent", None)
         if agent is None or agent.tracker_store is None:
-            return None, None
+            return None
         try:
-            tracker = await agent.tracker_store.retrieve(sender_id)
+            return await agent.tracker_store.retrieve(sender_id)
         except Exception:  # noqa: BLE001 - the store being down must not break the reply
-            logger.warning("tracker store unavailable while choosing the reply language")
-            return None, None
+            logger.warning("tracker store unavailable while %s", why)
+            return None
+
+    async def _stored_language(self, request: Request, sender_id: Text) -> Tuple[Optional[Text], Optional[Text]]:
+        """(sticky preference, last reply language) from the conversation, if any."""
+        tracker = await self._tracker(request, sender_id, "choosing the reply language")
         if tracker is None:
             return None, None
         return tracker.get_slot("language_pref"), tracker.get_slot("language")
@@ -151,14 +157,7 @@ class TendikRestInput(RestInput):
     async def _private_question(self, request: Request, sender_id: Text) -> Optional[Text]:
         """The question this conversation's form is asking when its answer is the user's own data
         for their own use: a draft's value (names kept) or the contact for an operator (kept)."""
-        agent = getattr(request.app.ctx, "agent", None)
-        if agent is None or agent.tracker_store is None:
-            return None
-        try:
-            tracker = await agent.tracker_store.retrieve(sender_id)
-        except Exception:  # noqa: BLE001 - the store being down: mask as usual
-            logger.warning("tracker store unavailable while checking the question asked")
-            return None
+        tracker = await self._tracker(request, sender_id, "checking the question asked")
         if tracker is None:
             return None
         asked = tracker.get_slot("requested_slot")
@@ -167,13 +166,8 @@ class TendikRestInput(RestInput):
         return None
 
     async def _paused(self, request: Request, sender_id: Text) -> bool:
-        agent = getattr(request.app.ctx, "agent", None)
-        if agent is None or agent.tracker_store is None:
-            return False
-        try:
-            tracker = await agent.tracker_store.retrieve(sender_id)
-        except Exception:  # noqa: BLE001
-            return False
+        """Whether the conversation was handed to a person (tendik.actions.handoff pauses it)."""
+        tracker = await self._tracker(request, sender_id, "checking for a handoff")
         return bool(tracker is not None and tracker.is_paused())
 
     async def _language(
