@@ -1,0 +1,169 @@
+"""The system under test, behind one small interface, so that the load generator can drive today's
+:class:`~tendik.ops.services.Services` (one Rasa, one action server, the widget, the bot) or the
+stack of ``tendik stack up`` (nginx, N Rasa replicas, M action servers, PostgreSQL, Redis, the bot
+in webhook mode, the widget), which describes itself in ``<data dir>/stack/state.json``.
+
+What the harness needs from a target: where the widget is (``web_url``), the database (``db_url``,
+for the count of stored messages), the Telegram id secret (to find a Telegram user's
+conversation), the pids of each component (CPU/RSS, ``kill -9``), and ``restart(component)``.
+The bot must talk to the harness's local Bot API: ``start(bot_api_url, bot_token)`` gets both.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Protocol
+
+from tendik.ops.services import Services, free_port
+
+logger = logging.getLogger(__name__)
+
+
+class Target(Protocol):
+    web_url: str | None
+    db_url: str | None
+    telegram_id_secret: str | None
+
+    def start(self, bot_api_url: str | None, bot_token: str | None) -> None: ...
+
+    def components(self) -> dict[str, list[int]]:
+        """Component name -> its root pids (children are found from /proc)."""
+        ...
+
+    def kill(self, component: str) -> None:
+        """kill -9 the component (one replica: its first pid)."""
+        ...
+
+    def restart(self, component: str) -> None:
+        """Stop and start the component (blocking until it is ready)."""
+        ...
+
+    def stop(self) -> None: ...
+
+
+class ServicesTarget:
+    """Today's assistant: Rasa + action server + widget + bot (long polling) as child processes on
+    free ports with a throw-away SQLite store, their own tokens and data folder."""
+
+    def __init__(self, workdir: Path | None = None, telegram: bool = True, web: bool = True,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="tendik-load-"))
+        self.telegram, self.web = telegram, web
+        self.telegram_id_secret: str | None = secrets.token_hex(16) if telegram else None
+        self.extra_env = dict(extra_env or {})
+        self.svc: Services | None = None
+        self.web_url: str | None = None
+        self.db_url: str | None = None
+
+    def start(self, bot_api_url: str | None, bot_token: str | None) -> None:
+        env = {
+            "TENDIK_DATA_DIR": str(self.workdir / "data"),
+            # Every widget user sends its own X-Forwarded-For (as visitors behind a reverse proxy
+            # would): the per-client rate limit applies per user, not to the harness as a whole.
+            "TENDIK_WEB_TRUST_PROXY": "true",
+            "TENDIK_TELEGRAM_CARD_EVERY": "off",  # no outreach cards in the middle of a run
+            **self.extra_env,
+        }
+        if self.telegram:
+            assert bot_api_url and bot_token and self.telegram_id_secret
+            env.update(TENDIK_TELEGRAM_TOKEN=bot_token, TENDIK_TELEGRAM_API_URL=bot_api_url,
+                       TENDIK_TELEGRAM_ID_SECRET=self.telegram_id_secret)
+        self.svc = Services(
+            rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{self.workdir / 'tracker.db'}",
+            log_dir=self.workdir / "logs", web_port=free_port() if self.web else None,
+            rasa_token=secrets.token_urlsafe(32), action_token=secrets.token_urlsafe(32), extra_env=env,
+        )
+        self.db_url = self.svc.db_url
+        ready = self.svc.start()
+        logger.info("assistant ready in %.1f s", ready)
+        if self.web:
+            self.web_url = self.svc.web_url
+        if self.telegram:
+            self.svc.start_telegram()
+
+    def components(self) -> dict[str, list[int]]:
+        assert self.svc is not None
+        return {name: [p.pid] for name, p in self.svc.procs.items() if p.poll() is None}
+
+    def kill(self, component: str) -> None:
+        assert self.svc is not None
+        proc = self.svc.procs[component]
+        os.killpg(proc.pid, signal.SIGKILL)  # the process and its children, like a crash
+        proc.wait()
+
+    def restart(self, component: str) -> None:
+        assert self.svc is not None
+        self.svc.stop(component)
+        start = {"rasa": self.svc.start_rasa, "actions": self.svc.start_actions, "web": self.svc.start_web,
+                 "telegram": self.svc.start_telegram}[component]
+        start()
+
+    def stop(self) -> None:
+        if self.svc:
+            self.svc.stop()
+
+
+class StackTarget:
+    """A stack started by ``tendik stack up`` (tendik/ops/stack.py, not there yet): attach to it
+    through its state file (per component: name, pid, port, url, role). Start it with the bot
+    pointed at the harness's Bot API (``--bot-api-port`` and the token the harness prints), or give
+    ``up_cmd`` to start it here with ``TENDIK_TELEGRAM_API_URL`` / ``TENDIK_TELEGRAM_TOKEN`` set.
+    Restarting a component is the stack's job: ``restart_cmd`` (e.g. ``tendik stack restart``)
+    gets the component's name appended. THE LEAD WIRES THIS to the real stack commands."""
+
+    def __init__(self, state_file: Path, up_cmd: list[str] | None = None, restart_cmd: list[str] | None = None,
+                 down_cmd: list[str] | None = None, telegram_id_secret: str | None = None) -> None:
+        self.state_file = state_file
+        self.up_cmd, self.restart_cmd, self.down_cmd = up_cmd, restart_cmd, down_cmd
+        self.telegram_id_secret = telegram_id_secret or os.environ.get("TENDIK_TELEGRAM_ID_SECRET")
+        self.web_url: str | None = None
+        self.db_url: str | None = None
+
+    def _state(self) -> list[dict]:
+        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        items = data.get("components", data) if isinstance(data, dict) else data
+        return list(items.values()) if isinstance(items, dict) else list(items)
+
+    def start(self, bot_api_url: str | None, bot_token: str | None) -> None:
+        if self.up_cmd:
+            env = dict(os.environ)
+            if bot_api_url and bot_token:
+                env.update(TENDIK_TELEGRAM_API_URL=bot_api_url, TENDIK_TELEGRAM_TOKEN=bot_token)
+            subprocess.run(self.up_cmd, env=env, check=True)
+        deadline = time.time() + 300
+        while not self.state_file.exists():
+            if time.time() > deadline:
+                raise SystemExit(f"no stack state file at {self.state_file}")
+            time.sleep(1)
+        for c in self._state():
+            if c.get("role") == "web" and c.get("url"):
+                self.web_url = str(c["url"]).rstrip("/")
+            if c.get("role") in ("postgres", "db") and c.get("url"):
+                self.db_url = str(c["url"])
+
+    def components(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for c in self._state():
+            if c.get("pid"):
+                out.setdefault(str(c.get("name") or c.get("role")), []).append(int(c["pid"]))
+        return out
+
+    def kill(self, component: str) -> None:
+        os.kill(self.components()[component][0], signal.SIGKILL)
+
+    def restart(self, component: str) -> None:
+        if not self.restart_cmd:
+            raise NotImplementedError("StackTarget needs restart_cmd (the stack's restart command)")
+        subprocess.run([*self.restart_cmd, component], check=True)
+
+    def stop(self) -> None:
+        if self.down_cmd:
+            subprocess.run(self.down_cmd, check=False)

@@ -1,0 +1,154 @@
+"""The open-loop load harness (bench/load): its accounting on made-up reply streams (lost, answered
+twice, out of order, "temporarily unavailable", Telegram turns cut at the bot's typing action),
+the Bot API's failure windows, and a small real run through the real bot (local Bot API) and the
+real widget service in front of the real assistant: on a healthy system nothing is lost, answered
+twice or out of order, and every message reaches the tracker store once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from bench.load.accounting import ChatEvent, ReplyPart, Sent, Turn, account, faults_report, telegram_turns
+from bench.load.botapi import WindowedBotAPI
+
+UNAVAILABLE_RU = "Извините, сервис ответов временно недоступен. Попробуйте, пожалуйста, через минуту."
+
+
+def sent(user: str, n: int, channel: str = "web", every: float = 10.0) -> list[Sent]:
+    return [Sent(user, k, channel, "ru", k * every, message_id=100 + k) for k in range(n)]
+
+
+def web_turn(user: str, seq: int, at: float, text: str = "ответ", status: int = 200) -> Turn:
+    return Turn(user, seq, [ReplyPart(at, text, status)])
+
+
+@pytest.mark.unit
+def test_healthy_widget_stream_has_nothing_lost_doubled_or_reordered() -> None:
+    msgs = sent("web:1", 3)
+    acc = account(msgs, [web_turn("web:1", k, k * 10.0 + 0.5) for k in range(3)])
+    assert (acc.lost, acc.duplicated, acc.out_of_order, acc.unavailable, acc.errors) == (0, 0, 0, 0, 0)
+    assert [round(r.complete_s or 0, 2) for r in acc.results] == [0.5, 0.5, 0.5]
+
+
+@pytest.mark.unit
+def test_lost_duplicate_and_out_of_order_are_counted() -> None:
+    msgs = sent("web:1", 4, every=1.0)
+    turns = [
+        web_turn("web:1", 0, 5.0),  # message 0 answered after message 1: out of order
+        web_turn("web:1", 1, 2.0),
+        web_turn("web:1", 2, 3.0), web_turn("web:1", 2, 3.5),  # answered twice
+        # message 3: no reply (lost)
+    ]
+    acc = account(msgs, turns)
+    assert acc.lost == 1
+    assert acc.duplicated == 1
+    assert acc.out_of_order == 1
+    assert [r.out_of_order for r in acc.results] == [True, False, False, False]
+
+
+@pytest.mark.unit
+def test_reply_after_the_deadline_is_lost_and_unavailable_is_not_an_answer() -> None:
+    msgs = sent("web:1", 2)
+    acc = account(msgs, [web_turn("web:1", 0, 0.4, UNAVAILABLE_RU, 503), web_turn("web:1", 1, 99.0)], deadline=50.0)
+    assert acc.unavailable == 1 and acc.lost == 1
+    assert not any(r.answered for r in acc.results)
+
+
+@pytest.mark.unit
+def test_telegram_turns_are_cut_at_the_typing_action() -> None:
+    msgs = sent("tg:1", 3, "telegram")
+    events = [
+        ChatEvent(0.1, "typing"), ChatEvent(0.5, "message", text="часть 1"), ChatEvent(0.6, "message", text="часть 2"),
+        ChatEvent(10.1, "typing", status=429), ChatEvent(11.1, "typing"),  # a 429 retried: still one turn
+        ChatEvent(11.5, "message", status=500, text="never seen"), ChatEvent(11.6, "message", text=UNAVAILABLE_RU),
+        ChatEvent(20.1, "typing"), ChatEvent(20.4, "message", text="ответ"),
+    ]
+    turns = telegram_turns("tg:1", events, msgs)
+    assert [(t.seq, len(t.parts)) for t in turns] == [(0, 2), (1, 1), (2, 1)]
+    acc = account(msgs, turns)
+    assert (acc.lost, acc.duplicated, acc.out_of_order, acc.unavailable) == (0, 0, 0, 1)
+    assert round(acc.results[0].first_s or 0, 2) == 0.5 and round(acc.results[0].complete_s or 0, 2) == 0.6
+
+
+@pytest.mark.unit
+def test_telegram_message_handled_twice_is_a_duplicate() -> None:
+    msgs = sent("tg:1", 2, "telegram")
+    events = [ChatEvent(0.1, "typing"), ChatEvent(0.5, "message", text="a"),
+              ChatEvent(10.1, "typing"), ChatEvent(10.5, "message", text="b"),
+              ChatEvent(10.6, "typing"), ChatEvent(10.9, "message", text="b")]  # one more turn than messages
+    acc = account(msgs, telegram_turns("tg:1", events, msgs))
+    assert acc.duplicated == 1 and acc.lost == 0
+
+
+@pytest.mark.unit
+def test_telegram_reply_to_message_attributes_exactly_and_shows_reordering() -> None:
+    msgs = sent("tg:1", 2, "telegram", every=1.0)
+    events = [ChatEvent(1.5, "message", text="b", reply_to=101), ChatEvent(2.0, "message", text="a", reply_to=100)]
+    acc = account(msgs, telegram_turns("tg:1", events, msgs))
+    assert acc.out_of_order == 1 and acc.lost == 0 and acc.duplicated == 0
+
+
+@pytest.mark.unit
+def test_faults_report_counts_around_the_fault_and_time_to_recover() -> None:
+    msgs = sent("web:1", 4, every=10.0)  # sent at 0, 10, 20, 30
+    turns = [web_turn("web:1", 0, 0.5), web_turn("web:1", 1, 10.2, UNAVAILABLE_RU, 503), web_turn("web:1", 3, 31.0)]
+    acc = account(msgs, turns)
+    [f] = faults_report(acc, [{"name": "kill:actions", "at": 9.0, "until": 12.0}], window=30.0)
+    assert (f["messages"], f["unavailable"], f["lost"]) == (3, 1, 1)
+    assert f["recover_s"] == 19.0
+
+
+def test_bot_api_failure_window() -> None:
+    async def run() -> list[int]:
+        api = WindowedBotAPI()
+        url = await api.start()
+        statuses = []
+        try:
+            async with aiohttp.ClientSession() as s:
+                api.fail_for(0.6, 429, methods=("getme",))
+                for _ in range(2):
+                    async with s.get(f"{url}/bot{api.token}/getMe") as resp:
+                        statuses.append(resp.status)
+                api.fail_for(0.6, 502, methods=("getme",))
+                async with s.get(f"{url}/bot{api.token}/getMe") as resp:
+                    statuses.append(resp.status)
+                await asyncio.sleep(0.8)
+                async with s.get(f"{url}/bot{api.token}/getMe") as resp:
+                    statuses.append(resp.status)
+        finally:
+            await api.stop()
+        return statuses
+
+    assert asyncio.run(run()) == [429, 429, 502, 200]
+
+
+def test_small_real_run_loses_nothing() -> None:
+    """20 users (10 Telegram through the real bot, 10 widget), about 1 message/s for 30 s."""
+    from bench.load.loadgen import LoadGenerator
+    from bench.load.target import ServicesTarget
+    from tests.conftest import BUILD, RASA_MODEL
+
+    for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
+        assert needed.exists(), f"{needed} is missing: run `make build` first"
+
+    async def run() -> dict:
+        target = ServicesTarget()
+        gen = LoadGenerator(target)
+        try:
+            await gen.start()
+            return await gen.run_phase(users=20, rate=1.0, ramp_s=5, steady_s=25, drain_s=120)
+        finally:
+            await gen.close()
+            await asyncio.to_thread(target.stop)
+
+    r = asyncio.run(run())
+    assert r["by_channel"]["telegram"]["messages"] > 0 and r["by_channel"]["web"]["messages"] > 0
+    assert r["messages"] == r["store"]["sent"]
+    assert (r["lost"], r["duplicated"], r["out_of_order"], r["errors"]) == (0, 0, 0, 0), r["by_channel"]
+    assert r["answered"] + r["unavailable"] == r["messages"]
+    assert (r["store"]["missing_from_store"], r["store"]["stored_more_than_sent"]) == (0, 0)
+    assert set(r["processes"]) >= {"rasa", "actions", "web", "telegram"}
+    assert all(p["rss_mib_peak"] > 0 for p in r["processes"].values())
