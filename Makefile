@@ -2,7 +2,7 @@
 # both virtual environments first and then runs `tendik <command>` inside .venv.
 PY ?= python3
 BOOT = $(PY) -m tendik.ops.bootstrap
-.PHONY: help install build run test test-unit lint eval review migrate tune tune-fallback import-norms content-check clean
+.PHONY: help install build run test test-unit lint eval review migrate tune tune-fallback import-norms content-check clean stack
 help:          ## list every command
 	@$(BOOT) help
 install:       ## create/update both virtual environments from the lock files
@@ -33,3 +33,5 @@ content-check: ## every legal statement traced to its paragraphs, every linked p
 	@$(BOOT) content-check
 clean:         ## delete build outputs (keeps conversations)
 	@$(BOOT) clean
+stack:         ## nginx + N Rasa + M action servers + PostgreSQL + Redis (+ bot, widget): make stack ARGS="up --rasa 2 --web"
+	@$(BOOT) stack $(ARGS)

@@ -113,6 +113,12 @@ def cmd_clean(_: argparse.Namespace) -> None:
     say("removed build/ (models, index, stamps); conversations in data/ are kept")
 
 
+def cmd_stack(args: argparse.Namespace) -> None:
+    from tendik.ops import stack
+
+    stack.main(args)
+
+
 def cmd_install(_: argparse.Namespace) -> None:
     say("environments are installed by `make install` (python3 -m tendik.ops.bootstrap install)")
 
@@ -121,7 +127,7 @@ HANDLERS = {
     "install": cmd_install, "build": cmd_build, "run": cmd_run, "test": cmd_test, "test-unit": cmd_test_unit,
     "lint": cmd_lint, "eval": cmd_eval, "review": cmd_review, "migrate": cmd_migrate, "tune": cmd_tune,
     "tune-fallback": cmd_tune_fallback, "import-norms": cmd_import_norms, "content-check": cmd_content_check,
-    "clean": cmd_clean,
+    "clean": cmd_clean, "stack": cmd_stack,
 }
 assert set(HANDLERS) == set(COMMANDS), "every command has a handler and a help line"
 
@@ -139,6 +145,10 @@ def main(argv: list[str] | None = None) -> None:
             p.add_argument("pytest_args", nargs=argparse.REMAINDER)
         if name in ("eval", "review"):
             p.add_argument("rest", nargs=argparse.REMAINDER)
+        if name == "stack":
+            from tendik.ops.stack import add_arguments as stack_arguments
+
+            stack_arguments(p)
         if name == "migrate":
             p.add_argument("--down", metavar="REVISION", help="downgrade to this revision (e.g. base)")
     sub.add_parser("help", help="list the commands")

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "import-norms": "re-copy norms verbatim from ../shared/legal-sources",
     "content-check": "trace every legal statement to its paragraphs; check every rendering of every answer and card",
     "clean": "delete build outputs (keeps conversations)",
+    "stack": "production-shaped stack on this machine: `stack up|status|down [--rasa N] [--actions M] [--telegram] [--web]` (docs/DEPLOY.md)",
 }
 
 

@@ -68,6 +68,8 @@ class Services:
         rasa_token: str | None = None,
         action_token: str | None = None,
         extra_env: dict[str, str] | None = None,
+        front_rasa_url: str | None = None,
+        action_endpoint: str | None = None,
     ):
         self.rasa_port, self.action_port, self.web_port = rasa_port, action_port, web_port
         self.db_url = db_url or setting("TENDIK_DB_URL") or f"sqlite:///{data_dir() / 'tracker.db'}"
@@ -76,6 +78,11 @@ class Services:
         self.rasa_token = rasa_token or keys.service_secret(keys.RASA_TOKEN, data_dir())
         self.action_token = action_token or keys.service_secret(keys.ACTION_TOKEN, data_dir())
         self.extra_env = dict(extra_env or {})
+        # Where the front ends reach Rasa and where Rasa reaches the action server: this Rasa and
+        # this action server unless given (``tendik stack``: nginx's internal listener in front of
+        # several replicas of each).
+        self.front_rasa_url = front_rasa_url
+        self.action_endpoint = action_endpoint
         self.procs: dict[str, subprocess.Popen] = {}
 
     @property
@@ -115,23 +122,29 @@ class Services:
         self.procs[name] = proc
         return proc
 
-    def start_telegram(self) -> None:
-        """The Telegram bot (long polling), talking to this Rasa and storing in this database."""
-        env = app_env()
-        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(data_dir()),
-                   TENDIK_RASA_TOKEN=self.rasa_token)  # Rasa's API only to resume a conversation after a handoff
-        env.pop("TENDIK_ACTION_TOKEN", None)  # the bot never calls the action server
-        self._spawn("telegram", [app_python(), "-m", "tendik.telegram"], self._env(env))
+    def start_telegram(self, webhook: bool = False, name: str = "telegram", env: dict[str, str] | None = None) -> subprocess.Popen:
+        """The Telegram bot (long polling, or ``webhook`` mode: TENDIK_TELEGRAM_WEBHOOK_* in ``env``),
+        talking to this Rasa and storing in this database. ``env``: variables for the bot only."""
+        penv = app_env()
+        penv.update(TENDIK_RASA_URL=self.front_rasa_url or self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_DATA_DIR=str(data_dir()),
+                    TENDIK_RASA_TOKEN=self.rasa_token)  # Rasa's API only to resume a conversation after a handoff
+        penv.pop("TENDIK_ACTION_TOKEN", None)  # the bot never calls the action server
+        self._env(penv)
+        penv.update(env or {})
+        return self._spawn(name, [app_python(), "-m", "tendik.telegram", *(["--webhook"] if webhook else [])], penv)
 
-    def start_actions(self, wait: bool = True) -> None:
+    def start_actions(self, wait: bool = True, name: str = "actions", port: int | None = None) -> subprocess.Popen:
+        """An action server on ``port`` (this one's action port unless given), as process ``name``."""
+        port = port or self.action_port
         env = app_env()
         env.update(TENDIK_LANGID_MODEL=str(BUILD / "langid.json"), TENDIK_ACTION_TOKEN=self.action_token)
         env.pop("TENDIK_RASA_TOKEN", None)  # the action server does not need Rasa's token
-        proc = self._spawn("actions", [app_python(), "-m", "tendik.action_server", "--port", str(self.action_port)], self._env(env))
+        proc = self._spawn(name, [app_python(), "-m", "tendik.action_server", "--port", str(port)], self._env(env))
         if wait:
-            wait_for(f"{self.action_url}/health", 60, proc, "action server")
+            wait_for(f"http://127.0.0.1:{port}/health", 60, proc, "action server")
+        return proc
 
-    def endpoints_file(self) -> Path:
+    def endpoints_file(self, port: int | None = None) -> Path:
         """nlu_data/endpoints.yml, plus a Redis lock store when ``redis_url`` (TENDIK_REDIS_URL) is
         set: several Rasa replicas sharing one tracker store must lock conversations across
         processes, or concurrent messages of one user can interleave or lose events."""
@@ -154,7 +167,7 @@ class Services:
         ]
         if parsed.password:
             lines.append("  password: ${TENDIK_REDIS_PASSWORD}")
-        out = BUILD / f"endpoints-{self.rasa_port}.yml"
+        out = BUILD / f"endpoints-{port or self.rasa_port}.yml"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(base.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
         return out
@@ -163,23 +176,26 @@ class Services:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
-    def start_web(self, wait: bool = True) -> None:
+    def start_web(self, wait: bool = True) -> subprocess.Popen:
         """The website chat widget service (tendik.web): demo page, widget bundle, JSON API."""
         env = app_env()
-        env.update(TENDIK_RASA_URL=self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port),
+        env.update(TENDIK_RASA_URL=self.front_rasa_url or self.rasa_url, TENDIK_DB_URL=self.db_url, TENDIK_WEB_PORT=str(self.web_port),
                    TENDIK_RASA_TOKEN=self.rasa_token)  # Rasa's API only to resume a conversation after a handoff
         env.pop("TENDIK_ACTION_TOKEN", None)  # the widget never calls the action server
         proc = self._spawn("web", [app_python(), "-m", "tendik.web"], self._env(env))
         if wait:
             wait_for(f"{self.web_url}/healthz", 60, proc, "web widget service")
+        return proc
 
-    def start_rasa(self, wait: bool = True) -> None:
+    def start_rasa(self, wait: bool = True, name: str = "rasa", port: int | None = None) -> subprocess.Popen:
+        """A Rasa server on ``port`` (this one's Rasa port unless given: a replica), as process ``name``."""
+        port = port or self.rasa_port
         keys.protect_sqlite(self.db_url)  # created here, mode 0600, before Rasa opens it
         env = rasa_env()
         if self.redis_url:
             env["TENDIK_REDIS_PASSWORD"] = urllib.parse.urlsplit(self.redis_url).password or ""
         env.update(
-            TENDIK_ACTION_URL=f"{self.action_url}/webhook",
+            TENDIK_ACTION_URL=self.action_endpoint or f"{self.action_url}/webhook",
             TENDIK_ACTION_TOKEN=self.action_token,
             TENDIK_RASA_TOKEN=self.rasa_token,
             TENDIK_DB_URL=self.db_url,
@@ -188,19 +204,20 @@ class Services:
         # tendik.rasa.server = `rasa run` with the token from the environment (not the command line)
         # and a guard in front of the HTTP API (tendik/rasa/server.py).
         proc = self._spawn(
-            "rasa",
+            name,
             [
                 str(RASA_VENV / "bin" / "python"), "-m", "tendik.rasa.server", "run", "--enable-api", "--model", str(RASA_MODEL),
-                "--endpoints", str(self.endpoints_file()), "--credentials", "nlu_data/credentials.yml",
-                "--interface", setting("TENDIK_RASA_HOST") or "127.0.0.1", "--port", str(self.rasa_port),
+                "--endpoints", str(self.endpoints_file(port)), "--credentials", "nlu_data/credentials.yml",
+                "--interface", setting("TENDIK_RASA_HOST") or "127.0.0.1", "--port", str(port),
             ],
             self._env(env),
         )
         if wait:
-            wait_for(self.api_url("/status"), 120, proc, "Rasa server")
+            wait_for(f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(self.rasa_token)}", 120, proc, "Rasa server")
+        return proc
 
     def call_action(self, action: str, text: str, lang: str, intent: str, confidence: float,
-                    ranking: list[dict] | None = None) -> dict:
+                    ranking: list[dict] | None = None, action_url: str | None = None) -> dict:
         """Run one custom action directly on the action server for a single message (no
         conversation is stored); returns the server's reply (``responses``, ``events``)."""
         payload = {
@@ -215,13 +232,14 @@ class Services:
                                    "intent_ranking": ranking or [], "entities": []},
             },
         }
-        reply = http_json(f"{self.action_url}/webhook", payload, timeout=120,
+        reply = http_json(f"{action_url or self.action_url}/webhook", payload, timeout=120,
                           headers={"Authorization": f"Bearer {self.action_token}"})
         return reply if isinstance(reply, dict) else {}
 
-    def warm_up(self) -> None:
-        """Ask the action server for one retrieval answer, so it loads the encoder and index now."""
-        reply = self.call_action("action_answer", "дискриминация на работе", "ru", "nlu_fallback", 0.3)
+    def warm_up(self, action_url: str | None = None) -> None:
+        """Ask the action server (this one, or the one at ``action_url``) for one retrieval answer,
+        so it loads the encoder and index now."""
+        reply = self.call_action("action_answer", "дискриминация на работе", "ru", "nlu_fallback", 0.3, action_url=action_url)
         if not reply.get("responses"):
             fail(f"action server warm-up failed: {reply!r}"[:300])
 
