@@ -79,7 +79,7 @@ class ServicesTarget:
         self.svc = Services(
             rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{self.workdir / 'tracker.db'}",
             log_dir=self.workdir / "logs", web_port=free_port() if self.web else None,
-            rasa_token=secrets.token_urlsafe(32), action_token=secrets.token_urlsafe(32), extra_env=env,
+            rasa_token=secrets.token_hex(24), action_token=secrets.token_hex(24), extra_env=env,
         )
         self.db_url = self.svc.db_url
         ready = self.svc.start()
