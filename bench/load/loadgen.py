@@ -50,6 +50,7 @@ from bench.load.accounting import (
     Sent,
     Turn,
     account,
+    dist_ms,
     faults_report,
     summary,
     telegram_turns,
@@ -112,6 +113,7 @@ class Phase:
     sent: list[Sent] = field(default_factory=list)
     web_turns: list[Turn] = field(default_factory=list)
     faults: list[dict] = field(default_factory=list)
+    web_rasa_s: list[float] = field(default_factory=list)  # the widget service's Server-Timing: its Rasa call
     call_index: int = 0  # the Bot API call log from here on belongs to this phase
     started: float = 0.0
     send_ended: float = 0.0
@@ -201,6 +203,7 @@ class LoadGenerator:
                 raw = await resp.read()
                 at = time.monotonic()
                 status = resp.status
+                timing = resp.headers.get("Server-Timing", "")
         except (aiohttp.ClientError, TimeoutError, OSError):
             return  # no reply: lost (unless the deadline comes first anyway)
         try:
@@ -209,6 +212,11 @@ class LoadGenerator:
         except (ValueError, AttributeError):
             texts = ""
         phase.web_turns.append(Turn(user.key, sent.seq, [ReplyPart(at, texts, status)]))
+        if status == 200 and timing.startswith("rasa;dur="):
+            try:
+                phase.web_rasa_s.append(float(timing.split("=", 1)[1]) / 1000)
+            except ValueError:
+                pass
 
     async def _user_loop(self, phase: Phase, user: User, start_at: float, end_at: float, mean: float, deadline: float) -> None:
         t = start_at + self.rng.expovariate(1 / mean)
@@ -382,6 +390,7 @@ def report(acc: Accounting, phase: Phase, procs: dict, load_before: list[float],
                     "load_avg_before": load_before, "load_avg_after": load_after},
         "wall_s": {"sending": round(phase.send_ended - phase.started, 1), "until_drained": round(phase.drained - phase.started, 1)},
         **s,
+        "web_rasa_call_ms": dist_ms(phase.web_rasa_s),
         "meets_targets": bool(s["messages"]) and s["lost"] == 0 and s["duplicated"] == 0 and s["out_of_order"] == 0
         and s["unavailable"] == 0 and s["errors"] == 0
         and (s["latency_complete_ms"]["p95"] or 0) <= P95_LIMIT_S * 1000,
@@ -422,6 +431,9 @@ def md_run(r: dict, title: str) -> str:
     if st.get("checked"):
         lines.append(f"| tracker store: user messages stored / sent (missing, extra) | {st['stored']} / {st['sent']} "
                      f"({st['missing_from_store']}, {st['stored_more_than_sent']}) |")
+    if r.get("web_rasa_call_ms", {}).get("n"):
+        w = r["web_rasa_call_ms"]
+        lines.append(f"| widget: of which its Rasa call (Server-Timing) p50 / p95 / p99 | {w['p50']} / {w['p95']} / {w['p99']} ms |")
     lines.append(f"| **meets the targets** (p95 ≤ 1.5 s, 0 lost/dup/out of order/unavailable) | **{r['meets_targets']}** |")
     lines += ["", "| channel | messages | answered | lost | dup | ooo | unavailable | errors | p50 / p95 / p99 ms |", "|---|---|---|---|---|---|---|---|---|"]
     for ch, c in r["by_channel"].items():
@@ -460,7 +472,7 @@ def md_saturation(steps: list[dict], last_good: float | None) -> str:
 def make_target(args: argparse.Namespace) -> Target:
     if args.stack_state:
         return StackTarget(Path(args.stack_state))
-    return ServicesTarget(telegram=not args.no_telegram, web=not args.no_web)
+    return ServicesTarget(telegram=not args.no_telegram, web=not args.no_web, postgres=args.postgres)
 
 
 async def main_async(args: argparse.Namespace) -> dict:
@@ -506,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--warmup", type=float, default=0.0, help="seconds of light load first (not reported)")
         p.add_argument("--no-telegram", action="store_true")
         p.add_argument("--no-web", action="store_true")
+        p.add_argument("--postgres", action="store_true", help="Services on a throw-away PostgreSQL cluster instead of SQLite")
         p.add_argument("--stack-state", help="attach to a running `tendik stack` (its state.json) instead of starting Services")
         p.add_argument("--bot-api-port", type=int, default=0, help="port of the local Bot API (0: a free one)")
         p.add_argument("--seed", type=int, default=7)

@@ -54,8 +54,10 @@ class ServicesTarget:
     free ports with a throw-away SQLite store, their own tokens and data folder."""
 
     def __init__(self, workdir: Path | None = None, telegram: bool = True, web: bool = True,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, postgres: bool = False) -> None:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="tendik-load-"))
+        self.postgres = postgres  # a throw-away PostgreSQL cluster (fsync on) instead of SQLite
+        self.pg = None
         self.telegram, self.web = telegram, web
         self.telegram_id_secret: str | None = secrets.token_hex(16) if telegram else None
         self.extra_env = dict(extra_env or {})
@@ -76,8 +78,14 @@ class ServicesTarget:
             assert bot_api_url and bot_token and self.telegram_id_secret
             env.update(TENDIK_TELEGRAM_TOKEN=bot_token, TENDIK_TELEGRAM_API_URL=bot_api_url,
                        TENDIK_TELEGRAM_ID_SECRET=self.telegram_id_secret)
+        db_url = f"sqlite:///{self.workdir / 'tracker.db'}"
+        if self.postgres:
+            from tests.helpers.pg_cluster import PgCluster
+
+            self.pg = PgCluster(settings=()).start()
+            db_url = self.pg.create_db("tendik_load")
         self.svc = Services(
-            rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{self.workdir / 'tracker.db'}",
+            rasa_port=free_port(), action_port=free_port(), db_url=db_url,
             log_dir=self.workdir / "logs", web_port=free_port() if self.web else None,
             rasa_token=secrets.token_hex(24), action_token=secrets.token_hex(24), extra_env=env,
         )
@@ -91,7 +99,13 @@ class ServicesTarget:
 
     def components(self) -> dict[str, list[int]]:
         assert self.svc is not None
-        return {name: [p.pid] for name, p in self.svc.procs.items() if p.poll() is None}
+        out = {name: [p.pid] for name, p in self.svc.procs.items() if p.poll() is None}
+        if self.pg is not None:
+            try:
+                out["postgres"] = [int((self.pg.workdir / "data" / "postmaster.pid").read_text().split()[0])]
+            except (OSError, ValueError, IndexError):
+                pass
+        return out
 
     def kill(self, component: str) -> None:
         assert self.svc is not None
@@ -109,6 +123,8 @@ class ServicesTarget:
     def stop(self) -> None:
         if self.svc:
             self.svc.stop()
+        if self.pg is not None:
+            self.pg.stop()
 
 
 class StackTarget:
