@@ -634,8 +634,10 @@ def main(args: argparse.Namespace) -> None:
         say("start failed or interrupted: stopping what was started ...")
         down(starter.state)
         raise
+    public = [what for what, on in (("the widget", args.web), ("the Telegram webhook", args.telegram)) if on]
     say(f"stack ready in {time.monotonic() - started:.0f} s: public {starter.state['public_url']} "
-        f"(widget{', Telegram webhook' if args.telegram else ''}); state {state_path()}")
+        f"({' and '.join(public) or 'nothing: add --web / --telegram'}), internal {starter.state['internal_url']}; "
+        f"state {state_path()}")
     say("`tendik stack status` checks it, `tendik stack down` stops it")
     if not args.foreground:
         signal.signal(signal.SIGTERM, on_term)
