@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -73,17 +75,29 @@ class NormVersion:
     primary_source: str
     edition: str
     edition_note: str
+    # Derived from ``text`` once per text (every answer cites several norms; splitting them again on
+    # every turn was a tenth of the action server's CPU: bench/CPU.md).
+    _derived: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _cached(self, name: str, make: Callable[[], Any]) -> Any:
+        key = (name, self.text)
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def paragraphs(self) -> dict[str, str]:
-        return split_paragraphs(self.text)
+        return dict(self._cached("paragraphs", lambda: split_paragraphs(self.text)))
 
     def court_notes(self) -> list[str]:
         """The reference bank's notes on Constitutional Court resolutions inside this text."""
-        return [line.strip() for line in self.text.splitlines() if COURT_NOTE.match(line)]
+        return list(self._cached("notes", lambda: [line.strip() for line in self.text.splitlines() if COURT_NOTE.match(line)]))
 
     def whole_article_only(self) -> bool:
         """True when a Constitutional Court note stands outside every numbered paragraph (TK art. 160):
         it concerns the article as a whole, so the article is only ever shown whole, notes included."""
+        return bool(self._cached("whole_only", self._whole_article_only))
+
+    def _whole_article_only(self) -> bool:
         paras = self.paragraphs()
         numbered = "\n".join(text for key, text in paras.items() if key != "0" and "." not in key)
         return any(note not in numbered for note in self.court_notes())

