@@ -2,8 +2,12 @@
 the operator's command line:
 
     python -m tendik.telegram.broadcast preview [--topic ID] [--lang kk|ru] [--all]
-    python -m tendik.telegram.broadcast send [--topic ID] [--dry-run] [--yes]
+    python -m tendik.telegram.broadcast send [--topic ID] [--dry-run] [--yes] [--workers [--no-wait]]
     python -m tendik.telegram.broadcast status
+
+``send`` sends from this one process; ``send --workers`` puts the broadcast into the job queue on
+Redis for worker processes (``python -m tendik.telegram.broadcast_worker``, national scale: see
+:mod:`tendik.telegram.broadcast_queue`) and shows their progress.
 
 A broadcast is a row in ``tendik_tg_broadcasts`` plus one delivery row per subscriber (state
 pending -> sending -> sent | blocked | failed). Sending marks a delivery "sending" before the
@@ -31,8 +35,9 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -221,40 +226,62 @@ class BroadcastRunner:
                 queue.task_done()
 
     async def _deliver(self, broadcast_id: str, topic: str | None, d: Delivery, report: Report) -> None:
-        card_id = self.deck.next_card(d.last_card, d.seen_cards, preferred=topic)
-        card = self.deck.card(card_id, d.language)
-        await self.limiter.wait(d.chat_id)
-        if not await self.store.mark_sending(broadcast_id, d.sender_id, card_id):
+        state = await deliver(self.bot, self.store, self.deck, self.limiter, broadcast_id, topic, d)
+        if state is None:
             return  # no longer pending
-        state, error = "sent", None
-        try:
-            await self.bot.send_message(d.chat_id, card.html, reply_markup=card_keyboard(card.intent, card.lang))
-        except TelegramForbiddenError:
-            state, error = "blocked", "forbidden"
-        except TelegramBadRequest as exc:
-            low = str(exc).lower()
-            if "chat not found" in low or "user is deactivated" in low:
-                state, error = "blocked", "chat_not_found"
-            else:
-                state, error = "failed", "bad_request"
-        except TelegramRetryAfter:
-            state, error = ("pending", "retry_after") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "retry_after")
-        except TelegramNetworkError as exc:
-            if "timeout" in str(exc).lower():  # the request may have reached Telegram: never resend
-                state, error = "uncertain", "timeout"
-            else:
-                state, error = ("pending", "network") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "network")
-        except TelegramServerError:
-            state, error = ("pending", "server") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "server")
-        except TelegramAPIError:
-            state, error = "failed", "api_error"
-        await self.store.mark_done(broadcast_id, d.sender_id, state, error, all_cards=self.deck.ids)
         if state == "sent":
             report.sent_now += 1
-        elif state == "blocked":
-            logger.info("subscriber %s has blocked the bot: marked, skipped from now on", d.sender_id)
         if self.on_progress:
             self.on_progress(state, report.sent_now, 0)
+
+
+class Pacer(Protocol):
+    """What :func:`deliver` waits on before each message: the process's :class:`Limiter`, or the
+    limiter shared by the queue's workers through Redis (``tendik.telegram.broadcast_queue``)."""
+
+    async def wait(self, chat_id: int) -> None: ...
+
+
+async def deliver(
+    bot: Bot, store: Store, deck: CardDeck, pacer: Pacer, broadcast_id: str, topic: str | None, d: Delivery,
+    on_retry_after: Callable[[float], Awaitable[None]] | None = None,
+) -> str | None:
+    """Send one delivery's card: wait for the rate limits, claim the row (pending -> sending, atomic:
+    None when it is no longer pending), send, record the outcome. Returns the new state ("pending"
+    again for a 429, a network error or a 5xx, until MAX_ATTEMPTS)."""
+    card_id = deck.next_card(d.last_card, d.seen_cards, preferred=topic)
+    card = deck.card(card_id, d.language)
+    await pacer.wait(d.chat_id)
+    if not await store.mark_sending(broadcast_id, d.sender_id, card_id):
+        return None
+    state, error = "sent", None
+    try:
+        await bot.send_message(d.chat_id, card.html, reply_markup=card_keyboard(card.intent, card.lang))
+    except TelegramForbiddenError:
+        state, error = "blocked", "forbidden"
+    except TelegramBadRequest as exc:
+        low = str(exc).lower()
+        if "chat not found" in low or "user is deactivated" in low:
+            state, error = "blocked", "chat_not_found"
+        else:
+            state, error = "failed", "bad_request"
+    except TelegramRetryAfter as exc:
+        state, error = ("pending", "retry_after") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "retry_after")
+        if on_retry_after is not None:
+            await on_retry_after(float(exc.retry_after))
+    except TelegramNetworkError as exc:
+        if "timeout" in str(exc).lower():  # the request may have reached Telegram: never resend
+            state, error = "uncertain", "timeout"
+        else:
+            state, error = ("pending", "network") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "network")
+    except TelegramServerError:
+        state, error = ("pending", "server") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "server")
+    except TelegramAPIError:
+        state, error = "failed", "api_error"
+    await store.mark_done(broadcast_id, d.sender_id, state, error, all_cards=deck.ids)
+    if state == "blocked":
+        logger.info("a subscriber has blocked the bot: marked, skipped from now on")
+    return state
 
 
 async def start_broadcast(store: Store, origin: str, topic: str | None = None) -> tuple[str, bool]:
@@ -302,6 +329,9 @@ def _parser() -> argparse.ArgumentParser:
     sd.add_argument("--topic", help="preferred card (explanation id); subscribers who got it last get their next one")
     sd.add_argument("--dry-run", action="store_true", help="render and check every card, send nothing, write nothing")
     sd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sd.add_argument("--workers", action="store_true",
+                    help="send through the job queue on Redis (TENDIK_REDIS_URL) by worker processes (python -m tendik.telegram.broadcast_worker)")
+    sd.add_argument("--no-wait", action="store_true", help="with --workers: enqueue and return (see progress with `status`)")
     sub.add_parser("status", help="recent broadcasts and their delivery states")
     return p
 
@@ -325,10 +355,16 @@ async def _cli(args: argparse.Namespace) -> int:
         return 2
 
     if args.command == "status":
+        from tendik.telegram.broadcast_queue import progress_line
+
         for b in await store.recent_broadcasts():
             counts = await store.progress(b["id"])
             created = time.strftime("%Y-%m-%d %H:%M", time.localtime(b["created_at"]))
-            print(f"{b['id']}  {created}  {b['origin']:<8} {b['status']:<8} total {b['total']}  {dict(sorted(counts.items()))}")
+            rate = await store.sent_since(b["id"], time.time() - 60) / 60.0 if b["status"] == "sending" else 0.0
+            print(f"{b['id']}  {created}  {b['origin']:<8} {b['status']:<8} {progress_line(counts, rate, b['total'])}")
+            if counts.get("uncertain"):
+                print(f"    uncertain {counts['uncertain']}: a sender stopped hard in the middle of these requests; "
+                      "Telegram may or may not have delivered them; they are not sent again")
         return 0
 
     counts = await store.subscriber_counts()
@@ -371,6 +407,8 @@ async def _cli(args: argparse.Namespace) -> int:
     broadcast_id, created = await start_broadcast(store, "cli", topic)
     if not created:
         print(f"resuming broadcast {broadcast_id} (a new one starts only after it is finished)")
+    if args.workers:
+        return await _send_with_workers(store, settings, broadcast_id, args.no_wait)
     info = await store.get_broadcast(broadcast_id) or {}
     done_before = sum(v for k, v in (await store.progress(broadcast_id)).items() if k not in ("pending", "sending"))
     stop = asyncio.Event()
@@ -407,6 +445,52 @@ async def _cli(args: argparse.Namespace) -> int:
             await bot.session.close()
     print(report.summary())
     return 0 if report.finished else 4
+
+
+async def _send_with_workers(store: Store, settings: object, broadcast_id: str, no_wait: bool) -> int:
+    """Enqueue the broadcast for the workers (or find it queued) and show its progress until done."""
+    from tqdm import tqdm
+
+    from tendik.telegram import broadcast_queue as bq
+
+    url = getattr(settings, "redis_url", "")
+    if not url:
+        print("send --workers needs Redis: set TENDIK_REDIS_URL (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
+        return 2
+    if not await store.claim(broadcast_id, bq.QUEUE_OWNER, bq.DB_LEASE_SECONDS):
+        print(f"broadcast {broadcast_id} is being sent by another process (the bot's scheduler?); try later", file=sys.stderr)
+        return 3
+    redis = await bq.connect(url)
+    try:
+        queued = await bq.enqueue(redis, store, broadcast_id)
+        if queued.resumed:
+            print(f"broadcast {broadcast_id} is in the queue already ({queued.batches} batches left)")
+        else:
+            print(f"broadcast {broadcast_id}: {queued.rows} deliveries queued in {queued.batches} batches")
+        print("workers send it: python -m tendik.telegram.broadcast_worker (as many as wanted; TENDIK_REDIS_URL as here)")
+        if no_wait:
+            return 0
+        info = await store.get_broadcast(broadcast_id) or {}
+        total = int(info.get("total", 0))
+        with tqdm(total=total, desc="sent by the workers", unit="card") as bar:
+            try:
+                while True:
+                    counts = await store.progress(broadcast_id)
+                    closed = sum(v for k, v in counts.items() if k not in ("pending", "sending"))
+                    bar.update(closed - bar.n)
+                    rate = await store.sent_since(broadcast_id, time.time() - 60) / 60.0
+                    bar.set_postfix_str(bq.progress_line(counts, rate, total), refresh=True)
+                    if (await store.get_broadcast(broadcast_id) or {}).get("status") == "done":
+                        break
+                    await asyncio.sleep(2.0)
+            except (KeyboardInterrupt, asyncio.CancelledError):
+                print("\nstopped watching; the workers go on (see `status`)", file=sys.stderr)
+                return 0
+        counts = await store.progress(broadcast_id)
+        print(f"broadcast {broadcast_id}: finished; {dict(sorted(counts.items()))}")
+        return 0
+    finally:
+        await redis.aclose()
 
 
 def main(argv: list[str] | None = None) -> None:

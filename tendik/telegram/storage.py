@@ -420,6 +420,63 @@ class Store:
             elif state == "blocked":
                 conn.execute(update(subscriptions).where(subscriptions.c.sender_id == sender_id).values(blocked_at=now))
 
+    # ------------------------------------------------------------ broadcasts through the job queue
+    @in_thread
+    def pending_ids(self, broadcast_id: str) -> list[str]:
+        """Every pending delivery's sender id, in order (the queue cuts them into batches)."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(deliveries.c.sender_id)
+                    .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending")
+                    .order_by(deliveries.c.sender_id)
+                ).scalars()
+            )
+
+    @in_thread
+    def batch_pending(self, broadcast_id: str, sender_ids: list[str]) -> list[Delivery]:
+        """The still pending deliveries among ``sender_ids`` with their subscriber's state; those
+        whose subscriber is gone or blocked meanwhile are closed here."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            active = select(subscriptions.c.sender_id).where(subscriptions.c.blocked_at.is_(None))
+            conn.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending",
+                    deliveries.c.sender_id.in_(sender_ids), deliveries.c.sender_id.not_in(active),
+                )
+                .values(state="blocked", error="unsubscribed_or_blocked", updated_at=now)
+            )
+            rows = conn.execute(
+                select(deliveries.c.sender_id, deliveries.c.attempts, subscriptions)
+                .join(subscriptions, subscriptions.c.sender_id == deliveries.c.sender_id)
+                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending", deliveries.c.sender_id.in_(sender_ids))
+                .order_by(deliveries.c.sender_id)
+            ).all()
+        return [
+            Delivery(r.sender_id, int(r.chat_id), r.language, r.last_card, (r.seen_cards or "").split(), r.attempts) for r in rows
+        ]
+
+    @in_thread
+    def mark_uncertain(self, broadcast_id: str, sender_ids: list[str]) -> int:
+        """Those of ``sender_ids`` left "sending" by a worker that died mid-request: "uncertain"."""
+        with self.engine.begin() as conn:
+            return conn.execute(
+                update(deliveries)
+                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "sending", deliveries.c.sender_id.in_(sender_ids))
+                .values(state="uncertain", error="interrupted", updated_at=time.time())
+            ).rowcount
+
+    @in_thread
+    def sent_since(self, broadcast_id: str, since: float) -> int:
+        """Deliveries closed as sent since ``since`` (the recent send rate)."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(deliveries)
+                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "sent", deliveries.c.updated_at >= since)
+            ).scalar_one()
+
     @in_thread
     def progress(self, broadcast_id: str) -> dict[str, int]:
         with self.engine.connect() as conn:
