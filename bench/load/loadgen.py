@@ -88,6 +88,7 @@ class User:
     conversation_key: str = ""
     forwarded_for: str = ""
     seq: int = 0
+    inflight: asyncio.Task | None = None  # the widget user's unanswered request
 
 
 @dataclass
@@ -122,8 +123,13 @@ class Phase:
 
 class LoadGenerator:
     def __init__(self, target: Target, telegram: bool = True, web: bool = True, seed: int = 7,
-                 bot_api_port: int = 0) -> None:
+                 bot_api_port: int = 0, widget_waits: bool = False) -> None:
         self.target = target
+        # The real widget does not send while a reply is pending (its send button is busy): with
+        # this a widget user waits for its previous reply before sending the next message (the
+        # schedule goes on after it); without it the widget API gets concurrent messages of one
+        # user (as from two tabs or a scripted client), the brief's strict open loop.
+        self.widget_waits = widget_waits
         self.telegram, self.web = telegram, web
         self.rng = random.Random(seed)
         self.questions = load_questions()
@@ -187,9 +193,12 @@ class LoadGenerator:
             phase.sent.append(sent)
             return
         assert self.session is not None and self.target.web_url
+        if self.widget_waits and user.inflight is not None and not user.inflight.done():
+            await asyncio.wait([user.inflight], timeout=max(0.0, deadline - time.monotonic()))
         sent = Sent(user.key, seq, "web", user.lang, time.monotonic())
         phase.sent.append(sent)
         task = asyncio.create_task(self._post(phase, user, sent, text, deadline))
+        user.inflight = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -477,7 +486,8 @@ def make_target(args: argparse.Namespace) -> Target:
 
 async def main_async(args: argparse.Namespace) -> dict:
     target = make_target(args)
-    gen = LoadGenerator(target, telegram=not args.no_telegram, web=not args.no_web, seed=args.seed, bot_api_port=args.bot_api_port)
+    gen = LoadGenerator(target, telegram=not args.no_telegram, web=not args.no_web, seed=args.seed, bot_api_port=args.bot_api_port,
+                        widget_waits=args.widget_waits)
     try:
         await gen.start()
         if args.warmup:
@@ -485,6 +495,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         if args.cmd == "run":
             r = await gen.run_phase(args.users, args.rate, args.ramp, args.steady, args.drain, Fault.parse(args.faults or ""))
             result: dict = {"kind": "run", "command": " ".join(sys.argv), "run": r}
+            r["params"]["widget_waits"] = args.widget_waits
             result["markdown"] = md_run(r, f"{args.users} users, {args.rate} msg/s")
         else:
             steps, last_good = [], None
@@ -516,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--ramp", type=float, default=10.0 if name == "saturate" else 30.0, help="seconds to start all users")
         p.add_argument("--drain", type=float, default=60.0, help="seconds after the last message to wait for replies")
         p.add_argument("--warmup", type=float, default=0.0, help="seconds of light load first (not reported)")
+        p.add_argument("--widget-waits", action="store_true",
+                       help="a widget user sends its next message only after the previous reply, as the real widget does")
         p.add_argument("--no-telegram", action="store_true")
         p.add_argument("--no-web", action="store_true")
         p.add_argument("--postgres", action="store_true", help="Services on a throw-away PostgreSQL cluster instead of SQLite")
