@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -567,6 +568,12 @@ def down(state: dict | None = None, purge: bool = False) -> None:
             purge_data([])
         return
     comps = components(state)
+    if state_path().exists():  # the supervisor (up --foreground, supervise) leaves a stopping stack alone
+        with state_lock():
+            current = load_state()
+            if current is not None:
+                current["stopping"] = True
+                save_state(current)
     for role in STOP_ORDER:
         for c in (c for c in comps if c.role == role):
             if alive(c):
@@ -599,9 +606,177 @@ def status() -> int:
     return 1 if bad else 0
 
 
+# ---------------------------------------------------------------- restart, supervise
+@contextlib.contextmanager
+def state_lock() -> Iterator[None]:
+    """One writer of state.json at a time (``restart`` from a shell and the supervisor)."""
+    import fcntl
+
+    path = stack_dir() / "state.lock"
+    keys.private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def services_for(state: dict) -> Services:
+    """The :class:`Services` that ``up`` used, rebuilt from the state file (same URLs, ports, logs)."""
+    comps = {c.name: c for c in components(state)}
+    pg = next((c for c in comps.values() if c.role == "database"), None)
+    db = setting("TENDIK_DB_URL") if state.get("external_database") or pg is None else db_url(pg.port)
+    rd = next((c for c in comps.values() if c.role == "lock-store"), None)
+    if state.get("external_redis") or rd is None:
+        redis_url = setting("TENDIK_REDIS_URL")
+    else:
+        redis_url = f"redis://:{urllib.parse.quote(secret('redis_password'), safe='')}@127.0.0.1:{rd.port}/0"
+    internal = str(state.get("internal_url"))
+    web = comps.get("web")
+    return Services(db_url=db, log_dir=stack_dir() / "logs", redis_url=redis_url, web_port=web.port if web else None,
+                    front_rasa_url=internal, action_endpoint=f"{internal}/actions/webhook",
+                    extra_env={"TENDIK_REDIS_URL": redis_url, "TENDIK_WEB_TRUST_PROXY": "true", "TENDIK_WEB_HOST": "127.0.0.1",
+                               "TENDIK_DATA_DIR": str(data_dir())})
+
+
+RESTARTABLE = ("database", "lock-store", "action-server", "rasa", "widget", "telegram")
+
+
+def _start_again(state: dict, c: Component) -> int:
+    """Start component ``c`` again on its port (it is stopped); its new pid."""
+    if c.role == "database":
+        pg = Postgres()
+        return pg.start(c.port)
+    if c.role == "lock-store":
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        return spawn([binary, str(stack_dir() / "redis" / "redis.conf")], Path(c.log)).pid
+    svc = services_for(state)
+    if c.role == "action-server":
+        return svc.start_actions(wait=False, name=c.name, port=c.port).pid
+    if c.role == "rasa":
+        return svc.start_rasa(wait=False, name=c.name, port=c.port).pid
+    if c.role == "widget":
+        return svc.start_web(wait=False).pid
+    if c.role == "telegram":
+        tg_path = setting("TENDIK_TELEGRAM_WEBHOOK_PATH") or "/telegram/webhook"
+        hook = str(c.extra.get("webhook_url", ""))
+        public = hook[: -len(tg_path)] if hook.endswith(tg_path) else hook
+        webhook_secret = keys.load_or_create_secret(setting("TENDIK_TELEGRAM_WEBHOOK_SECRET"),
+                                                    data_dir() / "telegram_webhook_secret", "TENDIK_TELEGRAM_WEBHOOK_SECRET")
+        return svc.start_telegram(webhook=True, env={
+            "TENDIK_TELEGRAM_WEBHOOK_URL": public, "TENDIK_TELEGRAM_WEBHOOK_PATH": tg_path,
+            "TENDIK_TELEGRAM_WEBHOOK_HOST": "127.0.0.1", "TENDIK_TELEGRAM_WEBHOOK_PORT": str(c.port),
+            "TENDIK_TELEGRAM_WEBHOOK_SECRET": webhook_secret}).pid
+    raise ValueError(f"{c.name} cannot be restarted here")
+
+
+def _set_pid(name: str, pid: int) -> dict:
+    """Write component ``name``'s new pid into the state file (under :func:`state_lock`)."""
+    state = load_state() or {}
+    for item in state.get("components", []):
+        if item["name"] == name:
+            item["pid"] = pid
+    save_state(state)
+    return state
+
+
+def restart(name: str, wait: float = 300) -> float:
+    """Stop component ``name`` (if it still runs) and start it again on the same port; waits until
+    it is healthy. PostgreSQL: ``pg_ctl restart -m fast``. Returns the seconds it took."""
+    started = time.monotonic()
+    with state_lock():
+        state = load_state()
+        if not state:
+            fail("no stack is running here (no state file)")
+            raise AssertionError
+        c = next((c for c in components(state) if c.name == name), None)
+        if c is None:
+            fail(f"no component {name!r} (see `tendik stack status`)")
+            raise AssertionError
+        if c.role not in RESTARTABLE or (c.role == "database" and state.get("external_database")) or (
+                c.role == "lock-store" and state.get("external_redis")):
+            fail(f"{name} is not restarted by the stack (nginx: `nginx -s reload`; external servers: their own tools)")
+        say(f"restarting {c.name} ...")
+        if c.role == "database":
+            pg = Postgres()
+            pg._run(str(pg.bindir / "pg_ctl"), "-D", str(pg.data), "-m", "fast", "-w", "-t", "90", "restart")
+            pid = int((pg.data / "postmaster.pid").read_text().split()[0])
+        else:
+            stop_component(c)
+            pid = _start_again(state, c)
+        state = _set_pid(c.name, pid)
+    c = next(c for c in components(state) if c.name == name)
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        if healthy(c):
+            took = time.monotonic() - started
+            say(f"  {c.name} healthy again in {took:.1f} s")
+            return took
+        if c.role != "database" and not alive(c):
+            fail(f"{c.name} exited while starting; see {c.log or 'its log'}")
+        time.sleep(0.5)
+    fail(f"{c.name} not healthy {wait:.0f} s after the restart; see {c.log or 'its log'}")
+    raise AssertionError
+
+
+def _adopt_postgres(c: Component) -> int | None:
+    """The pid of the cluster's running postmaster (restarted by hand with pg_ctl), if any."""
+    try:
+        pid = int((Postgres().data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError, SystemExit):
+        return None
+    return pid if pid != c.pid and alive(Component(c.name, c.role, pid, c.port, c.url)) else None
+
+
+def supervise_once(last: dict[str, float], backoff: float = 10.0) -> list[str]:
+    """One pass of the supervisor: every restartable component whose process is gone is started
+    again (at most once per ``backoff`` seconds each); a PostgreSQL restarted by hand is adopted.
+    Returns the names started."""
+    started: list[str] = []
+    with state_lock():
+        state = load_state()
+        if not state or not state.get("ready") or state.get("stopping"):
+            return started
+        for c in components(state):
+            if c.role not in RESTARTABLE or alive(c):
+                continue
+            if c.role == "database" and state.get("external_database") or c.role == "lock-store" and state.get("external_redis"):
+                continue
+            if c.role == "database" and (pid := _adopt_postgres(c)) is not None:
+                state = _set_pid(c.name, pid)
+                continue
+            if time.monotonic() - last.get(c.name, -backoff) < backoff:
+                continue
+            last[c.name] = time.monotonic()
+            say(f"supervisor: {c.name} (pid {c.pid}) is gone: starting it again")
+            try:
+                pid = _start_again(state, c)
+            except (SystemExit, OSError, ValueError) as exc:
+                logger.warning("supervisor: could not start %s again: %s", c.name, exc)
+                continue
+            state = _set_pid(c.name, pid)
+            started.append(c.name)
+    return started
+
+
+def supervise(interval: float = 1.0) -> None:
+    """Restart crashed components until the stack is stopped (its state file is gone) or Ctrl-C."""
+    say("supervising the stack: a crashed component is started again (Ctrl-C stops supervising, not the stack)")
+    last: dict[str, float] = {}
+    try:
+        while state_path().exists():
+            supervise_once(last)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+
+
 # ---------------------------------------------------------------- command line
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["up", "status", "down"])
+    p.add_argument("action", choices=["up", "status", "down", "restart", "supervise"])
+    p.add_argument("component", nargs="?", help="restart: the component's name (rasa-1, actions-1, postgres, redis, web, telegram)")
     p.add_argument("--rasa", type=int, default=2, metavar="N", help="Rasa replicas (2)")
     p.add_argument("--actions", type=int, default=1, metavar="M", help="action servers (1)")
     p.add_argument("--telegram", action="store_true", help="the Telegram bot in webhook mode (needs TENDIK_TELEGRAM_TOKEN)")
@@ -610,7 +785,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--internal-port", type=int, default=int(setting("TENDIK_STACK_INTERNAL_PORT") or 8081),
                    help="nginx's internal port: Rasa and the action servers (8081)")
     p.add_argument("--parallel", type=int, default=0, help="Rasa replicas started at once (half the CPUs)")
-    p.add_argument("--foreground", action="store_true", help="up: stay, and stop everything on Ctrl-C or SIGTERM")
+    p.add_argument("--foreground", action="store_true",
+                   help="up: stay, start crashed components again, and stop everything on Ctrl-C or SIGTERM")
     p.add_argument("--purge", action="store_true", help="down: also delete the stack's database cluster and Redis data")
 
 
@@ -619,6 +795,14 @@ def main(args: argparse.Namespace) -> None:
         raise SystemExit(status())
     if args.action == "down":
         down(purge=args.purge)
+        return
+    if args.action == "restart":
+        if not args.component:
+            fail("restart needs the component's name: `tendik stack restart actions-1`")
+        restart(args.component)
+        return
+    if args.action == "supervise":
+        supervise()
         return
     if args.rasa < 1 or args.actions < 1:
         fail("--rasa and --actions need at least 1")
@@ -642,9 +826,11 @@ def main(args: argparse.Namespace) -> None:
     if not args.foreground:
         signal.signal(signal.SIGTERM, on_term)
         return
-    say("running in the foreground: Ctrl-C stops the stack")
+    say("running in the foreground: a crashed component is started again; Ctrl-C stops the stack")
+    last: dict[str, float] = {}
     try:
         while True:
+            supervise_once(last)
             time.sleep(1)
     except (KeyboardInterrupt, SystemExit):
         pass

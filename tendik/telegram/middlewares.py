@@ -2,7 +2,8 @@
 user's messages are answered in order), a per-user flood limit (a request to delete one's data is
 never dropped by it, and a dropped button press does not use up the "too many messages" notice);
 and, on the bot's HTTP session, Telegram's 429 "retry after" handled for every request with one
-shared pause."""
+shared pause, and a Bot API answering 5xx, an HTML error page or not at all retried with a growing
+pause (the caller sends a chat's messages one after another, so their order is kept)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramEntityTooLarge,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
@@ -48,16 +55,22 @@ class FloodGate:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times."""
+    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times. On a
+    server error (5xx), an answer that is not the Bot API's JSON (a proxy's HTML page) or a network
+    error, wait 0.5, 1, 2, 4 ... s (at most ``max_pause``) and try again, ``max_server_retries``
+    times: a reply is not lost while Telegram has a bad minute."""
 
-    def __init__(self, gate: FloodGate | None = None, max_retries: int = 5) -> None:
+    def __init__(self, gate: FloodGate | None = None, max_retries: int = 5, max_server_retries: int = 7,
+                 first_pause: float = 0.5, max_pause: float = 10.0) -> None:
         self.gate = gate or FloodGate()
         self.max_retries = max_retries
+        self.max_server_retries = max_server_retries
+        self.first_pause, self.max_pause = first_pause, max_pause
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Response[TelegramType]:
-        attempt = 0
+        attempt = failures = 0
         while True:
             await self.gate.wait()
             try:
@@ -71,6 +84,18 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 if attempt > self.max_retries:
                     raise
                 self.gate.close_for(float(exc.retry_after))
+            except TelegramEntityTooLarge:
+                raise
+            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+                failures += 1
+                if failures > self.max_server_retries:
+                    logger.error("Bot API still failing on %s after %d retries: %s", type(method).__name__,
+                                 self.max_server_retries, type(exc).__name__)
+                    raise
+                pause = min(self.max_pause, self.first_pause * 2 ** (failures - 1))
+                logger.warning("Bot API failed on %s (%s): retry %d/%d in %.1f s", type(method).__name__,
+                               type(exc).__name__, failures, self.max_server_retries, pause)
+                await asyncio.sleep(pause)
 
 
 class FloodLimiter:
