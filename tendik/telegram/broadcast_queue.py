@@ -35,17 +35,21 @@ How it stays exact:
   broadcast's database lease is held by the queue, so the bot's own scheduler does not send it too.
 
 Settings: ``TENDIK_REDIS_URL`` (required), ``TENDIK_TELEGRAM_BROADCAST_BATCH`` (rows per job, 50),
-``TENDIK_TELEGRAM_BROADCAST_JOBS`` (jobs a worker runs at once, 4).
+``TENDIK_TELEGRAM_BROADCAST_JOBS`` (jobs a worker runs at once, 4), ``TENDIK_TELEGRAM_BROADCAST_LEASE``
+(seconds without a heartbeat before a batch is given to another worker, 30: a worker starved of
+CPU for that long loses its batches too; that costs no duplicate, see bench/broadcast/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -66,7 +70,7 @@ logger = logging.getLogger(__name__)
 QUEUE_NAME = "tendik:broadcast:queue"
 PREFIX = "tendik:broadcast"
 QUEUE_OWNER = "queue"  # the broadcast's database lease while the queue sends it
-LEASE_SECONDS = float(os.environ.get("TENDIK_TELEGRAM_BROADCAST_LEASE", "15"))
+LEASE_SECONDS = float(os.environ.get("TENDIK_TELEGRAM_BROADCAST_LEASE", "30"))
 SWEEP_EVERY = 5.0
 DB_LEASE_SECONDS = 600.0
 JOB_TIMEOUT = 6 * 3600  # arq's own limit; the batch lease above is what detects a dead worker
@@ -98,6 +102,8 @@ ACTIVE = f"{PREFIX}:active"  # broadcast ids the queue is sending
 RATE_KEY = f"{PREFIX}:rate:tat"
 PAUSE_KEY = f"{PREFIX}:rate:pause"
 SWEEP_LOCK = f"{PREFIX}:sweep-lock"
+LATE = 0.05  # seconds a sender may be late for its slot before it takes a new one
+SLOT: contextvars.ContextVar[float] = contextvars.ContextVar("tendik_broadcast_slot")
 
 
 def job_id(broadcast_id: str, n: int, gen: int) -> str:
@@ -142,14 +148,30 @@ class SharedLimiter:
         self._reserve = redis.register_script(RESERVE)
         self._pause = redis.register_script(PAUSE)
         self.pauses = 0
+        self.late = 0
 
-    async def wait(self, chat_id: int) -> None:
+    async def wait(self, chat_id: int, chat: bool = True) -> None:
+        chat_key = f"{PREFIX}:chat:{chat_id}" if chat else f"{PREFIX}:chat:-"
         while True:
-            wait_ms = float(await self._reserve(keys=[RATE_KEY, PAUSE_KEY, f"{PREFIX}:chat:{chat_id}"], args=[self.step_ms, self.chat_ms]))
+            args = [self.step_ms, self.chat_ms if chat else 0]
+            wait_ms = float(await self._reserve(keys=[RATE_KEY, PAUSE_KEY, chat_key], args=args))
+            SLOT.set(time.monotonic() + max(0.0, wait_ms) / 1000.0)
             if wait_ms > 0:
                 await asyncio.sleep(wait_ms / 1000.0)
             if await self.redis.pttl(PAUSE_KEY) <= 0:  # a 429 while waiting: reserve a slot after it
                 return
+
+    async def before_request(self, chat_id: int) -> None:
+        """Right before the request: a sender that got its slot but was held up (CPU, the database)
+        past ``LATE`` takes a new slot instead of sending late, so late sends do not bunch up with
+        punctual ones above the rate. And no request while a 429 pause holds."""
+        while (ms := await self.redis.pttl(PAUSE_KEY)) > 0:
+            await asyncio.sleep(ms / 1000.0)
+            SLOT.set(0.0)
+        slot = SLOT.get(None)
+        if slot is not None and time.monotonic() > slot + LATE:
+            self.late += 1
+            await self.wait(chat_id, chat=False)
 
     async def pause(self, seconds: float) -> None:
         self.pauses += 1
@@ -310,7 +332,7 @@ class Batch:
 
     async def heartbeat(self) -> None:
         while True:
-            await asyncio.sleep(LEASE_SECONDS / 3)
+            await asyncio.sleep(LEASE_SECONDS / 6)
             ok = await self.redis.eval(RENEW, 1, self.keys.lease(self.n), self.token, int(LEASE_SECONDS * 1000))
             if not ok:
                 logger.error("broadcast %s: batch %d was taken over (this worker was too slow); stopping it", self.bid, self.n)
@@ -388,22 +410,21 @@ async def _sweeper(ctx: dict[str, Any]) -> None:
 
 
 class SharedPauseMiddleware(BaseRequestMiddleware):
-    """Right before each request: wait while a 429 pause set by any worker holds (the limiter
-    checked it too, but the row's claim in the database comes between the two)."""
+    """Right before each request: :meth:`SharedLimiter.before_request` (the limiter was asked
+    before the row's claim in the database, which can take a while)."""
 
-    def __init__(self, redis: Any) -> None:
-        self.redis = redis
+    def __init__(self, limiter: SharedLimiter) -> None:
+        self.limiter = limiter
 
     async def __call__(self, make_request: Any, bot: Bot, method: Any) -> Any:
-        while (ms := await self.redis.pttl(PAUSE_KEY)) > 0:
-            await asyncio.sleep(ms / 1000.0)
+        await self.limiter.before_request(int(getattr(method, "chat_id", 0) or 0))
         return await make_request(bot, method)
 
 
-def make_bot(settings: Any, redis: Any) -> Bot:
+def make_bot(settings: Any, limiter: SharedLimiter) -> Bot:
     """The workers' bot: no retrying middleware (a 429 pauses every worker through Redis instead)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(SharedPauseMiddleware(redis))
+    session.middleware(SharedPauseMiddleware(limiter))
     return Bot(token=settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True))
 
 
@@ -419,8 +440,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["engine"] = engine
     ctx["store"] = Store(engine)
     ctx["deck"] = CardDeck(load_knowledge())
-    ctx["bot"] = make_bot(settings, ctx["redis"])
     ctx["limiter"] = SharedLimiter(ctx["redis"], settings.telegram_broadcast_rate, settings.telegram_chat_interval)
+    ctx["bot"] = make_bot(settings, ctx["limiter"])
     ctx["topics"] = {}
     ctx["worker_name"] = f"{socket.gethostname()}:{os.getpid()}"
     ctx["sweeper"] = asyncio.create_task(_sweeper(ctx))
