@@ -52,6 +52,7 @@ from bench.load.accounting import (
     account,
     dist_ms,
     faults_report,
+    is_unavailable_text,
     summary,
     telegram_turns,
     timeline,
@@ -347,6 +348,12 @@ class LoadGenerator:
         acc = account(phase.sent, self.turns(phase), deadline=deadline)
         out = report(acc, phase, procs, load_before, load_after, users=users, ramp_s=ramp_s, steady_s=steady_s, drain_s=drain_s)
         out["store"] = await asyncio.to_thread(self.store_counts, phase)
+        # the Bot API calls in the users' chats, to re-check the attribution later:
+        # [chat id, seconds from the start, "typing"|"message", HTTP status, unavailable text?, reply_to]
+        out["telegram_calls"] = [
+            [chat, round(e.at - phase.started, 3), e.kind, e.status, int(is_unavailable_text(e.text)), e.reply_to]
+            for chat, evs in self._telegram_events(phase).items() for e in evs
+        ]
         return out
 
     def store_counts(self, phase: Phase) -> dict:
