@@ -167,3 +167,24 @@ def test_small_real_run_loses_nothing() -> None:
     assert r["store"]["stored_more_than_sent"] == 0
     assert set(r["processes"]) >= {"rasa", "actions", "web", "telegram"}
     assert all(p["rss_mib_peak"] > 0 for p in r["processes"].values())
+
+
+@pytest.mark.unit
+def test_stack_target_reads_the_state_file(tmp_path) -> None:  # noqa: ANN001
+    import json
+    import os
+
+    from bench.load.target import StackTarget
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"components": [
+        {"name": "rasa-1", "pid": os.getpid(), "port": 5005, "url": "http://127.0.0.1:5005", "role": "rasa"},
+        {"name": "rasa-2", "pid": os.getppid(), "port": 5006, "url": "http://127.0.0.1:5006", "role": "rasa"},
+        {"name": "web", "pid": os.getpid(), "port": 8080, "url": "http://127.0.0.1:8080/", "role": "web"},
+        {"name": "postgres", "pid": os.getpid(), "port": 5432, "url": "postgresql://tendik@127.0.0.1:5432/tendik", "role": "postgres"},
+    ]}))
+    target = StackTarget(state, telegram_id_secret="s")
+    target.start(None, None)
+    assert target.web_url == "http://127.0.0.1:8080"
+    assert target.db_url == "postgresql://tendik@127.0.0.1:5432/tendik"
+    assert set(target.components()) == {"rasa-1", "rasa-2", "web", "postgres"}
