@@ -75,12 +75,14 @@ def test_telegram_turns_are_cut_at_the_typing_action() -> None:
 
 @pytest.mark.unit
 def test_telegram_typing_refused_until_the_bot_gives_up_is_still_one_turn() -> None:
-    msgs = sent("tg:1", 2, "telegram")
+    msgs = sent("tg:1", 3, "telegram")
     events = [ChatEvent(0.1, "typing"), ChatEvent(0.5, "message", text="a"),
               *(ChatEvent(10.1 + i, "typing", status=429) for i in range(6)),  # retries exhausted
-              ChatEvent(16.5, "message", status=429, text="b"), ChatEvent(17.9, "message", text="b")]
+              ChatEvent(16.5, "message", status=429, text="b"), ChatEvent(17.9, "message", text="b"),
+              *(ChatEvent(20.1 + i, "typing", status=500) for i in range(4)),  # 5xx retried too
+              ChatEvent(30.0, "typing"), ChatEvent(31.0, "message", text="c")]
     turns = telegram_turns("tg:1", events, msgs)
-    assert [(t.seq, len(t.parts)) for t in turns] == [(0, 1), (1, 1)]
+    assert [(t.seq, len(t.parts)) for t in turns] == [(0, 1), (1, 1), (2, 1)]
     acc = account(msgs, turns)
     assert (acc.lost, acc.duplicated) == (0, 0)
 

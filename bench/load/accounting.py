@@ -12,8 +12,9 @@ Attribution of replies to messages:
 - **Telegram**: replies are ``sendMessage`` / ``sendDocument`` calls to the user's chat on the local
   Bot API. The bot (``tendik/telegram/conversation.py`` ``ask``) sends ``sendChatAction(typing)``
   before it asks the assistant, once per message, and handles one update at a time per user
-  (``UserMiddleware``). So the chat's call log is cut into *turns* at each ``sendChatAction`` (retries
-  after a 429 belong to the same turn, also when the bot gave up; any other status starts a turn): the j-th turn is the reply to
+  (``UserMiddleware``). So the chat's call log is cut into *turns* at each ``sendChatAction`` (a typing
+  action right after a refused one (429 or 5xx: the bot retries both) is the same turn, also when
+  the bot gave up): the j-th turn is the reply to
   the user's j-th message. A reply that carries ``reply_parameters.message_id`` /
   ``reply_to_message_id`` is attributed to that message instead (exact; the bot does not send it
   today). Limits of order attribution: a message the bot never handled shifts the later turns (the
@@ -111,13 +112,13 @@ def telegram_turns(user: str, events: Sequence[ChatEvent], sent: Sequence[Sent])
     turns: list[Turn] = []
     current: Turn | None = None
     stray: list[ReplyPart] = []
-    retrying = False  # the last call was a typing action refused with 429 (the bot retries it)
+    retrying = False  # the last call was a refused typing action (the bot retries it: 429 and 5xx)
     for ev in sorted(events, key=lambda e: e.at):
         if ev.kind == "typing":
             if not (retrying and current is not None and not current.parts):
                 current = Turn(user, None)
                 turns.append(current)
-            retrying = ev.status == 429
+            retrying = ev.status != 200
             continue
         retrying = False
         if ev.status != 200:

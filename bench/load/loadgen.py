@@ -413,7 +413,8 @@ def report(acc: Accounting, phase: Phase, procs: dict, load_before: list[float],
         "timeline_10s": timeline(acc, phase.started),
         "processes": procs,
         "faults": faults_report(acc, phase.faults) if phase.faults else [],
-        "fault_schedule": [{k: v for k, v in f.items() if k not in ("at", "until")} for f in phase.faults],
+        "fault_schedule": [{**{k: v for k, v in f.items() if k not in ("at", "until")},
+                            "until_s": round(f.get("until", f["at"]) - phase.started, 2)} for f in phase.faults],
         # one row per message: user, seq, channel, lang, sent at (s from start), first/complete reply (s), turns, flags
         "messages_detail": [
             [r.sent.user, r.sent.seq, r.sent.channel, r.sent.lang, round(r.sent.at - phase.started, 3),
