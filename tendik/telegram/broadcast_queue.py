@@ -61,7 +61,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from tendik.telegram.broadcast import MAX_ATTEMPTS, deliver
+from tendik.telegram.broadcast_delivery import MAX_ATTEMPTS, deliver
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.storage import Store
 
