@@ -701,7 +701,8 @@ def restart(name: str, wait: float = 300) -> float:
         say(f"restarting {c.name} ...")
         if c.role == "database":
             pg = Postgres()
-            pg._run(str(pg.bindir / "pg_ctl"), "-D", str(pg.data), "-m", "fast", "-w", "-t", "90", "restart")
+            pg._run(str(pg.bindir / "pg_ctl"), "-D", str(pg.data), "-l", str(pg.dir / "server.log"), "-m", "fast", "-w",
+                    "-t", "90", "restart")
             pid = int((pg.data / "postmaster.pid").read_text().split()[0])
         else:
             stop_component(c)

@@ -12,6 +12,15 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
   "temporarily unavailable" in their language and the operator a log line, with no user text in it;
 * JSON nested too deeply is malformed (400), not a 500; ``input_channel`` must be a short channel
   name (``web``, ``telegram`` ...), otherwise the message is stored as ``rest``;
+* the tracker store is not "fail-safe": Rasa would fall back to an in-memory store when
+  PostgreSQL is away, answer from an empty conversation and keep the turn nowhere. Here a store
+  error fails the turn instead (:func:`strict_tracker_store`), so the user gets "temporarily
+  unavailable" (and resends) and nothing is half stored; the tracker store's pool checks a
+  connection before using it (``pool_pre_ping``: after a PostgreSQL restart no turn meets a dead
+  connection);
+* a turn that failed before anything was said because a stored connection was dead (Redis or
+  PostgreSQL restarted: the first use of a pooled connection fails, the pool then reconnects) is
+  handled once more at once; nothing of it was stored, so nothing is stored twice;
 * ``GET /webhooks/rest/`` (the front ends' health check, no token needed) also says whether the
   action server answers within 3 seconds: ``{"status": "ok"|"degraded", "actions": bool}``.
 
@@ -100,6 +109,55 @@ async def action_server_up(request: Request) -> bool:
                 return resp.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
         return False
+
+
+def stale_connection(exc: BaseException) -> bool:
+    """The error of a pooled connection that died with its server (PostgreSQL or Redis restarted)."""
+    seen = 0
+    current: Optional[BaseException] = exc
+    while current is not None and seen < 5:
+        if getattr(current, "connection_invalidated", False):  # SQLAlchemy: the pool reconnects
+            return True
+        if type(current).__module__.startswith("redis") and type(current).__name__ == "ConnectionError":
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
+class TrackerStoreUnavailable(Exception):
+    """The tracker store failed while handling a turn (the turn is not stored)."""
+
+
+def _raise_store_error(error: Exception) -> None:
+    raise TrackerStoreUnavailable(type(error).__name__) from error
+
+
+def strict_tracker_store(agent: Any) -> None:
+    """Make the agent's tracker store raise on errors instead of falling back to memory, and its
+    SQL pool ping a connection before use (Rasa's SQLTrackerStore has no option for either).
+    Idempotent; a store of another kind is left as it is."""
+    store = getattr(agent, "tracker_store", None)
+    if store is None or getattr(store, "_tendik_strict", False):
+        return
+    if hasattr(store, "_on_tracker_store_error"):  # rasa.core.tracker_store.FailSafeTrackerStore
+        store._on_tracker_store_error = _raise_store_error
+    engine = getattr(getattr(store, "_tracker_store", store), "engine", None)
+    pool = getattr(engine, "pool", None)
+    if pool is not None and hasattr(pool, "_pre_ping"):
+        pool._pre_ping = True
+    store._tendik_strict = True
+
+
+def store_failed(exc: BaseException) -> bool:
+    seen = 0
+    current: Optional[BaseException] = exc
+    while current is not None and seen < 5:
+        if isinstance(current, TrackerStoreUnavailable):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def clean_metadata(value: Any) -> Dict[Text, Any]:
@@ -231,20 +289,33 @@ class TendikRestInput(RestInput):
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
 
+            strict_tracker_store(getattr(request.app.ctx, "agent", None))
             collector = WholeMessageCollector()
             started = time.perf_counter()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        sender_id,
-                        input_channel=clean_input_channel(body.get("input_channel"), self.name()),
-                        metadata=metadata or None,
+            for attempt in (1, 2):
+                try:
+                    await on_new_message(
+                        UserMessage(
+                            text,
+                            collector,
+                            sender_id,
+                            input_channel=clean_input_channel(body.get("input_channel"), self.name()),
+                            metadata=metadata or None,
+                        )
                     )
-                )
-            except Exception:  # noqa: BLE001
-                logger.exception("rest: the assistant failed to handle a message from client %s", who)
+                except Exception as exc:  # noqa: BLE001
+                    if attempt == 1 and not collector.messages and stale_connection(exc):
+                        logger.warning("rest: a stored connection was dead (%s); handling the message once more",
+                                       type(exc).__name__)
+                        continue
+                    if store_failed(exc):
+                        # not stored: what was said is not sent (the user resends after "unavailable")
+                        logger.error("rest: the tracker store failed for a message from client %s (%s)", who,
+                                     type(exc.__cause__ or exc).__name__)
+                        collector.messages.clear()
+                    else:
+                        logger.exception("rest: the assistant failed to handle a message from client %s", who)
+                break
             messages: List[Dict[Text, Any]] = list(collector.messages)
             if truncated:
                 messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
