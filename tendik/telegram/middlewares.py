@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+KNOWN_LANGS = 10_000  # users whose chosen language is remembered in memory (for errors only)
 
 
 class FloodGate:
@@ -137,6 +138,7 @@ class UserMiddleware(BaseMiddleware):
         settings = ctx.settings
         self.flood = FloodLimiter(settings.telegram_user_rate, settings.telegram_user_window, backend_for(settings.redis_url))
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._known_lang: dict[str, str] = {}  # sender -> language chosen (recent users)
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -161,8 +163,12 @@ class UserMiddleware(BaseMiddleware):
         self._idle.clear()
         try:
             async with lock:
+                # The language before the database is read: if it is away, the error handler says
+                # "temporarily unavailable" in it (the one chosen last time, else the client's).
+                data["lang"] = self._known_lang.get(sender_id) or language_from_code(user.language_code)
                 state = await self.ctx.store.get_user(sender_id)
                 chosen = state.language if state else None
+                self._remember_lang(sender_id, chosen)
                 data["user_state"] = state
                 data["chosen_lang"] = chosen
                 data["lang"] = chosen or language_from_code(user.language_code)
@@ -179,6 +185,14 @@ class UserMiddleware(BaseMiddleware):
             self.in_flight -= 1
             if not self.in_flight:
                 self._idle.set()
+
+    def _remember_lang(self, sender_id: str, lang: str | None) -> None:
+        if not lang:
+            self._known_lang.pop(sender_id, None)
+            return
+        if len(self._known_lang) >= KNOWN_LANGS and sender_id not in self._known_lang:
+            self._known_lang.pop(next(iter(self._known_lang)))  # the oldest
+        self._known_lang[sender_id] = lang
 
     async def _tell_flood(self, event: Message | CallbackQuery, warn: bool, wait: float, hint: str | None) -> None:
         try:
