@@ -179,14 +179,17 @@ def test_stack_target_reads_the_state_file(tmp_path) -> None:  # noqa: ANN001
     from bench.load.target import StackTarget
 
     state = tmp_path / "state.json"
-    state.write_text(json.dumps({"components": [
-        {"name": "rasa-1", "pid": os.getpid(), "port": 5005, "url": "http://127.0.0.1:5005", "role": "rasa"},
-        {"name": "rasa-2", "pid": os.getppid(), "port": 5006, "url": "http://127.0.0.1:5006", "role": "rasa"},
-        {"name": "web", "pid": os.getpid(), "port": 8080, "url": "http://127.0.0.1:8080/", "role": "web"},
-        {"name": "postgres", "pid": os.getpid(), "port": 5432, "url": "postgresql://tendik@127.0.0.1:5432/tendik", "role": "postgres"},
+    state.write_text(json.dumps({"public_url": "http://127.0.0.1:18080", "components": [  # as tendik/ops/stack.py writes it
+        {"name": "rasa-1", "role": "rasa", "pid": os.getpid(), "port": 5005, "url": "http://127.0.0.1:5005"},
+        {"name": "rasa-2", "role": "rasa", "pid": os.getppid(), "port": 5006, "url": "http://127.0.0.1:5006"},
+        {"name": "web", "role": "widget", "pid": os.getpid(), "port": 8080, "url": "http://127.0.0.1:8080/"},
+        {"name": "postgres", "role": "database", "pid": os.getpid(), "port": 5432, "url": "postgresql://tendik@127.0.0.1:5432/tendik"},
     ]}))
+    direct = StackTarget(state, telegram_id_secret="s", via_proxy=False)
+    direct.start(None, None)
+    assert direct.web_url == "http://127.0.0.1:8080"
     target = StackTarget(state, telegram_id_secret="s")
     target.start(None, None)
-    assert target.web_url == "http://127.0.0.1:8080"
+    assert target.web_url == "http://127.0.0.1:18080"  # through nginx, as users reach it
     assert target.db_url == "postgresql://tendik@127.0.0.1:5432/tendik"
     assert set(target.components()) == {"rasa-1", "rasa-2", "web", "postgres"}

@@ -17,6 +17,7 @@ import os
 import secrets
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -128,24 +129,31 @@ class ServicesTarget:
 
 
 class StackTarget:
-    """A stack started by ``tendik stack up`` (tendik/ops/stack.py, not there yet): attach to it
-    through its state file (per component: name, pid, port, url, role). Start it with the bot
-    pointed at the harness's Bot API (``--bot-api-port`` and the token the harness prints), or give
+    """A stack started by ``tendik stack up`` (tendik/ops/stack.py): attach to it through its state
+    file ``<data dir>/stack/state.json`` (``components``: name, role, pid, port, url; ``public_url``:
+    nginx). The widget is reached through nginx (``public_url``) as users reach it, else directly
+    (role ``widget``); the database is the ``database`` component. Start the stack with the bot
+    pointed at the harness's Bot API (``--bot-api-port`` and the fake's token, see README), or give
     ``up_cmd`` to start it here with ``TENDIK_TELEGRAM_API_URL`` / ``TENDIK_TELEGRAM_TOKEN`` set.
-    Restarting a component is the stack's job: ``restart_cmd`` (e.g. ``tendik stack restart``)
-    gets the component's name appended. THE LEAD WIRES THIS to the real stack commands."""
+    ``restart(name)`` runs ``tendik stack restart <name>`` (rasa-1, actions-1, postgres, redis, web,
+    telegram); ``kill(name)`` sends SIGKILL to the component's pid."""
 
     def __init__(self, state_file: Path, up_cmd: list[str] | None = None, restart_cmd: list[str] | None = None,
-                 down_cmd: list[str] | None = None, telegram_id_secret: str | None = None) -> None:
+                 down_cmd: list[str] | None = None, telegram_id_secret: str | None = None, via_proxy: bool = True) -> None:
         self.state_file = state_file
-        self.up_cmd, self.restart_cmd, self.down_cmd = up_cmd, restart_cmd, down_cmd
+        self.up_cmd, self.down_cmd = up_cmd, down_cmd
+        self.restart_cmd = restart_cmd or [sys.executable, "-m", "tendik.ops.cli", "stack", "restart"]
         self.telegram_id_secret = telegram_id_secret or os.environ.get("TENDIK_TELEGRAM_ID_SECRET")
+        self.via_proxy = via_proxy
         self.web_url: str | None = None
         self.db_url: str | None = None
 
-    def _state(self) -> list[dict]:
+    def _data(self) -> dict:
         data = json.loads(self.state_file.read_text(encoding="utf-8"))
-        items = data.get("components", data) if isinstance(data, dict) else data
+        return data if isinstance(data, dict) else {"components": data}
+
+    def _state(self) -> list[dict]:
+        items = self._data().get("components", [])
         return list(items.values()) if isinstance(items, dict) else list(items)
 
     def start(self, bot_api_url: str | None, bot_token: str | None) -> None:
@@ -159,11 +167,14 @@ class StackTarget:
             if time.time() > deadline:
                 raise SystemExit(f"no stack state file at {self.state_file}")
             time.sleep(1)
+        data = self._data()
         for c in self._state():
-            if c.get("role") == "web" and c.get("url"):
+            if c.get("role") in ("widget", "web") and c.get("url"):
                 self.web_url = str(c["url"]).rstrip("/")
-            if c.get("role") in ("postgres", "db") and c.get("url"):
+            if c.get("role") in ("database", "postgres", "db") and c.get("url"):
                 self.db_url = str(c["url"])
+        if self.via_proxy and self.web_url and data.get("public_url"):
+            self.web_url = str(data["public_url"]).rstrip("/")
 
     def components(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
@@ -176,8 +187,6 @@ class StackTarget:
         os.kill(self.components()[component][0], signal.SIGKILL)
 
     def restart(self, component: str) -> None:
-        if not self.restart_cmd:
-            raise NotImplementedError("StackTarget needs restart_cmd (the stack's restart command)")
         subprocess.run([*self.restart_cmd, component], check=True)
 
     def stop(self) -> None:
