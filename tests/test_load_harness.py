@@ -185,11 +185,11 @@ def test_stack_target_reads_the_state_file(tmp_path) -> None:  # noqa: ANN001
         {"name": "web", "role": "widget", "pid": os.getpid(), "port": 8080, "url": "http://127.0.0.1:8080/"},
         {"name": "postgres", "role": "database", "pid": os.getpid(), "port": 5432, "url": "postgresql://tendik@127.0.0.1:5432/tendik"},
     ]}))
-    direct = StackTarget(state, telegram_id_secret="s", via_proxy=False)
-    direct.start(None, None)
-    assert direct.web_url == "http://127.0.0.1:8080"
+    proxied = StackTarget(state, telegram_id_secret="s", via_proxy=True)
+    proxied.start(None, None)
+    assert proxied.web_url == "http://127.0.0.1:18080"
     target = StackTarget(state, telegram_id_secret="s")
     target.start(None, None)
-    assert target.web_url == "http://127.0.0.1:18080"  # through nginx, as users reach it
+    assert target.web_url == "http://127.0.0.1:8080"  # directly: every simulated user keeps its own address
     assert target.db_url == "postgresql://tendik@127.0.0.1:5432/tendik"
     assert set(target.components()) == {"rasa-1", "rasa-2", "web", "postgres"}

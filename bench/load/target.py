@@ -131,15 +131,17 @@ class ServicesTarget:
 class StackTarget:
     """A stack started by ``tendik stack up`` (tendik/ops/stack.py): attach to it through its state
     file ``<data dir>/stack/state.json`` (``components``: name, role, pid, port, url; ``public_url``:
-    nginx). The widget is reached through nginx (``public_url``) as users reach it, else directly
-    (role ``widget``); the database is the ``database`` component. Start the stack with the bot
+    nginx). The widget is reached directly (role ``widget``; its calls to Rasa still go through
+    nginx's internal port to the replicas): through nginx (``via_proxy``) every simulated user would
+    have nginx's own address as the last X-Forwarded-For entry, and all would share one per-client
+    rate limit (20 messages/min). The database is the ``database`` component. Start the stack with the bot
     pointed at the harness's Bot API (``--bot-api-port`` and the fake's token, see README), or give
     ``up_cmd`` to start it here with ``TENDIK_TELEGRAM_API_URL`` / ``TENDIK_TELEGRAM_TOKEN`` set.
     ``restart(name)`` runs ``tendik stack restart <name>`` (rasa-1, actions-1, postgres, redis, web,
     telegram); ``kill(name)`` sends SIGKILL to the component's pid."""
 
     def __init__(self, state_file: Path, up_cmd: list[str] | None = None, restart_cmd: list[str] | None = None,
-                 down_cmd: list[str] | None = None, telegram_id_secret: str | None = None, via_proxy: bool = True) -> None:
+                 down_cmd: list[str] | None = None, telegram_id_secret: str | None = None, via_proxy: bool = False) -> None:
         self.state_file = state_file
         self.up_cmd, self.down_cmd = up_cmd, down_cmd
         self.restart_cmd = restart_cmd or [sys.executable, "-m", "tendik.ops.cli", "stack", "restart"]
