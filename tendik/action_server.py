@@ -57,7 +57,10 @@ def build_app(token: str, max_body: int = DEFAULT_MAX_BODY, request_timeout: flo
     app = create_app(executor, cors_origins="")  # no CORS: the action server is not for browsers
     app.config.REQUEST_MAX_SIZE = max_body
     app.config.REQUEST_TIMEOUT = request_timeout
-    app.config.KEEP_ALIVE_TIMEOUT = 5
+    # Longer than the idle time of Rasa's HTTP client (aiohttp keeps a connection 15 s): a server
+    # that closed first raced Rasa's next request on that connection ("Cannot write to closing
+    # transport" under load: the action failed and the user was told the service was unavailable).
+    app.config.KEEP_ALIVE_TIMEOUT = 30
     expected = token.encode()
 
     @app.on_request(priority=100)

@@ -60,3 +60,20 @@ def test_the_speedups_can_be_switched_off() -> None:
     out = run({"TENDIK_RASA_SPEEDUPS": "0", "TENDIK_RASA_OMP_THREADS": "2"})
     assert not out["patched"]
     assert out["omp"] == "2"
+
+
+def test_a_token_that_starts_with_a_dash_reaches_rasa_as_the_token() -> None:
+    script = (
+        "import argparse, json, sys\n"
+        "from tendik.rasa.server import rasa_argv\n"
+        "from rasa.cli import run\n"
+        "parser = argparse.ArgumentParser()\n"
+        "sub = parser.add_subparsers()\n"
+        "run.add_subparser(sub, parents=[])\n"
+        "args = parser.parse_args(rasa_argv(['run', '--enable-api', '--port', '5005'], '-Ab_c-d')[1:])\n"
+        "print(json.dumps(args.auth_token))\n"
+    )
+    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", script], cwd=ROOT, env=rasa_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == "-Ab_c-d"

@@ -142,6 +142,12 @@ def _int_env(name: Text, default: int) -> int:
         return default
 
 
+def rasa_argv(args: Iterable[Text], token: Text) -> list:
+    """``rasa`` + the arguments + the token as ONE argument: a token that starts with "-"
+    (``secrets.token_urlsafe`` gives one in 64) would otherwise read as an option and stop Rasa."""
+    return ["rasa", *args, f"--auth-token={token}"]
+
+
 def main() -> None:
     token = os.environ.get(TOKEN_ENV, "").strip()
     if len(token) < 16:
@@ -173,7 +179,7 @@ def main() -> None:
         return app
 
     rasa.core.run.configure_app = guarded_configure_app
-    sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    sys.argv = rasa_argv(sys.argv[1:], token)
     rasa.__main__.main()
 
 
