@@ -5,8 +5,8 @@ running beside it, and a handful of users in both channels, in Kazakh and Russia
 
 Faults, one after another: the Bot API answering 429 and 5xx; kill -9 of a Rasa replica with turns
 in flight; kill -9 of the only action server; ``pg_ctl restart -m fast``; ``tendik stack restart
-redis``. For each the test prints the time to recover (never asserted) and counts turns lost,
-duplicated and out of order: 0 each, where "lost" means the user got neither an answer nor the
+redis``; then ``tendik stack restart`` of the widget and the bot. For each the test prints the time
+to recover (never asserted) and counts turns lost, duplicated and out of order: 0 each, where "lost" means the user got neither an answer nor the
 polite "temporarily unavailable, try again" in their language. Every turn's fate is checked in the
 tracker store read back through Rasa's API: an answered turn stored exactly once, in order; a turn
 the user was told to resend stored at most once; and no conversation loses anything stored before.
@@ -386,6 +386,19 @@ def test_restart_redis(stack: Stack) -> None:
     print(f"\n[faults] restart redis: {result.stdout.strip().splitlines()[-1]}; turns meanwhile: {[t.outcome for t in during]}")
     recovered = until_all_answered(stack, started)
     assert_nothing_lost(audit(stack, "tendik stack restart redis", recovered))
+
+
+def test_restart_the_front_ends(stack: Stack) -> None:
+    """``tendik stack restart`` of the widget and the bot (a deploy of a new version): each comes
+    back on its port (the bot registers its webhook again) and every user is answered."""
+    for name in ("web", "telegram"):
+        old_pid = stack.component(name)["pid"]
+        started = time.monotonic()
+        result = stack.cli("restart", name, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert stack.component(name)["pid"] != old_pid
+        recovered = until_all_answered(stack, started)
+        assert_nothing_lost(audit(stack, f"tendik stack restart {name}", recovered))
 
 
 def test_every_component_is_healthy_at_the_end(stack: Stack) -> None:

@@ -1,4 +1,5 @@
-"""``tendik stack up|status|down``: a production-shaped stack on one machine, every port on 127.0.0.1.
+"""``tendik stack up|status|down|restart|supervise``: a production-shaped stack on one machine, every
+port on 127.0.0.1.
 
     nginx  public  :8080  ─┬─ /                  -> widget service (tendik.web)
                            └─ /telegram/webhook  -> Telegram bot in webhook mode (secret token)
@@ -11,6 +12,13 @@ Everything lives in ``<data dir>/stack/``: ``state.json`` (what runs where: ``st
 work from another shell; format in docs/DEPLOY.md), ``logs/``, ``nginx/`` (the rendered
 configuration), ``redis/``, ``secrets/`` (generated passwords, mode 0600). As root the PostgreSQL
 cluster lives in the ``postgres`` user's home (PostgreSQL refuses to run as root).
+
+``restart <name>`` stops one component and starts it again on its port (PostgreSQL: ``pg_ctl
+restart -m fast``) and waits for its health. ``supervise`` (and ``up --foreground``) watches the
+stack and starts again, within a second, any component whose process is gone (kill -9, out of
+memory; at most once per 10 s each), and adopts a PostgreSQL restarted by hand; ``down`` marks the
+state as stopping first, so nothing is restarted while the stack stops. ``state.lock`` serialises
+the writers of the state file.
 """
 
 from __future__ import annotations
