@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+# Requests that carry a reply to a user, retried on a server or network error: a lost reply is
+# worse than the rare duplicate (a request Telegram carried out although its answer was lost);
+# an edit repeats harmlessly.
+SERVER_RETRY_METHODS = frozenset({"SendMessage", "EditMessageText", "EditMessageReplyMarkup"})
 KNOWN_LANGS = 10_000  # users whose chosen language is remembered in memory (for errors only)
 
 
@@ -56,17 +60,21 @@ class FloodGate:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times. On a
-    server error (5xx), an answer that is not the Bot API's JSON (a proxy's HTML page) or a network
-    error, wait 0.5, 1, 2, 4 ... s (at most ``max_pause``) and try again, ``max_server_retries``
-    times: a reply is not lost while Telegram has a bad minute."""
+    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times. For
+    the requests that carry a reply (``server_retry_methods``: a message, an edit), on a server
+    error (5xx), an answer that is not the Bot API's JSON (a proxy's HTML page) or a network error,
+    wait 0.5, 1, 2, 4 ... s (at most ``max_pause``) and try again, ``max_server_retries`` times: a
+    reply is not lost while Telegram has a bad minute. Others fail at once, as before: start-up
+    (getMe, setWebhook) and polling retry on their own, a failed upload is explained to the user."""
 
     def __init__(self, gate: FloodGate | None = None, max_retries: int = 5, max_server_retries: int = 7,
-                 first_pause: float = 0.5, max_pause: float = 10.0) -> None:
+                 first_pause: float = 0.5, max_pause: float = 10.0,
+                 server_retry_methods: frozenset[str] = SERVER_RETRY_METHODS) -> None:
         self.gate = gate or FloodGate()
         self.max_retries = max_retries
         self.max_server_retries = max_server_retries
         self.first_pause, self.max_pause = first_pause, max_pause
+        self.server_retry_methods = server_retry_methods
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
@@ -89,6 +97,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 raise
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
                 failures += 1
+                if type(method).__name__ not in self.server_retry_methods:
+                    raise
                 if failures > self.max_server_retries:
                     logger.error("Bot API still failing on %s after %d retries: %s", type(method).__name__,
                                  self.max_server_retries, type(exc).__name__)
