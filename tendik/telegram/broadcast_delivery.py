@@ -19,6 +19,7 @@ from aiogram.exceptions import (
 
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.keyboards import card_keyboard
+from tendik.telegram.middlewares import NO_SERVER_RETRY
 from tendik.telegram.storage import Delivery, Store
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ async def deliver(
     if not await store.mark_sending(broadcast_id, d.sender_id, card_id):
         return None
     state, error = "sent", None
+    at_most_once = NO_SERVER_RETRY.set(True)  # the bot's session retries no 5xx or timeout of a card
     try:
         await bot.send_message(d.chat_id, card.html, reply_markup=card_keyboard(card.intent, card.lang))
     except TelegramForbiddenError:
@@ -69,6 +71,8 @@ async def deliver(
         state, error = ("pending", "server") if d.attempts + 1 < MAX_ATTEMPTS else ("failed", "server")
     except TelegramAPIError:
         state, error = "failed", "api_error"
+    finally:
+        NO_SERVER_RETRY.reset(at_most_once)
     await store.mark_done(broadcast_id, d.sender_id, state, error, all_cards=deck.ids)
     if state == "blocked":
         logger.info("a subscriber has blocked the bot: marked, skipped from now on")

@@ -8,6 +8,7 @@ pause (the caller sends a chat's messages one after another, so their order is k
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,10 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 # worse than the rare duplicate (a request Telegram carried out although its answer was lost);
 # an edit repeats harmlessly.
 SERVER_RETRY_METHODS = frozenset({"SendMessage", "EditMessageText", "EditMessageReplyMarkup"})
+# Set while a broadcast sends a card (tendik.telegram.broadcast_delivery): a card is sent at most
+# once, so a server or network error goes back to the broadcast, which retries only what cannot
+# have reached Telegram and marks a timed-out request "uncertain" instead of sending it again.
+NO_SERVER_RETRY: contextvars.ContextVar[bool] = contextvars.ContextVar("tendik_no_server_retry", default=False)
 KNOWN_LANGS = 10_000  # users whose chosen language is remembered in memory (for errors only)
 
 
@@ -97,7 +102,7 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 raise
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
                 failures += 1
-                if type(method).__name__ not in self.server_retry_methods:
+                if type(method).__name__ not in self.server_retry_methods or NO_SERVER_RETRY.get():
                     raise
                 if failures > self.max_server_retries:
                     logger.error("Bot API still failing on %s after %d retries: %s", type(method).__name__,

@@ -121,12 +121,25 @@ def test_a_failing_telegram_request_does_not_stop_the_bot(tg: TelegramBot) -> No
     user = new_user_id()
     tg.choose_language(user, "kk")
     errors = len(tg.handled.errors)
-    tg.api.error_next("sendMessage", 500, "Internal Server Error")
+    tg.api.error_next("sendMessage", 400, "Bad Request: message is malformed")
     reply = tg.say(user, "/help")
-    # The reply failed: the error handler logs it and tells the user; the bot goes on.
-    assert tg.handled.errors[errors:] == ["TelegramServerError"]
+    # The reply was refused: the error handler logs it and tells the user; the bot goes on.
+    assert tg.handled.errors[errors:] == ["TelegramBadRequest"]
     assert visible(reply) == system_message("unavailable", "kk")
     assert "/topics" in visible(tg.say(user, "/help"))
+
+
+def test_a_reply_is_sent_again_after_a_server_error(tg: TelegramBot) -> None:
+    user = new_user_id()
+    tg.choose_language(user, "ru")
+    errors = len(tg.handled.errors)
+    before = len(tg.api.calls_of("sendMessage"))
+    tg.api.error_next("sendMessage", 500, "Internal Server Error", times=2)
+    reply = tg.say(user, "/help")
+    assert "/topics" in visible(reply)  # the reply itself, not "temporarily unavailable"
+    assert tg.handled.errors[errors:] == []
+    statuses = [c.status for c in tg.api.calls_of("sendMessage")[before:]]
+    assert statuses[:3] == [500, 500, 200]
 
 
 def test_polling_survives_telegram_being_unreachable(tg: TelegramBot) -> None:
