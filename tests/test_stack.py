@@ -15,45 +15,19 @@ import os
 import secrets
 import signal
 import stat
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tendik.ops.services import BUILD, RASA_MODEL, free_port
-from tendik.ops.stack import nginx_binary
-from tests.fakes.telegram_api import LocalBotAPI, LoopThread
+from tests.helpers.stack import Stack, start_stack, stop_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "меня уволили из-за беременности"
 USER = 7_410_000_001
-
-
-@dataclass
-class Stack:
-    env: dict[str, str]
-    data: Path
-    public: str
-    internal: str
-    api: LocalBotAPI
-    loop: LoopThread
-    up_output: str
-
-    def cli(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "tendik.ops.cli", "stack", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def state(self) -> dict:
-        return json.loads((self.data / "stack" / "state.json").read_text())
-
-    def component(self, name: str) -> dict:
-        return next(c for c in self.state()["components"] if c["name"] == name)
 
 
 def call(url: str, body: object | None = None, headers: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, bytes]:
@@ -93,31 +67,11 @@ def process_groups() -> dict[int, int]:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not nginx_binary():
-        pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
-    for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
-        assert needed.exists(), f"{needed} is missing: run `make build` first"
-    data = tmp_path_factory.mktemp("stack-data")
-    loop = LoopThread("stack-bot-api")
-    api = LocalBotAPI()
-    loop.run(api.start())
-    public_port, internal_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TENDIK_")}
-    env.update(PYTHONPATH=str(ROOT), TENDIK_DATA_DIR=str(data), TENDIK_TELEGRAM_TOKEN=api.token, TENDIK_TELEGRAM_API_URL=api.url)
-    stack = Stack(env, data, f"http://127.0.0.1:{public_port}", f"http://127.0.0.1:{internal_port}", api, loop, "")
+    stack = start_stack(tmp_path_factory, "stack")
     try:
-        up = stack.cli("up", "--rasa", "2", "--actions", "1", "--telegram", "--web", "--port", str(public_port),
-                       "--internal-port", str(internal_port))
-        stack.up_output = up.stdout + up.stderr
-        if up.returncode != 0:
-            logs = "\n".join(f"--- {p.name}\n" + p.read_text(errors="replace")[-2000:]
-                             for p in sorted((data / "stack" / "logs").glob("*.log")))
-            pytest.fail(f"stack up failed ({up.returncode}):\n{stack.up_output[-3000:]}\n{logs}")
         yield stack
     finally:
-        stack.cli("down", "--purge", timeout=300)
-        loop.run(api.stop())
-        loop.close()
+        stop_stack(stack)
 
 
 def test_up_prints_progress_and_writes_the_state_file(stack: Stack) -> None:

@@ -30,13 +30,11 @@ from pathlib import Path
 
 import pytest
 
-from tendik.ops.services import BUILD, RASA_MODEL, free_port
-from tendik.ops.stack import nginx_binary
 from tendik.telegram.ids import SenderIds
 from tendik.texts import system_message
 from tendik.web import validate
 from tendik.web.texts import text as web_text
-from tests.fakes.telegram_api import LocalBotAPI, LoopThread
+from tests.helpers.stack import Stack, start_stack, stop_stack
 from tests.test_stack import call
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,30 +61,6 @@ class User:
 
     def next_text(self) -> str:
         return f"{QUESTION[self.lang]} {len(self.turns) + 1:02d}"
-
-
-@dataclass
-class Stack:
-    env: dict[str, str]
-    data: Path
-    public: str
-    internal: str
-    api: LocalBotAPI
-    loop: LoopThread
-    users: list[User] = field(default_factory=list)
-
-    def cli(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "tendik.ops.cli", "stack", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def state(self) -> dict:
-        return json.loads((self.data / "stack" / "state.json").read_text())
-
-    def component(self, name: str) -> dict:
-        return next(c for c in self.state()["components"] if c["name"] == name)
-
-    def token(self) -> str:
-        return (self.data / "rasa_api_token").read_text().strip()
 
 
 def polite(text: str, lang: str) -> bool:
@@ -207,26 +181,10 @@ def assert_nothing_lost(counts: dict[str, int]) -> None:
 # ---------------------------------------------------------------- the stack
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not nginx_binary():
-        pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
-    for needed in (RASA_MODEL, BUILD / "langid.json", BUILD / "index" / "manifest.json"):
-        assert needed.exists(), f"{needed} is missing: run `make build` first"
-    data = tmp_path_factory.mktemp("faults-data")
-    loop = LoopThread("faults-bot-api")
-    api = LocalBotAPI()
-    loop.run(api.start())
-    public_port, internal_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TENDIK_")}
-    env.update(PYTHONPATH=str(ROOT), TENDIK_DATA_DIR=str(data), TENDIK_TELEGRAM_TOKEN=api.token, TENDIK_TELEGRAM_API_URL=api.url)
-    stack = Stack(env, data, f"http://127.0.0.1:{public_port}", f"http://127.0.0.1:{internal_port}", api, loop)
+    stack = start_stack(tmp_path_factory, "faults")
+    data, env, api, loop = stack.data, stack.env, stack.api, stack.loop
     supervisor = None
     try:
-        up = stack.cli("up", "--rasa", "2", "--actions", "1", "--telegram", "--web", "--port", str(public_port),
-                       "--internal-port", str(internal_port))
-        if up.returncode != 0:
-            logs = "\n".join(f"--- {p.name}\n" + p.read_text(errors="replace")[-2000:]
-                             for p in sorted((data / "stack" / "logs").glob("*.log")))
-            pytest.fail(f"stack up failed ({up.returncode}):\n{(up.stdout + up.stderr)[-3000:]}\n{logs}")
         log = (data / "stack" / "logs" / "supervisor.log").open("ab")
         supervisor = subprocess.Popen([sys.executable, "-m", "tendik.ops.cli", "stack", "supervise"], cwd=ROOT, env=env,
                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -254,9 +212,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         if RESULTS:
             print("\n| fault | time to recover | turns so far | answered | polite, resend | lost | duplicated | "
                   "out of order | notes |\n|---|---|---|---|---|---|---|---|---|\n" + "\n".join(RESULTS))
-        stack.cli("down", "--purge", timeout=300)
-        loop.run(api.stop())
-        loop.close()
+        stop_stack(stack)
 
 
 def wait_healthy(stack: Stack, name: str, timeout: float = 300) -> float:
