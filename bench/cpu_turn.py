@@ -28,24 +28,17 @@ from typing import Any
 
 import yaml
 
-from tendik.ops.services import Services, _children, free_port, http_json
+from bench.load.procstat import cpu_rss
+from tendik.ops.services import Services, descendants, free_port, http_json
 from tendik.paths import ROOT
 
-TICKS = os.sysconf("SC_CLK_TCK")
 RESULTS = ROOT / "bench" / "cpu_turn.json"
 REPORT = ROOT / "bench" / "CPU.md"
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process, all its threads and its live children."""
-    total = 0.0
-    for p in [pid] + _children(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
-    return total
+    return sum(usage[0] for p in [pid, *descendants(pid)] if (usage := cpu_rss(p)) is not None)
 
 
 def questions() -> list[tuple[str, str]]:

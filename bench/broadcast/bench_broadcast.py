@@ -300,6 +300,7 @@ def main() -> None:
 
 
 def max_per_window(times: list[float], window: float = 1.0) -> int:
+    """The most sends in any ``window`` seconds (sliding, starting at each send); the tests use it too."""
     times = sorted(times)
     best, j = 0, 0
     for i, t in enumerate(times):

@@ -10,19 +10,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tendik.ops.services import descendants
+
 logger = logging.getLogger(__name__)
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def descendants(pid: int) -> list[int]:
-    kids: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return kids + [g for k in kids for g in descendants(k)]
 
 
 def cpu_rss(pid: int) -> tuple[float, int] | None:

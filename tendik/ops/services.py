@@ -48,6 +48,18 @@ def wait_for(url: str, timeout: float, proc: subprocess.Popen | None = None, wha
     fail(f"{what} not ready after {timeout:.0f} s ({url.split('?', 1)[0]})")  # never print a token
 
 
+def spawn_logged(cmd: list[str], log_path: Path, env: dict | None = None) -> subprocess.Popen:
+    """A process in its own session (its group is stopped as one), no stdin, output appended to
+    ``log_path`` (0600). umask 077: whatever it creates (SQLite store and journals, logs, secrets) is
+    readable by this user only."""
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+    try:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, umask=0o077)
+    finally:
+        log.close()
+
+
 class Services:
     """Rasa server + action server as child processes (used by `run`, `eval` and the tests).
 
@@ -97,10 +109,11 @@ class Services:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
-    def api_url(self, path: str) -> str:
-        """A URL of Rasa's HTTP API with the token (``path`` like ``/status``)."""
+    def api_url(self, path: str, port: int | None = None) -> str:
+        """A URL of Rasa's HTTP API with the token (``path`` like ``/status``; ``port``: a replica's)."""
         sep = "&" if "?" in path else "?"
-        return f"{self.rasa_url}{path}{sep}token={urllib.parse.quote(self.rasa_token)}"
+        base = f"http://127.0.0.1:{port}" if port else self.rasa_url
+        return f"{base}{path}{sep}token={urllib.parse.quote(self.rasa_token)}"
 
     def api(self, path: str, payload: object | None = None, timeout: float = 30, method: str | None = None) -> object:
         """Call Rasa's HTTP API (``/status``, ``/model/parse``, ``/conversations/<id>/tracker`` ...)."""
@@ -112,13 +125,7 @@ class Services:
 
     def _spawn(self, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
         keys.private_dir(self.log_dir)
-        log_path = self.log_dir / f"{name}.log"
-        log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
-        # umask 077: whatever the service creates (SQLite store and journals, logs, secrets) is
-        # readable by this user only.
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                umask=0o077)
-        log.close()
+        proc = spawn_logged(cmd, self.log_dir / f"{name}.log", env)
         self.procs[name] = proc
         return proc
 
@@ -213,7 +220,7 @@ class Services:
             self._env(env),
         )
         if wait:
-            wait_for(f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(self.rasa_token)}", 120, proc, "Rasa server")
+            wait_for(self.api_url("/status", port), 120, proc, "Rasa server")
         return proc
 
     def call_action(self, action: str, text: str, lang: str, intent: str, confidence: float,
@@ -270,7 +277,7 @@ class Services:
         out = {}
         for name, proc in self.procs.items():
             total = 0
-            for pid in [proc.pid] + _children(proc.pid):
+            for pid in [proc.pid] + descendants(proc.pid):
                 try:
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                         if line.startswith("VmRSS:"):
@@ -281,11 +288,12 @@ class Services:
         return out
 
 
-def _children(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """Every live child process of ``pid``, and theirs (from /proc)."""
     kids = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
             kids += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             pass
-    return kids + [g for k in kids for g in _children(k)]
+    return kids + [g for k in kids for g in descendants(k)]

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from tendik.common import keys
 from tendik.ops.env import fail, say
-from tendik.ops.services import Services, free_port
+from tendik.ops.services import Services, free_port, spawn_logged
 from tendik.paths import BUILD, ROOT, data_dir, setting
 
 logger = logging.getLogger(__name__)
@@ -393,7 +393,7 @@ class Starter:
                     f'dir {rdir}\nsave ""\nappendonly no\nlogfile ""\n')
         say(f"starting Redis on 127.0.0.1:{port} (password: {self.root / 'secrets' / 'redis_password'}) ...")
         log = self.logs / "redis.log"
-        proc = spawn([binary, str(conf)], log)
+        proc = spawn_logged([binary, str(conf)], log)
         c = self.add(Component("redis", "lock-store", proc.pid, port, f"redis://127.0.0.1:{port}/0", log=str(log)))
         self.wait(c, 30, "the Redis server")
         return f"redis://:{urllib.parse.quote(password, safe='')}@127.0.0.1:{port}/0"
@@ -442,7 +442,7 @@ class Starter:
         # an action server, and it does so through nginx's internal listener.
         rasa_ports = [free_port() for _ in range(a.rasa)]
         tg_port = free_port() if a.telegram else None
-        tg_path = setting("TENDIK_TELEGRAM_WEBHOOK_PATH") or "/telegram/webhook"
+        tg_path = webhook_path()
         say(f"starting nginx: public 127.0.0.1:{self.public_port}, internal 127.0.0.1:{self.internal_port} ...")
         proxy = self.add(self.nginx(nginx, rasa_ports, [c.port for c in actions], web_port, tg_port, tg_path))
         self.wait(proxy, 30, "nginx")
@@ -465,13 +465,8 @@ class Starter:
             self.wait(web, 120, "the widget service (it asks Rasa and the action server through nginx)")
         if tg_port:
             public = (setting("TENDIK_TELEGRAM_WEBHOOK_URL") or self.state["public_url"]).rstrip("/")
-            webhook_secret = keys.load_or_create_secret(setting("TENDIK_TELEGRAM_WEBHOOK_SECRET"),
-                                                        data_dir() / "telegram_webhook_secret", "TENDIK_TELEGRAM_WEBHOOK_SECRET")
             say(f"starting the Telegram bot (webhook {public}{tg_path} via nginx) ...")
-            proc = svc.start_telegram(webhook=True, env={
-                "TENDIK_TELEGRAM_WEBHOOK_URL": public, "TENDIK_TELEGRAM_WEBHOOK_PATH": tg_path,
-                "TENDIK_TELEGRAM_WEBHOOK_HOST": "127.0.0.1", "TENDIK_TELEGRAM_WEBHOOK_PORT": str(tg_port),
-                "TENDIK_TELEGRAM_WEBHOOK_SECRET": webhook_secret})
+            proc = start_webhook_bot(svc, public, tg_path, tg_port)
             bot = self.add(Component("telegram", "telegram", proc.pid, tg_port, f"http://127.0.0.1:{tg_port}", HEALTH["telegram"],
                                      str(self.logs / "telegram.log"), extra={"webhook_url": f"{public}{tg_path}"}))
             self.wait(bot, 120, "the bot (it checks its token with the Bot API, then registers the webhook)")
@@ -508,7 +503,7 @@ class Starter:
         if check.returncode != 0:
             fail(f"nginx refused the generated configuration {main_conf}: {check.stderr.strip()[-600:]}")
         log = self.logs / "nginx.log"
-        proc = spawn(cmd, log)
+        proc = spawn_logged(cmd, log)
         return Component("nginx", "proxy", proc.pid, self.public_port, self.state["public_url"], HEALTH["proxy"], str(log),
                          extra={"internal_url": self.state["internal_url"], "internal_port": self.internal_port,
                                 "access_log": str(self.logs / "nginx-access.log")})
@@ -523,16 +518,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def spawn(cmd: list[str], log: Path) -> subprocess.Popen:
-    """A process in its own session (its group is stopped as one), output to ``log`` (0600)."""
-    out = os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
-    try:
-        return subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, umask=0o077)
-    finally:
-        out.close()
 
 
 # ---------------------------------------------------------------- down, status
@@ -649,6 +634,21 @@ def services_for(state: dict) -> Services:
                                "TENDIK_DATA_DIR": str(data_dir())})
 
 
+def webhook_path() -> str:
+    return setting("TENDIK_TELEGRAM_WEBHOOK_PATH") or "/telegram/webhook"
+
+
+def start_webhook_bot(svc: Services, public: str, path: str, port: int) -> subprocess.Popen:
+    """The bot in webhook mode on 127.0.0.1:``port``, registering ``public`` + ``path`` (nginx's
+    public listener) with its secret token (``up`` and ``restart`` alike)."""
+    secret_token = keys.load_or_create_secret(setting("TENDIK_TELEGRAM_WEBHOOK_SECRET"),
+                                              data_dir() / "telegram_webhook_secret", "TENDIK_TELEGRAM_WEBHOOK_SECRET")
+    return svc.start_telegram(webhook=True, env={
+        "TENDIK_TELEGRAM_WEBHOOK_URL": public, "TENDIK_TELEGRAM_WEBHOOK_PATH": path,
+        "TENDIK_TELEGRAM_WEBHOOK_HOST": "127.0.0.1", "TENDIK_TELEGRAM_WEBHOOK_PORT": str(port),
+        "TENDIK_TELEGRAM_WEBHOOK_SECRET": secret_token})
+
+
 RESTARTABLE = ("database", "lock-store", "action-server", "rasa", "widget", "telegram")
 
 
@@ -659,7 +659,7 @@ def _start_again(state: dict, c: Component) -> int:
         return pg.start(c.port)
     if c.role == "lock-store":
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        return spawn([binary, str(stack_dir() / "redis" / "redis.conf")], Path(c.log)).pid
+        return spawn_logged([binary, str(stack_dir() / "redis" / "redis.conf")], Path(c.log)).pid
     svc = services_for(state)
     if c.role == "action-server":
         return svc.start_actions(wait=False, name=c.name, port=c.port).pid
@@ -668,15 +668,10 @@ def _start_again(state: dict, c: Component) -> int:
     if c.role == "widget":
         return svc.start_web(wait=False).pid
     if c.role == "telegram":
-        tg_path = setting("TENDIK_TELEGRAM_WEBHOOK_PATH") or "/telegram/webhook"
+        tg_path = webhook_path()
         hook = str(c.extra.get("webhook_url", ""))
         public = hook[: -len(tg_path)] if hook.endswith(tg_path) else hook
-        webhook_secret = keys.load_or_create_secret(setting("TENDIK_TELEGRAM_WEBHOOK_SECRET"),
-                                                    data_dir() / "telegram_webhook_secret", "TENDIK_TELEGRAM_WEBHOOK_SECRET")
-        return svc.start_telegram(webhook=True, env={
-            "TENDIK_TELEGRAM_WEBHOOK_URL": public, "TENDIK_TELEGRAM_WEBHOOK_PATH": tg_path,
-            "TENDIK_TELEGRAM_WEBHOOK_HOST": "127.0.0.1", "TENDIK_TELEGRAM_WEBHOOK_PORT": str(c.port),
-            "TENDIK_TELEGRAM_WEBHOOK_SECRET": webhook_secret}).pid
+        return start_webhook_bot(svc, public, tg_path, c.port).pid
     raise ValueError(f"{c.name} cannot be restarted here")
 
 

@@ -36,7 +36,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -111,18 +111,22 @@ async def action_server_up(request: Request) -> bool:
         return False
 
 
+def _causes(exc: BaseException, depth: int = 5) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from or during (at most ``depth``)."""
+    current: Optional[BaseException] = exc
+    while current is not None and depth > 0:
+        yield current
+        current = current.__cause__ or current.__context__
+        depth -= 1
+
+
 def stale_connection(exc: BaseException) -> bool:
     """The error of a pooled connection that died with its server (PostgreSQL or Redis restarted)."""
-    seen = 0
-    current: Optional[BaseException] = exc
-    while current is not None and seen < 5:
-        if getattr(current, "connection_invalidated", False):  # SQLAlchemy: the pool reconnects
-            return True
-        if type(current).__module__.startswith("redis") and type(current).__name__ == "ConnectionError":
-            return True
-        current = current.__cause__ or current.__context__
-        seen += 1
-    return False
+    return any(
+        getattr(e, "connection_invalidated", False)  # SQLAlchemy: the pool reconnects
+        or (type(e).__module__.startswith("redis") and type(e).__name__ == "ConnectionError")
+        for e in _causes(exc)
+    )
 
 
 class TrackerStoreUnavailable(Exception):
@@ -150,14 +154,7 @@ def strict_tracker_store(agent: Any) -> None:
 
 
 def store_failed(exc: BaseException) -> bool:
-    seen = 0
-    current: Optional[BaseException] = exc
-    while current is not None and seen < 5:
-        if isinstance(current, TrackerStoreUnavailable):
-            return True
-        current = current.__cause__ or current.__context__
-        seen += 1
-    return False
+    return any(isinstance(e, TrackerStoreUnavailable) for e in _causes(exc))
 
 
 def clean_metadata(value: Any) -> Dict[Text, Any]:

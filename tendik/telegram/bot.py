@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
@@ -18,9 +19,11 @@ from tendik.telegram.middlewares import RetryAfterMiddleware
 __all__ = ["create_bot"]
 
 
-def create_bot(settings: TelegramSettings) -> Bot:
+def create_bot(settings: TelegramSettings, middleware: BaseRequestMiddleware | None = None) -> Bot:
+    """``middleware`` on the HTTP session: :class:`RetryAfterMiddleware` unless another is given
+    (the broadcast queue's workers pause together through Redis instead)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfterMiddleware())
+    session.middleware(middleware or RetryAfterMiddleware())
     return Bot(
         token=settings.token,
         session=session,

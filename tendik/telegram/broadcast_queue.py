@@ -55,12 +55,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 
+from tendik.telegram.bot import create_bot
 from tendik.telegram.broadcast_delivery import MAX_ATTEMPTS, deliver
 from tendik.telegram.cards import CardDeck
 from tendik.telegram.storage import Store
@@ -423,9 +420,7 @@ class SharedPauseMiddleware(BaseRequestMiddleware):
 
 def make_bot(settings: Any, limiter: SharedLimiter) -> Bot:
     """The workers' bot: no retrying middleware (a 429 pauses every worker through Redis instead)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(SharedPauseMiddleware(limiter))
-    return Bot(token=settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True))
+    return create_bot(settings, SharedPauseMiddleware(limiter))
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -364,28 +364,31 @@ class Store:
                 .values(state="uncertain", error="interrupted", updated_at=time.time())
             ).rowcount
 
+    def _pending(self, broadcast_id: str, among: Any, close_among: Any, limit: int | None = None) -> list[Delivery]:
+        """The pending deliveries matching ``among`` (by sender id) with their subscriber's state,
+        after closing those matching ``close_among`` (None: all) whose subscriber is gone or blocked."""
+        now = time.time()
+        pending = (deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending")
+        with self.engine.begin() as conn:
+            active = select(subscriptions.c.sender_id).where(subscriptions.c.blocked_at.is_(None))
+            closing = (*pending, deliveries.c.sender_id.not_in(active), *(() if close_among is None else (close_among,)))
+            conn.execute(update(deliveries).where(*closing).values(state="blocked", error="unsubscribed_or_blocked", updated_at=now))
+            query = (
+                select(deliveries.c.sender_id, deliveries.c.attempts, subscriptions)
+                .join(subscriptions, subscriptions.c.sender_id == deliveries.c.sender_id)
+                .where(*pending, among)
+                .order_by(deliveries.c.sender_id)
+            )
+            rows = conn.execute(query if limit is None else query.limit(limit)).all()
+        return [
+            Delivery(r.sender_id, int(r.chat_id), r.language, r.last_card, (r.seen_cards or "").split(), r.attempts) for r in rows
+        ]
+
     @in_thread
     def pending(self, broadcast_id: str, limit: int, after: str = "") -> list[Delivery]:
         """The next pending deliveries (by sender id, after ``after``) with their subscriber's state.
         Deliveries whose subscriber is gone or blocked meanwhile are closed here."""
-        now = time.time()
-        with self.engine.begin() as conn:
-            gone = select(subscriptions.c.sender_id).where(subscriptions.c.blocked_at.is_(None))
-            conn.execute(
-                update(deliveries)
-                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending", deliveries.c.sender_id.not_in(gone))
-                .values(state="blocked", error="unsubscribed_or_blocked", updated_at=now)
-            )
-            rows = conn.execute(
-                select(deliveries.c.sender_id, deliveries.c.attempts, subscriptions)
-                .join(subscriptions, subscriptions.c.sender_id == deliveries.c.sender_id)
-                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending", deliveries.c.sender_id > after)
-                .order_by(deliveries.c.sender_id)
-                .limit(limit)
-            ).all()
-        return [
-            Delivery(r.sender_id, int(r.chat_id), r.language, r.last_card, (r.seen_cards or "").split(), r.attempts) for r in rows
-        ]
+        return self._pending(broadcast_id, deliveries.c.sender_id > after, None, limit)
 
     @in_thread
     def mark_sending(self, broadcast_id: str, sender_id: str, card_id: str) -> bool:
@@ -437,26 +440,8 @@ class Store:
     def batch_pending(self, broadcast_id: str, sender_ids: list[str]) -> list[Delivery]:
         """The still pending deliveries among ``sender_ids`` with their subscriber's state; those
         whose subscriber is gone or blocked meanwhile are closed here."""
-        now = time.time()
-        with self.engine.begin() as conn:
-            active = select(subscriptions.c.sender_id).where(subscriptions.c.blocked_at.is_(None))
-            conn.execute(
-                update(deliveries)
-                .where(
-                    deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending",
-                    deliveries.c.sender_id.in_(sender_ids), deliveries.c.sender_id.not_in(active),
-                )
-                .values(state="blocked", error="unsubscribed_or_blocked", updated_at=now)
-            )
-            rows = conn.execute(
-                select(deliveries.c.sender_id, deliveries.c.attempts, subscriptions)
-                .join(subscriptions, subscriptions.c.sender_id == deliveries.c.sender_id)
-                .where(deliveries.c.broadcast_id == broadcast_id, deliveries.c.state == "pending", deliveries.c.sender_id.in_(sender_ids))
-                .order_by(deliveries.c.sender_id)
-            ).all()
-        return [
-            Delivery(r.sender_id, int(r.chat_id), r.language, r.last_card, (r.seen_cards or "").split(), r.attempts) for r in rows
-        ]
+        among = deliveries.c.sender_id.in_(sender_ids)
+        return self._pending(broadcast_id, among, among)
 
     @in_thread
     def mark_uncertain(self, broadcast_id: str, sender_ids: list[str]) -> int:

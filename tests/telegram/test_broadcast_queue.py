@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.broadcast.bench_broadcast import max_per_window
 from tendik.common.db import make_engine
 from tendik.db.migrate import ensure_schema
 from tendik.telegram.storage import Store
@@ -120,17 +121,6 @@ def rig(request: pytest.FixtureRequest, redis_url: str, tmp_path: Path) -> Itera
         lt.run(api.stop())
         lt.close()
         engine.dispose()
-
-
-def max_per_window(times: list[float], window: float = 1.0) -> int:
-    """The most sends in any ``window`` seconds (sliding, starting at each send)."""
-    times = sorted(times)
-    best, j = 0, 0
-    for i, t in enumerate(times):
-        while times[j] < t - window + 1e-9:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
 
 
 def test_workers_send_each_subscriber_exactly_once_within_the_global_rate(rig: QueueRig) -> None:
