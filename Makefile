@@ -2,7 +2,7 @@
 # both virtual environments first and then runs `tendik <command>` inside .venv.
 PY ?= python3
 BOOT = $(PY) -m tendik.ops.bootstrap
-.PHONY: help install build run test test-unit lint eval review migrate tune tune-fallback import-norms content-check clean stack
+.PHONY: help install build run test test-unit lint eval review migrate tune tune-fallback tune-cascade import-norms content-check clean stack
 help:          ## list every command
 	@$(BOOT) help
 install:       ## create/update both virtual environments from the lock files
@@ -27,6 +27,8 @@ tune:          ## tune retrieval weights on the dev set's tune split
 	@$(BOOT) tune
 tune-fallback: ## choose the NLU fallback threshold on the dev set's tune split
 	@$(BOOT) tune-fallback
+tune-cascade:  ## choose the intent classifier's cascade threshold (bench/cascade.json)
+	@$(BOOT) tune-cascade
 import-norms:  ## re-copy norms verbatim from ../shared/legal-sources
 	@$(BOOT) import-norms
 content-check: ## every legal statement traced to its paragraphs, every linked paragraph shown in every rendering

@@ -175,9 +175,14 @@ def main() -> None:
     parser.add_argument("--label", default="now")
     parser.add_argument("--rasa-as-before", action="store_true",
                         help="switch the Rasa-side changes off (OpenMP threads, schema check) to measure their effect")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment for both services, e.g. TENDIK_INTENT_CASCADE=0 (the cascade off) or "
+                             "TENDIK_RASA_DOMAIN_DIGEST=0 (the domain in every action call)")
     parser.add_argument("--write", action="store_true", help="add to bench/cpu_turn.json and regenerate bench/CPU.md")
     args = parser.parse_args()
-    result = measure(args.turns, args.profile, BASELINE_ENV if args.rasa_as_before else None)
+    env = dict(BASELINE_ENV) if args.rasa_as_before else {}
+    env.update(item.split("=", 1) for item in args.env)
+    result = measure(args.turns, args.profile, env or None)
     print(json.dumps({k: v for k, v in result.items() if k != "profile_top"}, ensure_ascii=False, indent=1))
     for name, rows in result.get("profile_top", {}).items():
         print(f"\n== {name}: self share, inclusive share, function")

@@ -193,3 +193,9 @@ def test_stack_target_reads_the_state_file(tmp_path) -> None:  # noqa: ANN001
     assert target.web_url == "http://127.0.0.1:8080"  # directly: every simulated user keeps its own address
     assert target.db_url == "postgresql://tendik@127.0.0.1:5432/tendik"
     assert set(target.components()) == {"rasa-1", "rasa-2", "web", "postgres"}
+    # the stack keeps the database password in its secret file, not in the state: the harness adds it
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "postgres_password").write_text("p@ss/w:rd\n")
+    target = StackTarget(state, telegram_id_secret="s")
+    target.start(None, None)
+    assert target.db_url == "postgresql://tendik:p%40ss%2Fw%3Ard@127.0.0.1:5432/tendik"

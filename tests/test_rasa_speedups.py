@@ -77,3 +77,90 @@ def test_a_token_that_starts_with_a_dash_reaches_rasa_as_the_token() -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == "-Ab_c-d"
+
+
+DIGEST_SCRIPT = r"""
+import asyncio, json, sys, uuid
+import aiohttp
+from aiohttp import web
+from tendik.rasa import speedups
+if sys.argv[2] == "on":
+    speedups.install()
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered, ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+target, token = sys.argv[1], sys.argv[3]
+seen = []
+
+async def proxy(request):
+    body = await request.read()
+    data = json.loads(body)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(target, data=body, headers={"Authorization": request.headers["Authorization"],
+                                                            "Content-Type": "application/json"}) as r:
+            answer = await r.read()
+            seen.append({"domain": "domain" in data, "digest": "domain_digest" in data, "status": r.status, "bytes": len(body)})
+            return web.Response(body=answer, status=r.status, content_type="application/json")
+
+def domain_like_the_model(tag):
+    # the project's domain with one extra response: a digest no earlier test has sent this server
+    base = Domain.load("nlu_data/domain").as_dict()
+    base.setdefault("responses", {})[f"utter_digest_test_{tag}"] = [{"text": "x"}]
+    return Domain.from_dict(base)
+
+async def main():
+    app = web.Application()
+    app.router.add_post("/webhook", proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook", headers={"Authorization": f"Bearer {token}"})
+    first, second = domain_like_the_model(uuid.uuid4().hex), domain_like_the_model(uuid.uuid4().hex)
+    calls = []
+    for domain in (first, first, second, first):
+        tracker = DialogueStateTracker.from_events("digest-test", [
+            ActionExecuted("action_listen"),
+            UserUttered("меня уволили из-за возраста", intent={"name": "nlu_fallback", "confidence": 0.3},
+                        parse_data={"text": "меня уволили из-за возраста", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                                    "entities": [], "intent_ranking": []}),
+        ], slots=domain.slots)
+        events = await RemoteAction("action_answer", endpoint).run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+        calls.append([e.as_dict().get("text") for e in events if e.as_dict().get("event") == "bot"])
+    await runner.cleanup()
+    print(json.dumps({"seen": seen, "calls": calls}))
+
+asyncio.run(main())
+"""
+
+
+def run_digest(assistant, mode: str) -> dict:
+    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", DIGEST_SCRIPT, f"{assistant.action_url}/webhook", mode,
+                           assistant.action_token], cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_domain_travels_once_per_action_server_and_the_answers_stay_the_same(assistant) -> None:
+    on, off = run_digest(assistant, "on"), run_digest(assistant, "off")
+    # without the speedups every call carries the whole domain
+    assert [(s["domain"], s["digest"], s["status"]) for s in off["seen"]] == [(True, False, 200)] * 4
+    # with them: a new domain is asked for (449) and sent once; the next call carries only the digest;
+    # another domain (a reloaded model) is asked for again, and so is the first one after it
+    assert [(s["domain"], s["digest"], s["status"]) for s in on["seen"]] == [
+        (False, True, 449), (True, True, 200),
+        (False, True, 200),
+        (False, True, 449), (True, True, 200),
+        (False, True, 449), (True, True, 200),
+    ]
+    assert on["seen"][2]["bytes"] * 5 < off["seen"][0]["bytes"]  # the domain is most of a call
+    # and the action server's answers are the same
+    assert on["calls"] == off["calls"]
+    assert all(texts and texts[0] for texts in on["calls"])

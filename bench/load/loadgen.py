@@ -32,6 +32,7 @@ import platform
 import random
 import secrets
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -60,6 +61,7 @@ from bench.load.accounting import (
 from bench.load.botapi import WindowedBotAPI
 from bench.load.procstat import ProcSampler
 from bench.load.target import ServicesTarget, StackTarget, Target
+from tendik.ops.services import free_port
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -486,7 +488,23 @@ def md_saturation(steps: list[dict], last_good: float | None) -> str:
 
 
 # ---------------------------------------------------------------- CLI
+def stack_target(replicas: int, actions: int) -> StackTarget:
+    """A `tendik stack` of its own (a throw-away data folder: its own PostgreSQL cluster, Redis and
+    secrets), started after the harness's Bot API so the bot's webhook is registered there, and
+    removed with its data at the end."""
+    data = Path(tempfile.mkdtemp(prefix="tendik-load-stack-"))
+    os.environ.setdefault("TENDIK_TELEGRAM_ID_SECRET", secrets.token_urlsafe(32))  # the harness and the bot alike
+    env = ["env", f"TENDIK_DATA_DIR={data}"]
+    cli = [sys.executable, "-m", "tendik.ops.cli", "stack"]
+    up = [*env, *cli, "up", "--rasa", str(replicas), "--actions", str(actions), "--telegram", "--web",
+          "--port", str(free_port()), "--internal-port", str(free_port())]
+    return StackTarget(data / "stack" / "state.json", up_cmd=up, restart_cmd=[*env, *cli, "restart"],
+                       down_cmd=[*env, *cli, "down", "--purge"])
+
+
 def make_target(args: argparse.Namespace) -> Target:
+    if args.stack_up:
+        return stack_target(args.stack_up, args.stack_actions)
     if args.stack_state:
         return StackTarget(Path(args.stack_state))
     return ServicesTarget(telegram=not args.no_telegram, web=not args.no_web, postgres=args.postgres)
@@ -541,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--no-web", action="store_true")
         p.add_argument("--postgres", action="store_true", help="Services on a throw-away PostgreSQL cluster instead of SQLite")
         p.add_argument("--stack-state", help="attach to a running `tendik stack` (its state.json) instead of starting Services")
+        p.add_argument("--stack-up", type=int, default=0, metavar="N",
+                       help="start a `tendik stack` of its own with N Rasa replicas (nginx, PostgreSQL, Redis, bot webhook, widget)")
+        p.add_argument("--stack-actions", type=int, default=1, metavar="M", help="action servers of --stack-up (1)")
         p.add_argument("--bot-api-port", type=int, default=0, help="port of the local Bot API (0: a free one)")
         p.add_argument("--seed", type=int, default=7)
         p.add_argument("--json", help="write the JSON report here")

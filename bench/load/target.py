@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from tendik.ops.services import Services, free_port
 
@@ -128,6 +129,17 @@ class ServicesTarget:
             self.pg.stop()
 
 
+def with_password(url: str, secret: Path) -> str:
+    """The stack's database URL (the state file leaves the password out) with the password from its
+    secret file, when the URL has none and the file exists."""
+    parts = urlsplit(url)
+    if parts.password or not secret.exists() or not parts.hostname:
+        return url
+    user = quote(parts.username or "postgres", safe="")
+    netloc = f"{user}:{quote(secret.read_text(encoding='utf-8').strip(), safe='')}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 class StackTarget:
     """A stack started by ``tendik stack up`` (tendik/ops/stack.py): attach to it through its state
     file ``<data dir>/stack/state.json`` (``components``: name, role, pid, port, url; ``public_url``:
@@ -174,7 +186,7 @@ class StackTarget:
             if c.get("role") in ("widget", "web") and c.get("url"):
                 self.web_url = str(c["url"]).rstrip("/")
             if c.get("role") in ("database", "postgres", "db") and c.get("url"):
-                self.db_url = str(c["url"])
+                self.db_url = with_password(str(c["url"]), self.state_file.parent / "secrets" / "postgres_password")
         if self.via_proxy and self.web_url and data.get("public_url"):
             self.web_url = str(data["public_url"]).rstrip("/")
 

@@ -56,7 +56,7 @@ def build_index() -> None:
 
 def train_rasa() -> None:
     # What the model is made of (the REST channel and the lock store are not in the model).
-    addons = [PACKAGE / "rasa" / name for name in ("tokenizer.py", "e5.py", "intent_classifier.py")]
+    addons = [PACKAGE / "rasa" / name for name in ("tokenizer.py", "e5.py", "intent_classifier.py")] + [PACKAGE / "restore.py"]
     value = digest([NLU / "config.yml", NLU / "domain", NLU / "data", *addons, PACKAGE / "lang.py", LOCKS["rasa"]])
     if is_fresh("rasa", value, RASA_MODEL):
         return

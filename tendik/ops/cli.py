@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from tendik.ops.commands import COMMANDS, print_help
-from tendik.ops.env import app_env, app_python, run, say
+from tendik.ops.env import RASA_VENV, app_env, app_python, rasa_env, run, say
 from tendik.paths import BUILD, ROOT, dotenv
 
 LINT_PATHS = ["tendik", "tests", "bench"]
@@ -100,6 +100,11 @@ def cmd_tune_fallback(args: argparse.Namespace) -> None:
     raise SystemExit(_python("-m", "bench.tune_fallback"))
 
 
+def cmd_tune_cascade(args: argparse.Namespace) -> None:
+    cmd_build(args)  # Rasa's environment (the classifier imports Rasa); writes bench/cascade.json
+    raise SystemExit(subprocess.run([str(RASA_VENV / "bin" / "python"), "-m", "bench.cascade", "--write"], cwd=ROOT, env=rasa_env()).returncode)
+
+
 def cmd_import_norms(_: argparse.Namespace) -> None:
     raise SystemExit(_python("-m", "tendik.knowledge.import_norms"))
 
@@ -126,7 +131,7 @@ def cmd_install(_: argparse.Namespace) -> None:
 HANDLERS = {
     "install": cmd_install, "build": cmd_build, "run": cmd_run, "test": cmd_test, "test-unit": cmd_test_unit,
     "lint": cmd_lint, "eval": cmd_eval, "review": cmd_review, "migrate": cmd_migrate, "tune": cmd_tune,
-    "tune-fallback": cmd_tune_fallback, "import-norms": cmd_import_norms, "content-check": cmd_content_check,
+    "tune-fallback": cmd_tune_fallback, "tune-cascade": cmd_tune_cascade, "import-norms": cmd_import_norms, "content-check": cmd_content_check,
     "clean": cmd_clean, "stack": cmd_stack,
 }
 assert set(HANDLERS) == set(COMMANDS), "every command has a handler and a help line"

@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "migrate": "upgrade the project's tables to the newest schema (`migrate --down REV` to go back)",
     "tune": "tune retrieval fusion weights/threshold on the dev set's tune split",
     "tune-fallback": "choose the NLU fallback threshold on the dev set's tune split (prints a table)",
+    "tune-cascade": "choose the intent classifier's cascade threshold (e5 only where the n-grams are unsure): tune split + 5-fold CV",
     "import-norms": "re-copy norms verbatim from ../shared/legal-sources",
     "content-check": "trace every legal statement to its paragraphs; check every rendering of every answer and card",
     "clean": "delete build outputs (keeps conversations)",
