@@ -10,15 +10,23 @@
   it keeps the last domain it received with its digest); an action server that does not have that
   domain yet answers 449 before running anything, and the call is sent once more with the domain
   (``EndpointConfig.request``). Each action server replica receives the domain once per process.
+* ``SQLTrackerStore.save`` counts the conversation's stored events with an ORM query (a subquery for
+  the session start inside a count) to find which events of the tracker are new, although the
+  tracker was loaded from those very rows at the start of the same turn, under the conversation's
+  lock. Here ``_retrieve`` notes on the tracker how many events it loaded (the same filter: the
+  latest session) and the first save of that tracker uses that number instead of the query; any
+  other save (a tracker created or loaded otherwise, or saved a second time) counts as Rasa does.
 
 :func:`install` is called by ``tendik.rasa.server`` before Rasa starts; ``TENDIK_RASA_SPEEDUPS=0`` leaves
 Rasa as it is (for a before/after measurement, or if a Rasa upgrade changes the patched method);
-``TENDIK_RASA_DOMAIN_DIGEST=0`` keeps only the digest part off.
+``TENDIK_RASA_DOMAIN_DIGEST=0`` keeps only the digest part off, ``TENDIK_RASA_STORED_COUNT=0`` only the
+tracker store part.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -106,6 +114,29 @@ def _request(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable
     return request
 
 
+STORED = "_tendik_stored_events"  # on a tracker: how many of its events _retrieve loaded from the store
+
+
+def _retrieve(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    async def retrieve(self: Any, sender_id: Text, fetch_events_from_all_sessions: bool) -> Any:
+        tracker = await original(self, sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            setattr(tracker, STORED, len(tracker.events))
+        return tracker
+
+    return retrieve
+
+
+def _additional_events(original: Callable[..., Any]) -> Callable[..., Any]:
+    def additional_events(self: Any, session: Any, tracker: Any) -> Any:
+        stored = tracker.__dict__.pop(STORED, None)  # once: a second save counts as Rasa does
+        if stored is None or stored > len(tracker.events):
+            return original(self, session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    return additional_events
+
+
 def install() -> None:
     global _installed
     if _installed or os.environ.get("TENDIK_RASA_SPEEDUPS", "1").strip() == "0":
@@ -114,6 +145,11 @@ def install() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    if os.environ.get("TENDIK_RASA_STORED_COUNT", "1").strip() != "0":
+        from rasa.core.tracker_store import SQLTrackerStore
+
+        SQLTrackerStore._retrieve = _retrieve(SQLTrackerStore._retrieve)  # type: ignore[method-assign]
+        SQLTrackerStore._additional_events = _additional_events(SQLTrackerStore._additional_events)  # type: ignore[method-assign]
     if os.environ.get("TENDIK_RASA_DOMAIN_DIGEST", "1").strip() != "0":
         RemoteAction._action_call_format = _action_call_format(RemoteAction._action_call_format)  # type: ignore[method-assign]
         EndpointConfig.request = _request(EndpointConfig.request)  # type: ignore[method-assign]
