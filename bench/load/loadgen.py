@@ -488,6 +488,9 @@ def md_saturation(steps: list[dict], last_good: float | None) -> str:
 
 
 # ---------------------------------------------------------------- CLI
+COMMAND_PREFIX = "python -m bench.load.loadgen "  # the command as run from the repository (no machine path)
+
+
 def stack_target(replicas: int, actions: int) -> StackTarget:
     """A `tendik stack` of its own (a throw-away data folder: its own PostgreSQL cluster, Redis and
     secrets), started after the harness's Bot API so the bot's webhook is registered there, and
@@ -520,7 +523,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             await gen.run_phase(20, 2.0, 0, args.warmup, 30)
         if args.cmd == "run":
             r = await gen.run_phase(args.users, args.rate, args.ramp, args.steady, args.drain, Fault.parse(args.faults or ""))
-            result: dict = {"kind": "run", "command": " ".join(sys.argv), "run": r}
+            result: dict = {"kind": "run", "command": COMMAND_PREFIX + " ".join(sys.argv[1:]), "run": r}
             r["params"]["widget_waits"] = args.widget_waits
             result["markdown"] = md_run(r, f"{args.users} users, {args.rate} msg/s")
         else:
@@ -535,7 +538,7 @@ async def main_async(args: argparse.Namespace) -> dict:
                     break
                 last_good = rate
                 await asyncio.sleep(args.pause)
-            result = {"kind": "saturation", "command": " ".join(sys.argv), "steps": steps, "last_good_rate": last_good}
+            result = {"kind": "saturation", "command": COMMAND_PREFIX + " ".join(sys.argv[1:]), "steps": steps, "last_good_rate": last_good}
             result["markdown"] = md_saturation(steps, last_good) + "\n" + "\n".join(
                 md_run(s, f"step {s['params']['rate_msg_per_s']} msg/s") for s in steps)
         return result
