@@ -49,7 +49,7 @@ def both_models(config: dict[str, Any], texts: list[str], labels: list[str], pre
     clf.fit(texts, labels)
     joint = clf.predict_proba(predict)
     langs = clf._languages(predict)
-    ngram = clf._softmax(clf._ngram_features(predict, langs) @ clf.coef_ngram.T + clf.intercept_ngram)
+    ngram = clf.ngram_proba(clf._ngram_features(predict, langs))  # as the classifier computes it in Rasa
     return clf.classes, joint, ngram, langs
 
 

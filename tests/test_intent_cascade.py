@@ -5,11 +5,9 @@ the way Rasa loads it, in Rasa's own environment."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 from tendik.ops.env import RASA_MODEL
-from tendik.ops.services import RASA_VENV, rasa_env
-from tendik.paths import ROOT
+from tests.helpers.rasa_script import run_rasa_script
 
 SCRIPT = r"""
 import json, sys, tempfile
@@ -54,10 +52,7 @@ TEXTS = [
 
 
 def run() -> dict:
-    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", SCRIPT, str(RASA_MODEL), json.dumps(TEXTS)],
-                          cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_rasa_script(SCRIPT, str(RASA_MODEL), json.dumps(TEXTS), timeout=600)
 
 
 def test_e5_runs_only_where_the_ngram_model_is_unsure() -> None:

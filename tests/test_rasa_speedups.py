@@ -3,11 +3,8 @@ Rasa had must stay, in Rasa's own Python environment."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
-from tendik.ops.services import RASA_VENV, rasa_env
-from tendik.paths import ROOT
+from tendik.ops.services import rasa_env
+from tests.helpers.rasa_script import run_rasa_script
 
 SCRIPT = r"""
 import json, os, sys
@@ -38,10 +35,7 @@ print(json.dumps(out))
 def run(extra: dict[str, str] | None = None) -> dict:
     env = {**rasa_env(), **(extra or {})}
     env.pop("OMP_NUM_THREADS", None)
-    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", SCRIPT], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_rasa_script(SCRIPT, env=env)
 
 
 def test_the_action_reply_is_validated_as_rasa_did() -> None:
@@ -73,10 +67,7 @@ def test_a_token_that_starts_with_a_dash_reaches_rasa_as_the_token() -> None:
         "args = parser.parse_args(rasa_argv(['run', '--enable-api', '--port', '5005'], '-Ab_c-d')[1:])\n"
         "print(json.dumps(args.auth_token))\n"
     )
-    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", script], cwd=ROOT, env=rasa_env(),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == "-Ab_c-d"
+    assert run_rasa_script(script) == "-Ab_c-d"
 
 
 DIGEST_SCRIPT = r"""
@@ -142,10 +133,7 @@ asyncio.run(main())
 
 
 def run_digest(assistant, mode: str) -> dict:
-    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", DIGEST_SCRIPT, f"{assistant.action_url}/webhook", mode,
-                           assistant.action_token], cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_rasa_script(DIGEST_SCRIPT, f"{assistant.action_url}/webhook", mode, assistant.action_token)
 
 
 def test_the_domain_travels_once_per_action_server_and_the_answers_stay_the_same(assistant) -> None:
@@ -215,10 +203,7 @@ asyncio.run(main())
 
 
 def store_run(mode: str) -> dict:
-    done = subprocess.run([str(RASA_VENV / "bin" / "python"), "-c", STORE_SCRIPT, mode], cwd=ROOT, env=rasa_env(),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_rasa_script(STORE_SCRIPT, mode)
 
 
 def test_the_tracker_store_writes_the_same_rows_without_counting_them_after_a_load() -> None:

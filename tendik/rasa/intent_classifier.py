@@ -85,8 +85,9 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             "restore_ngrams": False,
             # the cascade: a second logistic regression over the n-grams alone answers when its top
             # probability reaches this threshold, and e5 (half of Rasa's CPU per turn) runs only for
-            # the other messages; 0 = always the joint model. Chosen on the dev set's tune split so
-            # that the cascade's decisions agree with the joint model's (python -m bench.cascade).
+            # the other messages; 0 = always the joint model. Chosen by `make tune-cascade`
+            # (bench/cascade.py): the smallest threshold keeping the joint model's accuracy on the
+            # dev set's tune split and on out-of-fold predictions of the training examples.
             "cascade_threshold": 0.0,
         }
 
@@ -198,6 +199,14 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def ngram_proba(self, ngrams: csr_matrix) -> np.ndarray:
+        """The cascade's n-gram model's probabilities for n-gram features (``_ngram_features``)."""
+        if self._coef_ngram_t is None:
+            self._coef_ngram_t = np.ascontiguousarray(self.coef_ngram.T)
+        # float32 like the coefficients: a float64 matrix made scipy cast the whole coefficient matrix
+        # to float64 on every product (2.6 ms a product, measured)
+        return self._softmax(ngrams.astype(np.float32, copy=False) @ self._coef_ngram_t + self.intercept_ngram)
+
     def predict_proba(self, texts: List[Text], languages: Optional[List[Optional[Text]]] = None) -> np.ndarray:
         """Intent probabilities, one row per text: the n-gram model's where it is sure (the cascade),
         the joint model's (n-grams + e5) for the others."""
@@ -205,18 +214,14 @@ class TendikIntentClassifier(IntentClassifier, GraphComponent):
             # C-ordered once: a transposed view made scipy copy the whole matrix on every message
             self._coef_t = np.ascontiguousarray(self.coef.T)
         langs = self._languages(texts, languages)
-        # float32 like the coefficients: a float64 matrix made scipy cast the whole coefficient matrix
-        # to float64 on every message (2.6 ms a product, measured)
-        ngrams = self._ngram_features(texts, langs).astype(np.float32)
+        ngrams = self._ngram_features(texts, langs).astype(np.float32)  # float32: see ngram_proba
         probabilities = np.zeros((len(texts), len(self.classes)))
         todo = np.arange(len(texts))
         threshold = float(self.config["cascade_threshold"] or 0.0)
         if os.environ.get("TENDIK_INTENT_CASCADE", "1").strip() == "0":  # the joint model always (a before/after measurement)
             threshold = 0.0
         if threshold > 0 and self.coef_ngram is not None:
-            if self._coef_ngram_t is None:
-                self._coef_ngram_t = np.ascontiguousarray(self.coef_ngram.T)
-            sure = self._softmax(ngrams @ self._coef_ngram_t + self.intercept_ngram)
+            sure = self.ngram_proba(ngrams)
             confident = sure.max(axis=1) >= threshold
             probabilities[confident] = sure[confident]
             todo = np.flatnonzero(~confident)
