@@ -21,6 +21,7 @@ from tendik.handoff.hours import Hours
 from tendik.texts import label
 from tendik.web import handoff, history, validate
 from tendik.web.errors import ApiError, error_body, json_response
+from tendik.web.ordering import ConversationQueue, QueueFull
 from tendik.web.present import messages_json
 from tendik.web.settings import WebSettings
 from tendik.web.texts import text as say
@@ -33,6 +34,7 @@ RASA = web.AppKey("rasa", RasaClient)
 DRAFTS = web.AppKey("drafts", asyncio.Semaphore)
 HOURS = web.AppKey("hours", Hours)
 RASA_TOKEN = web.AppKey("rasa_token", str)  # Rasa's HTTP API: resuming a conversation after a handoff
+TURNS = web.AppKey("turns", ConversationQueue)  # one turn at a time per conversation, in arrival order
 CHANNEL = "web"
 # Drafts made at once (CPU-bound, 0.3-2 s each, in threads); more requests wait their turn.
 DRAFTS_AT_ONCE = 2
@@ -117,6 +119,17 @@ async def chat(request: web.Request) -> web.Response:
     key = validate.conversation_key(body.get("conversation_key"), lang)
     message = validate.message_text(body.get("message"), lang, settings.web_max_message_chars)
     sender = validate.sender_id(key)
+    try:
+        async with request.app[TURNS].turn(sender):
+            return await _chat_turn(request, key, sender, message, lang)
+    except QueueFull:
+        logger.warning("chat %s: %d messages already wait for their turn; refused one more", validate.handle(key),
+                       request.app[TURNS].waiting(sender))
+        raise ApiError("too_many_at_once", 429, lang, headers={"Retry-After": "5"}) from None
+
+
+async def _chat_turn(request: web.Request, key: str, sender: str, message: str, lang: str | None) -> web.Response:
+    """One message of the conversation, after its earlier messages were answered."""
     case = await _db(request, lang, store.open_case_for, sender)
     if case is not None:
         return await _while_open(request, key, case, message, lang)

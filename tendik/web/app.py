@@ -19,6 +19,7 @@ from tendik.web.assets import Assets
 from tendik.web.errors import error_response, request_language
 from tendik.web.learn_api import add_learn_routes
 from tendik.web.middleware import client_key, cors, json_errors, rate_limit, security_headers, who
+from tendik.web.ordering import ConversationQueue
 from tendik.web.ratelimit import WebLimits
 from tendik.web.settings import WebSettings
 
@@ -70,6 +71,7 @@ def create_app(settings: WebSettings | None = None) -> web.Application:
     )
     app.on_cleanup.append(limits.close)
     app[api.SETTINGS] = settings
+    app[api.TURNS] = ConversationQueue()
     app[api.HOURS] = Hours.from_env()  # TENDIK_HANDOFF_HOURS: a mistake stops the start, with its reason
     app.cleanup_ctx.append(_resources)
     app.on_response_prepare.append(security_headers)
