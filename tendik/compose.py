@@ -177,14 +177,19 @@ def _length(p: AnswerPayload) -> int:
     return len(p.plain_text())
 
 
+def _fits(builder: _Builder, extra: list[Section], finish: list[Section], **kw: object) -> bool:
+    trial = builder.payload(**kw)
+    trial.sections = [*builder.sections, *extra, *finish]
+    return _length(trial) <= FIRST_REPLY_BUDGET
+
+
 def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
     """Add up to three steps while the reply stays within the budget, then the closing sections.
     Steps that do not fit are one tap away (the "what to do" button)."""
     chosen: list[str] = []
     for st in steps[:MAX_STEPS]:
-        trial = builder.payload(**kw)
-        trial.sections = [*builder.sections, Section(kind="steps", heading=text("answer.steps", lang), items=[*chosen, st.text[lang]]), *finish]
-        if _length(trial) > FIRST_REPLY_BUDGET:
+        section = Section(kind="steps", heading=text("answer.steps", lang), items=[*chosen, st.text[lang]])
+        if not _fits(builder, [section], finish, **kw):
             break
         chosen.append(st.text[lang])
     if chosen:
@@ -268,30 +273,38 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     # One sentence of what the law provides: the combination's phrase when the law says something
     # more precise for it, else the ground's (the quoted paragraph names it), else the stage's; a
     # second ground gets its own sentence; a known employer adds the route (TK art. 159).
+    # A second ground's sentence only while the reply stays within its budget (the case line names
+    # that ground anyway, and the law view quotes its norms).
     phrases: list[Statement] = []
+    second: list[Statement] = []
     if specific:
         phrases.append(specific.phrase)
-        phrases += [g.phrase for g in grounds if g.id not in specific.grounds and ANY not in specific.grounds][:1]
+        second = [g.phrase for g in grounds if g.id not in specific.grounds and ANY not in specific.grounds][:1]
         paragraph, topic = specific.paragraph, specific.topic
     elif grounds:
-        phrases += [g.phrase for g in grounds[:2]]
+        phrases.append(grounds[0].phrase)
+        second = [g.phrase for g in grounds[1:2]]
         paragraph, topic = grounds[0].paragraph, grounds[0].topic
     else:
         assert stage is not None, "a situation names a ground or a stage"
         phrases.append(stage.phrase)
         paragraph, topic = stage.paragraph, stage.topic
-    if state.employer_kind:
-        phrases.append(sk.route(state.employer_kind).phrase)
-    b.add("lead", _join(phrases[:3], lang))
+    route = [sk.route(state.employer_kind).phrase] if state.employer_kind else []
     quoted = [short_citation(kb, paragraph, lang)]
-    b.quote(kb, quoted, heading="")
-    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
-    if line:
-        b.add("see_also", line, heading=text("answer.other_norms", lang))
-    steps = stage.steps if stage else []
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    lead = _join([*phrases, *second, *route], lang)
+    if second:
+        trial = _Builder(lang, [*b.sections], [*b.citations])
+        trial.add("lead", lead)
+        trial.quote(kb, quoted, heading="")
+        if not _fits(trial, [], finish):
+            lead = _join([*phrases, *route], lang)
+    b.add("lead", lead)
+    b.quote(kb, quoted, heading="")
+    # No "see also" line: the first reply is the sentences, the one paragraph and the steps that fit
+    # (issue 11); the topic's other norms are one tap away (the law view lists and quotes them).
+    steps = stage.steps if stage else []
     payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
-    payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]
     payload.knowledge_ids = _ids(topic, payload.citations)
     return payload

@@ -186,3 +186,41 @@ def test_an_answer_offers_its_lesson_and_the_lesson_opens() -> None:
     dispatcher, _ = run(ActionAnswer(), make_tracker('/open_lesson{"lesson":"nope"}', "open_lesson", slots={"language": "ru"},
                                                       entities=[("lesson", "nope")]))
     assert not [m for m in dispatcher.messages if m.get("custom")]
+
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_first_situation_reply_cites_only_the_paragraph_it_quotes(lang: str) -> None:
+    """Every ground x stage (with a second ground, with a known employer): the first reply quotes one
+    paragraph and cites nothing else (the topic's other norms are behind the law button); no reply
+    is over Telegram's limit, and one that carries steps stays within its budget."""
+    from tendik.compose import FIRST_REPLY_BUDGET
+
+    grounds, stages = list(SK.grounds), list(SK.stages)
+    for n, g in enumerate(grounds):
+        for s in stages:
+            extra = {"grounds": [g, grounds[(n + 3) % len(grounds)]]} if n % 3 == 0 else {"grounds": [g]}
+            kind = {"employer_kind": "micro"} if n % 4 == 0 else {}
+            payload, text, _ = answer("история", "inform_situation", lang, stage=s, **extra, **kind)
+            assert len(payload.quoted()) == 1 and payload.citations == payload.quoted(), (g, s)
+            assert all(sec.kind != "see_also" for sec in payload.sections)
+            assert any(b.payload.startswith('/show_more{"view":"law"') for b in payload.buttons)
+            if any(sec.kind == "steps" for sec in payload.sections):
+                assert len(text) <= FIRST_REPLY_BUDGET, (g, s, len(text))
+            assert len(text) <= 4096
+
+
+@pytest.mark.parametrize(("ground", "stage"), [("pregnancy", "conditions"), ("children_under_3", "transfer"),
+                                               ("single_parent", "promotion_training"), ("minor", "pay")])
+def test_a_special_protection_ground_at_another_stage_quotes_the_general_prohibition(ground: str, stage: str) -> None:
+    """TK arts 25(2) and 54(2) are about hiring and dismissal: a pregnant worker moved to night shifts
+    gets art. 6(2) quoted, and the sentence says where the special protections are."""
+    payload, text, _ = answer("история", "inform_situation", "ru", grounds=[ground], stage=stage)
+    assert quoted(payload) == {"tk-006:2"}
+    assert "по иным обстоятельствам" in text or "возраста" in text
+
+
+def test_a_minor_dismissed_gets_the_criminal_code_named_and_art_6_2_quoted() -> None:
+    payload, text, _ = answer("история", "inform_situation", "ru", grounds=["minor"], stage="dismissal")
+    assert quoted(payload) == {"tk-006:2"}
+    assert "статье 152 УК" in text
