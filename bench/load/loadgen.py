@@ -118,6 +118,8 @@ class Phase:
     web_turns: list[Turn] = field(default_factory=list)
     faults: list[dict] = field(default_factory=list)
     web_rasa_s: list[float] = field(default_factory=list)  # the widget service's Server-Timing: its Rasa call
+    # widget calls that got no HTTP answer at all: (user, seq, seconds after sending, exception class)
+    web_transport: list[tuple[str, int, float, str]] = field(default_factory=list)
     call_index: int = 0  # the Bot API call log from here on belongs to this phase
     started: float = 0.0
     send_ended: float = 0.0
@@ -216,8 +218,10 @@ class LoadGenerator:
                 at = time.monotonic()
                 status = resp.status
                 timing = resp.headers.get("Server-Timing", "")
-        except (aiohttp.ClientError, TimeoutError, OSError):
-            return  # no reply: lost (unless the deadline comes first anyway)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            # no reply: lost (unless the deadline comes first anyway); what failed is recorded
+            phase.web_transport.append((user.key, sent.seq, round(time.monotonic() - sent.at, 3), type(exc).__name__))
+            return
         try:
             data = json.loads(raw)
             texts = " ".join(str(m.get("text") or "") for m in data.get("messages") or [])
@@ -409,6 +413,7 @@ def report(acc: Accounting, phase: Phase, procs: dict, load_before: list[float],
         "wall_s": {"sending": round(phase.send_ended - phase.started, 1), "until_drained": round(phase.drained - phase.started, 1)},
         **s,
         "web_rasa_call_ms": dist_ms(phase.web_rasa_s),
+        "web_transport_failures": [list(f) for f in phase.web_transport],
         "meets_targets": bool(s["messages"]) and s["lost"] == 0 and s["duplicated"] == 0 and s["out_of_order"] == 0
         and s["unavailable"] == 0 and s["errors"] == 0
         and (s["latency_complete_ms"]["p95"] or 0) <= P95_LIMIT_S * 1000,
@@ -453,6 +458,11 @@ def md_run(r: dict, title: str) -> str:
     if r.get("web_rasa_call_ms", {}).get("n"):
         w = r["web_rasa_call_ms"]
         lines.append(f"| widget: of which its Rasa call (Server-Timing) p50 / p95 / p99 | {w['p50']} / {w['p95']} / {w['p99']} ms |")
+    if r.get("web_transport_failures"):
+        kinds: dict[str, int] = defaultdict(int)
+        for f in r["web_transport_failures"]:
+            kinds[f[3]] += 1
+        lines.append("| widget calls with no HTTP answer (exception: count) | " + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())) + " |")
     lines.append(f"| **meets the targets** (p95 ≤ 1.5 s, 0 lost/dup/out of order/unavailable) | **{r['meets_targets']}** |")
     lines += ["", "| channel | messages | answered | lost | dup | ooo | unavailable | errors | p50 / p95 / p99 ms |", "|---|---|---|---|---|---|---|---|---|"]
     for ch, c in r["by_channel"].items():
