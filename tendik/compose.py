@@ -292,14 +292,15 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
-    lead = _join([*phrases, *second, *route], lang)
-    if second:
+    # The sentences that fit: the main one always, then the employer's route, then a second ground.
+    chosen = [*phrases]
+    for extra in (route, second):
         trial = _Builder(lang, [*b.sections], [*b.citations])
-        trial.add("lead", lead)
+        trial.add("lead", _join([*chosen, *extra], lang))
         trial.quote(kb, quoted, heading="")
-        if not _fits(trial, [], finish):
-            lead = _join([*phrases, *route], lang)
-    b.add("lead", lead)
+        if extra and _fits(trial, [], finish):
+            chosen += extra
+    b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
     # No "see also" line: the first reply is the sentences, the one paragraph and the steps that fit
     # (issue 11); the topic's other norms are one tap away (the law view lists and quotes them).
