@@ -31,7 +31,7 @@ from tendik.answers import QUOTE_BUDGET, cite, explanation_citations, language_n
 from tendik.citation import Citation
 from tendik.common.buttons import show_more_payload
 from tendik.knowledge.explanations import Explanation, KnowledgeBase, ParagraphRef, Statement
-from tendik.knowledge.norms import format_citation
+from tendik.knowledge.norms import format_articles
 from tendik.knowledge.situations import ANY, SituationKnowledge
 from tendik.payload import AnswerPayload, Button, Section
 from tendik.texts import text
@@ -39,6 +39,7 @@ from tendik.texts import text
 logger = logging.getLogger(__name__)
 
 FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
+FIRST_REPLY_MAX = 1000  # ... and stays under: the "see also" line goes when it would pass this
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
 OTHER_CODES_MAX = 3  # acts named in the first reply's "see also" line (all of them: the law view)
@@ -199,9 +200,9 @@ def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: li
 
 
 def norms_line(kb: KnowledgeBase, exp: Explanation | None, quoted: list[Citation], lang: str) -> tuple[str, list[Citation]]:
-    """The other norms the topic rests on, as one compact line by code ("статьи 22, 23 Трудового
-    кодекса РК; статья 27 Конституции РК" / «Еңбек кодексінің 22, 23-баптары»), and their
-    paragraph citations (their text is one tap away: the law view)."""
+    """The other norms the topic rests on, as one compact line by act ("ТК РК — ст. 22, 23; УК РК —
+    ст. 152" / «ҚР ЕК — 22, 23-баптар»), at most OTHER_CODES_MAX acts, and their paragraph citations
+    (their text is one tap away: the law view)."""
     if exp is None:
         return "", []
     shown = {c.norm_id for c in quoted}
@@ -212,17 +213,9 @@ def norms_line(kb: KnowledgeBase, exp: Explanation | None, quoted: list[Citation
         articles = by_code.setdefault(norm.code, [])
         if norm.article not in articles:
             articles.append(norm.article)
-    parts = []
-    for code, articles in by_code.items():
-        one = format_citation(code, articles[0], lang)  # "статья 22 Трудового кодекса РК" / "Еңбек кодексінің 22-бабы"
-        if len(articles) == 1:
-            parts.append(one)
-        elif lang == "kk":
-            parts.append(one.replace(f"{articles[0]}-бабы", ", ".join(articles) + "-баптары"))
-        else:
-            parts.append(one.replace(f"статья {articles[0]}", "статьи " + ", ".join(articles), 1))
     named = list(by_code)[:OTHER_CODES_MAX]
-    return "; ".join(parts[:OTHER_CODES_MAX]), [c for c in others if kb.norms[c.norm_id].code in named]
+    line = "; ".join(format_articles(code, by_code[code], lang) for code in named)
+    return line, [c for c in others if kb.norms[c.norm_id].code in named]
 
 
 def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
@@ -292,20 +285,26 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    # The topic's other norms as one compact line (their text is one tap away: the law view).
+    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
+    see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
     # The sentences that fit: the main one always, then the employer's route, then a second ground.
     chosen = [*phrases]
     for extra in (route, second):
         trial = _Builder(lang, [*b.sections], [*b.citations])
         trial.add("lead", _join([*chosen, *extra], lang))
         trial.quote(kb, quoted, heading="")
-        if extra and _fits(trial, [], finish):
+        if extra and _fits(trial, see_also, finish):
             chosen += extra
     b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
-    # No "see also" line: the first reply is the sentences, the one paragraph and the steps that fit
-    # (issue 11); the topic's other norms are one tap away (the law view lists and quotes them).
+    trial = _Builder(lang, [*b.sections, *see_also, *finish], [*b.citations])
+    if see_also and _length(trial.payload()) > FIRST_REPLY_MAX:
+        see_also, others = [], []
+    b.sections += see_also
     steps = stage.steps if stage else []
     payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
+    payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]
     payload.knowledge_ids = _ids(topic, payload.citations)
     return payload

@@ -62,6 +62,38 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "ilo-c111": {"ru": "Конвенции МОТ № 111", "kk": "ХЕҰ-ның № 111 Конвенциясының", **PUNKT},
     "ilo-c100": {"ru": "Конвенции МОТ № 100", "kk": "ХЕҰ-ның № 100 Конвенциясының", **PUNKT},
 }
+# Short names for a compact list of articles ("ТК РК — ст. 52, 159"; «ҚР ЕК — 52, 159-баптар»): the
+# codes by their usual abbreviations, the laws described in the nominative (the full titles are in
+# CODE_NAMES and on every quoted paragraph).
+SHORT_NAMES: dict[str, dict[str, str]] = {
+    "tk": {"ru": "ТК РК", "kk": "ҚР ЕК"},
+    "koap": {"ru": "КоАП РК", "kk": "ҚР ӘҚБтК"},
+    "uk": {"ru": "УК РК", "kk": "ҚР ҚК"},
+    "upk": {"ru": "УПК РК", "kk": "ҚР ҚПК"},
+    "gpk": {"ru": "ГПК РК", "kk": "ҚР АПК"},
+    "appk": {"ru": "АППК РК", "kk": "ҚР ӘРПК"},
+    "gk": {"ru": "ГК РК", "kk": "ҚР АК"},
+    "nk": {"ru": "Налоговый кодекс РК", "kk": "ҚР Салық кодексі"},
+    "soc": {"ru": "Социальный кодекс РК", "kk": "ҚР Әлеуметтік кодексі"},
+    "const2026": {"ru": "Конституция РК", "kk": "ҚР Конституциясы"},
+    "gender": {"ru": "Закон о равных правах мужчин и женщин", "kk": "Ерлер мен әйелдердің тең құқықтары туралы заң"},
+    "lang": {"ru": "Закон о языках", "kk": "Тіл туралы заң"},
+    "mediation": {"ru": "Закон о медиации", "kk": "Медиация туралы заң"},
+    "prof": {"ru": "Закон о профсоюзах", "kk": "Кәсіптік одақтар туралы заң"},
+    "ilo-c111": {"ru": "Конвенция МОТ № 111", "kk": "ХЕҰ № 111 Конвенциясы"},
+    "ilo-c100": {"ru": "Конвенция МОТ № 100", "kk": "ХЕҰ № 100 Конвенциясы"},
+}
+
+
+def format_articles(code: str, articles: list[str], lang: str) -> str:
+    """One act's articles in the compact form: "ТК РК — ст. 52, 159" / «ҚР ЕК — 52, 159-баптар»."""
+    lang = "kk" if lang == "kk" else "ru"
+    name = SHORT_NAMES[code][lang]
+    if lang == "kk":
+        return f"{name} — {', '.join(articles)}-{'баптар' if len(articles) > 1 else 'бап'}"
+    return f"{name} — ст. {', '.join(articles)}"
+
+
 # The edition label of a text that has no edition date (the ILO conventions' authentic texts).
 AUTHENTIC = {"ru": "аутентичный текст конвенции", "kk": "конвенцияның түпнұсқа мәтіні"}
 
