@@ -178,10 +178,11 @@ def _length(p: AnswerPayload) -> int:
     return len(p.plain_text())
 
 
-def _fits(builder: _Builder, extra: list[Section], finish: list[Section], **kw: object) -> bool:
-    trial = builder.payload(**kw)
+def _fits(builder: _Builder, extra: list[Section], finish: list[Section], limit: int = FIRST_REPLY_BUDGET) -> bool:
+    """Whether the builder's sections, then ``extra``, then ``finish`` stay within ``limit`` visible characters."""
+    trial = builder.payload()
     trial.sections = [*builder.sections, *extra, *finish]
-    return _length(trial) <= FIRST_REPLY_BUDGET
+    return _length(trial) <= limit
 
 
 def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
@@ -190,7 +191,7 @@ def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: li
     chosen: list[str] = []
     for st in steps[:MAX_STEPS]:
         section = Section(kind="steps", heading=text("answer.steps", lang), items=[*chosen, st.text[lang]])
-        if not _fits(builder, [section], finish, **kw):
+        if not _fits(builder, [section], finish):
             break
         chosen.append(st.text[lang])
     if chosen:
@@ -264,10 +265,9 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     b = _Builder(lang)
     b.add("situation", case[:1].upper() + case[1:] + ".", heading=text("answer.your_case", lang))
     # One sentence of what the law provides: the combination's phrase when the law says something
-    # more precise for it, else the ground's (the quoted paragraph names it), else the stage's; a
-    # second ground gets its own sentence; a known employer adds the route (TK art. 159).
-    # A second ground's sentence only while the reply stays within its budget (the case line names
-    # that ground anyway, and the law view quotes its norms).
+    # more precise for it, else the ground's (the quoted paragraph names it), else the stage's. A known
+    # employer's route (TK art. 159) and a second ground's sentence follow while the reply stays within
+    # its budget (the case line names that ground anyway; the route and law views have the rest).
     phrases: list[Statement] = []
     second: list[Statement] = []
     if specific:
@@ -288,18 +288,18 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     # The topic's other norms as one compact line (their text is one tap away: the law view).
     line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
     see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
-    # The sentences that fit: the main one always, then the employer's route, then a second ground.
     chosen = [*phrases]
     for extra in (route, second):
+        if not extra:
+            continue
         trial = _Builder(lang, [*b.sections], [*b.citations])
         trial.add("lead", _join([*chosen, *extra], lang))
         trial.quote(kb, quoted, heading="")
-        if extra and _fits(trial, see_also, finish):
+        if _fits(trial, see_also, finish):
             chosen += extra
     b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
-    trial = _Builder(lang, [*b.sections, *see_also, *finish], [*b.citations])
-    if see_also and _length(trial.payload()) > FIRST_REPLY_MAX:
+    if see_also and not _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):
         see_also, others = [], []
     b.sections += see_also
     steps = stage.steps if stage else []

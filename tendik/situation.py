@@ -1183,18 +1183,16 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
                                     or (rejected and _rumoured(t, mention.first, mention.last))):
             mention.negated = True
             denied.add(mention.label)
+        if mention.negated and mention.label == "pregnancy" and not mention.tag.startswith("decree"):
+            denied.add("pregnancy")  # «"жүктісіз бе?" деп сұрады, жүкті емеспін»: the question is not one either
     # A ground the message says is NOT the reason ("дело не в возрасте", «жасым үшін емес») does not count
     # for its other mentions either ("мне 50 ... дело не в возрасте").
     for mention in mentions:
         if mention.label in denied:
             mention.negated = True
-    if any(m.label == "pregnancy" and m.negated and not m.tag.startswith("decree") for m in mentions):
-        # «жүкті емеспін, бірақ "декретке кетесің" деді»: the maternity leave the employer expects is not a
-        # pregnancy; «"жүктісіз бе?" деп сұрады, жүкті емеспін»: the question is not one either
+    if "pregnancy" in denied and any(m.label == "pregnancy" and not m.tag.startswith("decree") for m in mentions):
+        # «жүкті емеспін, бірақ "декретке кетесің" деді»: the maternity leave the employer expects is not a pregnancy
         mentions = [m for m in mentions if m.tag not in ("decree_future", "decree")]
-        for m in mentions:
-            if m.label == "pregnancy":
-                m.negated = True
     if any(m.tag == "needs_child" for m in mentions) and not _CHILD_WORD.search(t.norm):
         mentions = [m for m in mentions if m.tag != "needs_child"]
     # "декрет": a leave to come is a pregnancy, the return from it a child under 3; being on it is

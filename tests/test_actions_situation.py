@@ -188,7 +188,6 @@ def test_an_answer_offers_its_lesson_and_the_lesson_opens() -> None:
     assert not [m for m in dispatcher.messages if m.get("custom")]
 
 
-
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_every_first_situation_reply_cites_only_what_it_shows(lang: str) -> None:
     """Every ground x stage (with a second ground, with a known employer): the first reply quotes one

@@ -19,12 +19,9 @@ instead of one more place in the queue, so one visitor cannot pile up unbounded 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-
-logger = logging.getLogger(__name__)
 
 MAX_WAITING = 4  # requests of one conversation waiting behind the one being answered
 
@@ -43,10 +40,6 @@ class ConversationQueue:
     def __init__(self, max_waiting: int = MAX_WAITING) -> None:
         self.max_waiting = max_waiting
         self._slots: dict[str, _Slot] = {}
-
-    def __len__(self) -> int:
-        """Conversations with a request in progress (the map is emptied as they finish)."""
-        return len(self._slots)
 
     def waiting(self, key: str) -> int:
         slot = self._slots.get(key)
