@@ -58,6 +58,18 @@ _KK_FUNCTION_WORDS = {
     "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
 }
 
+# Russian grammar words: many of them against one Kazakh particle make the sentence Russian.
+_RU_FUNCTION_WORDS = set(
+    "и в во на не что я а с по у меня мне это как но из за от до так все уже только вообще его ее её он она мы вы "
+    "они же ли бы или когда если чтобы потому при для без после тоже еще ещё сам сама нас нам их мой моя мою моё "
+    "мое был была были есть нет который которая которые где почему теперь сейчас даже очень".split()
+)
+# Quoted words («...», "...", “...”) are someone else's; ignored when the writer has this many of their own.
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
+MIN_OWN_WORDS = 4
+# Kazakh verb and personal endings ("орындаймын", "істейміз", "әйелмін", "қорлайды") are grammar too.
+_KK_VERB_END = re.compile(r"(?:мын|мін|пын|пін|мыз|міз|пыз|піз|йды|йді|йтын|йтін)$|[әғқңөұүһі]\w*(?:ады|еді|ған|ген|қан|кен)$")
+
 _REQUEST_KK = re.compile(
     r"(қазақ|казак|казах|qazaq|kazak|kazakh)\w*\s*(ша|ша\b|тілінде|тилинде|языке|язык|sha|şa|tilinde)|"
     r"\b(қазақша|казакша|qazaqsha|qazaqşa|kazaksha|kazakša|по-казахски|на казахском)\b",
@@ -201,11 +213,19 @@ class LanguageDetector:
     def _detect_with_kazakh_letters(self, low: str) -> tuple[str | None, float]:
         """Kazakh-only letters are strong evidence, but a Russian sentence with a few Kazakh words
         mixed in ("уволили 2 ай бұрын, в суд еще успеваю?") is still Russian: it is Russian when
-        at most a third of its words carry Kazakh letters and the rest reads clearly as Russian."""
+        at most a third of its words carry Kazakh letters and the rest reads clearly as Russian.
+        Words quoted from someone else («сен біздің рудан емессің») do not count when the message
+        has words of its own, and a Kazakh grammar word or two in a sentence built on Russian ones
+        ("Сәлеметсіз бе. я вышла из декрета, ... так можно делать?") do not make it Kazakh."""
+        own = _QUOTED.sub(" ", low)
+        if len(_WORD.findall(own)) >= MIN_OWN_WORDS:
+            low = own
         words = _WORD.findall(low)
         marked = [w for w in words if KK_LETTERS & set(w)]
         rest = " ".join(w for w in words if not KK_LETTERS & set(w))
-        kazakh_frame = any(w.translate(_KK_FOLD) in _KK_FUNCTION_WORDS for w in words)
+        kazakh_grammar = sum(w.translate(_KK_FOLD) in _KK_FUNCTION_WORDS or bool(_KK_VERB_END.search(w)) for w in words)
+        russian_grammar = sum(w in _RU_FUNCTION_WORDS for w in words)
+        kazakh_frame = kazakh_grammar > 0 and not (russian_grammar >= 4 and russian_grammar >= 3 * kazakh_grammar)
         if not kazakh_frame and len(marked) * 3 <= len(words) and self.model.get("logprob"):
             lang, confidence = self._naive_bayes(rest, [ch for ch in rest if ch.isalpha()])
             if lang == "ru" and confidence >= 0.9:

@@ -94,6 +94,16 @@ def test_language_at_work_is_a_ground_not_a_switch(assistant: Services) -> None:
     assert SK.grounds["language"].name["kk"] in p.plain_text()
 
 
+def test_a_date_alone_does_not_make_a_situation(assistant: Services) -> None:
+    """An off-topic question with "сегодня" keeps its intent (the date fills its slot, nothing more); a
+    headcount alone is a situation follow-up."""
+    parsed = assistant.api("/model/parse", {"text": "футбол сегодня қашан басталады, қайрат ойнайды ма?"})
+    assert parsed["intent"]["name"] != "inform_situation", parsed["intent"]
+    assert [e["entity"] for e in parsed["entities"] if e.get("extractor") == "TendikSituation"] == ["event_date"]
+    parsed = assistant.api("/model/parse", {"text": "у нас в фирме всего 6 человек"})
+    assert parsed["intent"]["name"] == "inform_situation", parsed["intent"]
+
+
 @pytest.mark.parametrize("view", ["law", "steps", "route", "full"])
 def test_the_more_buttons_open_the_rest(assistant: Services, view: str) -> None:
     sender = new_sender("sit-more")

@@ -48,6 +48,12 @@ def test_detects_language_for_unseen_sentences(detector: LanguageDetector, text:
         # Kazakh frame with Russian words: Kazakh
         ("директор меня уволил деп айтты, бұл законно ма?", "kk"),
         ("зарплата разная бізде, бұл дискриминация ма", "kk"),
+        # Someone else's Kazakh words in quotes do not make the writer's Russian Kazakh ...
+        ("я повар в столовой, заведующая при всех говорит «сен ешкім емессің» и не даёт выходных", "ru"),
+        # ... nor does a Kazakh greeting or particle in a story built on Russian grammar words
+        ("Сәлеметсіз бе. я третий год кассиром, а когда узнали что я беременна, меня перевели на склад. так можно?", "ru"),
+        # Kazakh verb endings are Kazakh grammar even when the nouns are Russian
+        ("Мы в компании 4 года работаем, планды орындаймыз, бірақ премияны тек жергіліктілерге береді", "kk"),
     ],
 )
 def test_mixed_sentences_follow_their_grammar(detector: LanguageDetector, text: str, lang: str) -> None:

@@ -74,7 +74,10 @@ class SituationEntities(GraphComponent):
                 continue
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + found, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
-            if intent in OVERRIDABLE and intent != INFORM:
+            # A date alone does not make a message a situation ("футбол сегодня қашан басталады?" stays
+            # off-topic; its date still fills the slot); a ground, a stage or the employer ("у нас 5 человек") does.
+            described = bool(situation.grounds or situation.stage or situation.employer_kind or situation.employer_size is not None)
+            if described and intent in OVERRIDABLE and intent != INFORM:
                 confidence = 1.0
                 message.set(INTENT, {"name": INFORM, "confidence": confidence}, add_to_output=True)
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != INFORM]
