@@ -816,6 +816,14 @@ FRESH_CASES: list[tuple[str, set[str], str | None]] = [
     ('Kaskelennen katynaimyn dedim, HR «bizge almatylyk adam kerek» dep almady', {'residence'}, 'hiring'),
     ('сұхбаттан кейін «орамалыңызды шешесіз бе?» деді, шешпеймін дедім, сізді ала алмаймыз деп шығарып салды', {'religion'}, 'hiring'),
     ('жолдасым жұмыссыз, ал мені фейсбукта әкімдікті сынап пост жазғаным үшін жұмыстан шығарамыз дейді', {'beliefs'}, 'dismissal'),
+    # Sixth round: a quarry is not a career, an age range in an ad, someone's wife, a wheelchair, a gap in the record.
+    ('Karerge BelAZ zhurgizushisi bolyp barsam, «bul erkektin zhumysy» dep zhumyska almady', {'sex'}, 'hiring'),
+    ('в вакансии кассира написано «кандидаты 18-25 лет», мне 31, даже не позвонили', {'age'}, 'job_ad'),
+    ('бастық «сен соның әйелісің, саған сенім жоқ» деп мені басқа бөлімге ауыстырды', {'other'}, 'transfer'),
+    ('пришла на собеседование, увидели мою коляску и сказали что вакансия уже закрыта', {'disability'}, 'hiring'),
+    ('в аптеку не берут, потому что у меня перерыв в стаже два года', {'social_status'}, 'hiring'),
+    ('бригадир «бас көтересіңдер» деп ұйғырларды жұмысқа алмады', {'nationality'}, 'hiring'),
+    ('мәселе жаста емес, мені кәсіподақ құрғаным үшін қысқартты, 60 жастамын', {'trade_union'}, 'dismissal'),
 ]
 
 
