@@ -102,7 +102,7 @@ def topic_replies(kb: KnowledgeBase, sk: SituationKnowledge, exp, lang: str) -> 
 
 def situation_replies(kb: KnowledgeBase, sk: SituationKnowledge, lang: str) -> Iterator[tuple[str, list[AnswerPayload]]]:
     """Every first reply to a situation (each ground, each stage, each ground at each stage, with
-    and without each employer kind) and every "where and by when" view."""
+    and without each employer kind, and asked where to complain) and every "where and by when" view."""
     kinds: list[str | None] = [None, *sk.routes]
     for ground in [None, *sk.grounds]:
         for stage in [None, *sk.stages]:
@@ -111,6 +111,8 @@ def situation_replies(kb: KnowledgeBase, sk: SituationKnowledge, lang: str) -> I
             for kind in kinds if ground is None else [None]:
                 state = SituationState(grounds=(ground,) if ground else (), stage=stage, employer_kind=kind)
                 yield f"situation {ground}/{stage}/{kind}", _parts([situation_answer(kb, sk, state, lang)])
+                # "... куда жаловаться?": the route sentence always in it
+                yield f"situation+route {ground}/{stage}/{kind}", _parts([situation_answer(kb, sk, state, lang, route_asked=True)])
                 if ground is None:
                     yield f"route {stage}/{kind}", _parts([route_view(kb, sk, state, lang)])
 

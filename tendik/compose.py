@@ -252,8 +252,11 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     return payload
 
 
-def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None) -> AnswerPayload:
-    """The first reply to a described situation (``state.known``)."""
+def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None,
+                     route_asked: bool = False) -> AnswerPayload:
+    """The first reply to a described situation (``state.known``). ``route_asked``: the message also asks
+    where to complain ("... куда жаловаться?"): the employer's route sentence is always in it (the
+    route view, one tap away, has the rest)."""
     lang = _lang(lang)
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
@@ -282,14 +285,14 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         assert stage is not None, "a situation names a ground or a stage"
         phrases.append(stage.phrase)
         paragraph, topic = stage.paragraph, stage.topic
-    route = [sk.route(state.employer_kind).phrase] if state.employer_kind else []
+    route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
     # The topic's other norms as one compact line (their text is one tap away: the law view).
     line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
     see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
-    chosen = [*phrases]
-    for extra in (route, second):
+    chosen = [*phrases, *(route if route_asked else [])]
+    for extra in ([] if route_asked else route, second):
         if not extra:
             continue
         trial = _Builder(lang, [*b.sections], [*b.citations])

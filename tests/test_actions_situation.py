@@ -89,6 +89,21 @@ def test_time_limits_after_a_dismissal_story_answer_with_art_160_for_that_case()
     assert "88-НП" in text  # the Constitutional Court's note is quoted whenever a time limit is stated
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_situation_told_with_where_to_complain_gets_the_short_answer_with_the_route(lang: str) -> None:
+    """"не берут в хиджабе, куда жаловаться?" is a first message: the short situation answer (not the
+    3,900-character route view), with where to go in it and the route one tap away."""
+    payload, text, _ = answer("не берут тренером, потому что я в хиджабе, куда жаловаться?", "ask_how_to_complain", lang,
+                              entities=[("ground", "religion"), ("stage", "hiring")], grounds=["religion"], stage="hiring")
+    assert payload.source == "situation" and len(text) <= 1000
+    assert SK.route(None).phrase.text[lang] in text
+    assert "tk-006:2" in quoted(payload)
+    assert any('"view":"route"' in b.payload for b in payload.buttons)
+    # the same question after the story (nothing new told) is the route view
+    later, _, _ = view("а куда жаловаться?", "ask_how_to_complain", lang, grounds=["religion"], stage="hiring")
+    assert later.view == "route"
+
+
 def test_time_limits_without_a_situation_is_the_topic_answer() -> None:
     payload, _, _ = answer("какие сроки?", "ask_time_limits")
     assert payload.view == "short" and payload.topic == "exp-time-limits"

@@ -99,6 +99,9 @@ SITUATIONAL_INTENTS = {
 }
 # Where to go and by when: with a known situation these answer for it (route and time limits).
 ROUTE_INTENTS = {"ask_time_limits", "ask_how_to_complain", "ask_labour_inspection"}
+# Where-to-complain questions: told together with a situation, the first reply is the situation's short answer
+# (with the route sentence); a question about time limits still gets the route view (its deadlines).
+COMPLAINT_INTENTS = {"ask_how_to_complain", "ask_labour_inspection"}
 SITUATION_ENTITIES = {"ground", "ground_not", "stage"}
 EMPLOYER_ENTITIES = {"employer_kind", "employer_size", "event_date"}
 
@@ -252,6 +255,9 @@ class ActionAnswer(Action):
             if payload is None:
                 dispatcher.utter_message(text=text_of("answer.more_unknown", lang))
                 return events
+        elif state.known and intent in COMPLAINT_INTENTS and told_situation:
+            # a situation told with "куда жаловаться?": the short answer for it, with where to go in it
+            payload = situation_answer(kb, situations(), state, lang, route_asked=True)
         elif state.known and intent in ROUTE_INTENTS:
             payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
         elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
