@@ -841,6 +841,8 @@ _NOT_AFTER_NUMBER = re.compile(_n(r"(?:год|лет|мес|жас|тыс|мың
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r" \d{1,2}\.\d{1,2}(?:\.\d{2,4})?(?!\S)")),
     ("day_month", re.compile(rf" ({NUM}) ({_MONTH_RE})(?: (\d{{4}}))?(?: {_n('(?:года|г|жылы|жил|жылғы)')})?(?!\S)")),
+    # «қазанның 20-сында», "Qazannyn 20-synda": the month (genitive) before the day (ordinal, locative)
+    ("month_day", re.compile(rf" ({_MONTH_RE}) ({NUM}) {_n('(?:сында|сінде|ында|інде|нда|нде|сынан|сінен)')}(?!\S)")),
     ("month_only", re.compile(_n(r" (?:в |во |с |со |до |после |в начале |в конце |с начала |к |еще в |ещё в )") + rf"({_MONTH_RE})(?!\S)"
                               + "|" + rf" ({_MONTH_RE})" + _n(r"(?:да|де|та|те|дан|ден|тан|тен|нан|нен)") + "(?!\\S)"
                               + "|" + rf" ({_MONTH_RE}) {_n('айында')}(?!\S)")),
@@ -855,6 +857,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                               + _n(r" (?:басында|аяғында|соңында|ортасында|басынан|аяғына|соңына)(?!\S)"))),
     ("last_week", re.compile(_n(r" (?:на прошлой неделе|на той неделе|прошлой неделе|өткен аптада|откен аптада|өткен апта)(?!\S)"))),
     ("last_month", re.compile(_n(r" (?:в прошлом месяце|прошлом месяце|өткен айда|откен аида|өткен ай)(?!\S)"))),
+    ("this_month", re.compile(_n(r" (?:в этом месяце|этом месяце|в текущем месяце|осы айда|осы айдың басында)(?!\S)"))),
+    ("this_week", re.compile(_n(r" (?:на этой неделе|этой неделе|осы аптада)(?!\S)"))),
     ("weekday", re.compile(_n(r" (?:(?:в|во|с|со) )?(?:(прошл\S*|өткен) )?") + rf"({_WEEKDAY_RE})(\S*)(?: {_n('күні')})?(?!\S)")),
     ("day_of_month", re.compile(rf" ({NUM}) (?:{_n('го')} )?{_n('числа')}(?!\S)")),
 ]
@@ -914,17 +918,17 @@ def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today
             return _DateHit(d, text, first, last) if d is not None and d <= today else None
         d = _last_not_after(parts[1], parts[0], today)
         return _DateHit(d, text, first, last) if d else None
-    if kind == "day_month":
-        day = _number(m.group(1))
-        month = _month_of(m.group(2))
+    if kind in ("day_month", "month_day"):
+        day = _number(m.group(1) if kind == "day_month" else m.group(2))
+        month = _month_of(m.group(2) if kind == "day_month" else m.group(1))
         if day is None or month is None or day != int(day):
             return None
-        if m.group(3):
+        if kind == "day_month" and m.group(3):
             d = _valid(int(m.group(3)), month, int(day))
             return _DateHit(d, text, first, last) if d is not None and d <= today else None
         d = _last_not_after(month, int(day), today)
         return _DateHit(d, text, first, last) if d else None
-    if kind in ("month_only", "last_month", "month_part"):
+    if kind in ("month_only", "last_month", "month_part", "this_month"):
         if kind == "month_only":
             word = m.group(1) or m.group(2) or m.group(3) or ""
             if _month_of(word) is None or (word.startswith(_n("қазан")) and not m.group(3)):
@@ -950,6 +954,8 @@ def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today
         if re.fullmatch(_UNIT_WEEK, unit):
             return _DateHit(today - datetime.timedelta(days=round(7 * count)), text, first, last)
         return _DateHit(_months_back(today, round(count)), text, first, last)  # months
+    if kind == "this_week":
+        return _DateHit(today - datetime.timedelta(days=today.weekday()), text, first, last)  # its Monday
     if kind == "last_week":
         # "last week": its Monday (the earliest day it can mean, so deadlines counted from it are safe).
         return _DateHit(today - datetime.timedelta(days=today.weekday() + 7), text, first, last)
@@ -978,7 +984,7 @@ def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today
 
 
 _DATE_WORDS = re.compile(" (?:" + "|".join([_MONTH_RE, _WEEKDAY_RE, _AGO, _n(
-    "сегодня|бүгін|бугин|вчера|кеше|позавчера|алдыңғы|алдындағы|прошл\\S*|өткен|откен|числа|месяца|айдың")]) + ")")
+    "сегодня|бүгін|бугин|вчера|кеше|позавчера|алдыңғы|алдындағы|прошл\\S*|өткен|откен|числа|месяца|айдың|этом|этой|текущем|осы")]) + ")")
 
 
 def _date_hits(t: _Text, today: datetime.date) -> list[_DateHit]:

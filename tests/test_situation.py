@@ -452,6 +452,10 @@ DATE_CASES: list[tuple[str, datetime.date | None]] = [
     ("eki apta buryn", datetime.date(2026, 3, 6)),
     ("vchera", datetime.date(2026, 3, 19)),
     ("2 nedeli nazad", datetime.date(2026, 3, 6)),
+    ("наурыздың 5-інде", datetime.date(2026, 3, 5)),  # the month first (genitive), the day as an ordinal
+    ("Aqpannyn 20-synda", datetime.date(2026, 2, 20)),
+    ("на этой неделе", datetime.date(2026, 3, 16)),  # its Monday (the earliest day it can mean)
+    ("осы аптада", datetime.date(2026, 3, 16)),
     # impossible, future, vague or day-less: no date
     ("31.02", None),
     ("30.02.2026", None),
@@ -462,6 +466,8 @@ DATE_CASES: list[tuple[str, datetime.date | None]] = [
     ("ертең", None),
     ("в марте", None),
     ("өткен айда", None),
+    ("в этом месяце", None),  # the month only
+    ("осы айда", None),
     ("несколько дней назад", None),
     ("1.5 года", None),  # a duration
     ("в 10.30", None),  # a time
