@@ -291,8 +291,9 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     # The topic's other norms as one compact line (their text is one tap away: the law view).
     line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
     see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
-    chosen = [*phrases, *(route if route_asked else [])]
-    for extra in ([] if route_asked else route, second):
+    # Asked where to complain: the route sentence is part of the answer, not an extra that must fit the budget.
+    chosen, extras = ([*phrases, *route], [second]) if route_asked else ([*phrases], [route, second])
+    for extra in extras:
         if not extra:
             continue
         trial = _Builder(lang, [*b.sections], [*b.citations])

@@ -64,8 +64,10 @@ _RU_FUNCTION_WORDS = set(
     "они же ли бы или когда если чтобы потому при для без после тоже еще ещё сам сама нас нам их мой моя мою моё "
     "мое был была были есть нет который которая которые где почему теперь сейчас даже очень".split()
 )
-# Quoted words («...», "...", “...”) are someone else's; ignored when the writer has this many of their own.
-_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
+# Quoted speech («...», "...", “...”, '...'; not the apostrophes inside Latin Kazakh words: "Sa'lem"): someone
+# else's words. The language detector ignores them when the writer has this many words of their own; the
+# situation extractor reads a reason in them (tendik.situation).
+QUOTED_SPEECH = re.compile(r"«[^»]{1,400}»|\"[^\"]{1,400}\"|“[^”]{1,400}”|„[^“”]{1,400}[“”]|(?<!\w)'[^']{4,400}'(?!\w)")
 MIN_OWN_WORDS = 4
 # Kazakh verb and personal endings ("орындаймын", "істейміз", "әйелмін", "қорлайды") are grammar too.
 _KK_VERB_END = re.compile(r"(?:мын|мін|пын|пін|мыз|міз|пыз|піз|йды|йді|йтын|йтін)$|[әғқңөұүһі]\w*(?:ады|еді|ған|ген|қан|кен)$")
@@ -217,7 +219,7 @@ class LanguageDetector:
         Words quoted from someone else («сен біздің рудан емессің») do not count when the message
         has words of its own, and a Kazakh grammar word or two in a sentence built on Russian ones
         ("Сәлеметсіз бе. я вышла из декрета, ... так можно делать?") do not make it Kazakh."""
-        own = _QUOTED.sub(" ", low)
+        own = QUOTED_SPEECH.sub(" ", low)
         if len(_WORD.findall(own)) >= MIN_OWN_WORDS:
             low = own
         words = _WORD.findall(low)

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tendik.lang import fold, requested_language
+from tendik.lang import QUOTED_SPEECH, fold, requested_language
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,11 @@ class _Text:
     clause: list[int]  # clause number of each token
     heads: set[str] = field(default_factory=set)  # the first one and two characters after each space
     has_number: bool = False
+
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """The spans of quoted speech in ``original`` (found once per message)."""
+        return [m.span() for m in QUOTED_SPEECH.finditer(self.original)]
 
     def tokens(self, start: int, end: int) -> tuple[int, int]:
         """The first and last token a match [start, end) in ``norm`` covers (a leading space is skipped)."""
@@ -1064,7 +1069,7 @@ def _is_negated(t: _Text, first: int, last: int) -> bool:
             return True
     if last + 1 < len(t.words) and t.words[last + 1] == "нет" and t.clause[last + 1] == t.clause[last]:
         return True
-    if t.words[last + 1 : last + 4] in (["у", "меня", "нет"], ["у", "меня", "нету"]) and t.clause[min(last + 3, len(t.words) - 1)] == t.clause[last]:
+    if t.words[last + 1 : last + 4] in (["у", "меня", "нет"], ["у", "меня", "нету"]) and t.clause[last + 3] == t.clause[last]:
         return True  # "инвалидности у меня нет"
     # Kazakh: «емес» / «жоқ» right after («жүкті емеспін», «кәсіподақ мүшесі емеспін»).
     j = last + 1
@@ -1121,14 +1126,11 @@ def _about_relative(t: _Text, first: int) -> bool:
     return any(t.words[i] in _KIN and t.clause[i] == t.clause[first] for i in range(max(0, first - 3), first))
 
 
-_QUOTE = re.compile(r"«[^»]{1,400}»|\"[^\"]{1,400}\"|“[^”]{1,400}”|'[^']{4,400}'")
-
-
 def _quoted(t: _Text, first: int) -> bool:
     """The word is inside quoted speech («Сен жаңа ажырастың ...» деді): what the employer said is the reason given
     (not for an illness: "будешь на больничных сидеть" is about the children)."""
     start = t.spans[first][0]
-    return any(m.start() < start < m.end() for m in _QUOTE.finditer(t.original))
+    return any(a < start < b for a, b in t.quoted)
 
 
 def _with_reason(t: _Text, first: int, last: int) -> bool:

@@ -830,6 +830,9 @@ FRESH_CASES: list[tuple[str, set[str], str | None]] = [
     ('в аптеку не берут, потому что у меня перерыв в стаже два года', {'social_status'}, 'hiring'),
     ('бригадир «бас көтересіңдер» деп ұйғырларды жұмысқа алмады', {'nationality'}, 'hiring'),
     ('мәселе жаста емес, мені кәсіподақ құрғаным үшін қысқартты, 60 жастамын', {'trade_union'}, 'dismissal'),
+    # the apostrophes of Latin Kazakh ("Sa'lem ... ju'mysqa") are not quotation marks around the employer's words
+    ("Sa'lem. Ajyrasqannan keiin de ju'mys istep ju'rmin, biraq bastyq ma'g'an kasipodaqqa kirgenim u'shin syilyqaqy bermeidi",
+     {'trade_union'}, 'pay'),
 ]
 
 
