@@ -12,7 +12,7 @@ paragraphs, never free-generated law.
 * :func:`view_answer`: what the buttons open: ``law`` (every linked paragraph verbatim), ``steps``
   (everything to do, the caveats), ``route`` (where to go and by when, for the worker's employer and
   stage), ``full`` (the whole explanation).
-First replies aim at 700 visible characters (steps are added while they fit: the rest are one tap
+First replies aim at 700 visible characters (steps, then the "see also" line, are added while they fit: the rest are one tap
 away);
 TK art. 160 is never quoted without its Constitutional Court notes, and whenever a time limit is
 stated its notes are quoted.
@@ -39,7 +39,6 @@ from tendik.texts import text
 logger = logging.getLogger(__name__)
 
 FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
-FIRST_REPLY_MAX = 1000  # ... and stays under: the "see also" line goes when it would pass this
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
 OTHER_CODES_MAX = 3  # acts named in the first reply's "see also" line (all of them: the law view)
@@ -178,25 +177,28 @@ def _length(p: AnswerPayload) -> int:
     return len(p.plain_text())
 
 
-def _fits(builder: _Builder, extra: list[Section], finish: list[Section], limit: int = FIRST_REPLY_BUDGET) -> bool:
-    """Whether the builder's sections, then ``extra``, then ``finish`` stay within ``limit`` visible characters."""
+def _fits(builder: _Builder, extra: list[Section], finish: list[Section]) -> bool:
+    """Whether the builder's sections, then ``extra``, then ``finish`` stay within the first reply's budget."""
     trial = builder.payload()
     trial.sections = [*builder.sections, *extra, *finish]
-    return _length(trial) <= limit
+    return _length(trial) <= FIRST_REPLY_BUDGET
 
 
-def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
-    """Add up to three steps while the reply stays within the budget, then the closing sections.
-    Steps that do not fit are one tap away (the "what to do" button)."""
+def _steps_that_fit(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section]) -> list[Section]:
+    """Up to three steps, while the builder's sections with them and ``finish`` stay within the budget
+    (as a steps section, or none). Steps that do not fit are one tap away (the "what to do" button)."""
     chosen: list[str] = []
     for st in steps[:MAX_STEPS]:
         section = Section(kind="steps", heading=text("answer.steps", lang), items=[*chosen, st.text[lang]])
         if not _fits(builder, [section], finish):
             break
         chosen.append(st.text[lang])
-    if chosen:
-        builder.sections.append(Section(kind="steps", heading=text("answer.steps", lang), items=chosen))
-    builder.sections.extend(finish)
+    return [Section(kind="steps", heading=text("answer.steps", lang), items=chosen)] if chosen else []
+
+
+def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
+    """Add the steps that fit (:func:`_steps_that_fit`), then the closing sections."""
+    builder.sections += [*_steps_that_fit(builder, steps, lang, finish), *finish]
     return builder.payload(**kw)
 
 
@@ -261,12 +263,13 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
     specific = sk.specific(tuple(g.id for g in grounds), stage.id if stage else None) if (grounds or stage) else None
-    parts = [text("answer.case_ground", lang, name=", ".join(g.name[lang] for g in grounds))] if grounds else []
+    # "Ваш случай: возраст; увольнение." (the ground names, then the stage's: the lead sentence says the rest)
+    parts = [", ".join(g.name[lang] for g in grounds)] if grounds else []
     if stage:
-        parts.append(text("answer.case_stage", lang, name=stage.name[lang]))
+        parts.append(stage.name[lang])
     case = "; ".join(parts)
     b = _Builder(lang)
-    b.add("situation", case[:1].upper() + case[1:] + ".", heading=text("answer.your_case", lang))
+    b.add("situation", case + ".", heading=text("answer.your_case", lang))
     # One sentence of what the law provides: the combination's phrase when the law says something
     # more precise for it, else the ground's (the quoted paragraph names it), else the stage's. A known
     # employer's route (TK art. 159) and a second ground's sentence follow while the reply stays within
@@ -288,9 +291,6 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
-    # The topic's other norms as one compact line (their text is one tap away: the law view).
-    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
-    see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
     # Asked where to complain: the route sentence is part of the answer, not an extra that must fit the budget.
     chosen, extras = ([*phrases, *route], [second]) if route_asked else ([*phrases], [route, second])
     for extra in extras:
@@ -299,15 +299,19 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         trial = _Builder(lang, [*b.sections], [*b.citations])
         trial.add("lead", _join([*chosen, *extra], lang))
         trial.quote(kb, quoted, heading="")
-        if _fits(trial, see_also, finish):
+        if _fits(trial, [], finish):
             chosen += extra
     b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
-    if see_also and not _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):
+    # Then the stage's next steps while the reply stays within its budget, and last the topic's other
+    # norms as one compact line if it still fits (their text is one tap away: the law view).
+    steps = _steps_that_fit(b, stage.steps if stage else [], lang, finish)
+    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
+    see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
+    if not see_also or not _fits(b, [*steps, *see_also], finish):
         see_also, others = [], []
-    b.sections += see_also
-    steps = stage.steps if stage else []
-    payload = _fill_steps(b, steps, lang, finish, topic=topic, source="situation", view="short", situation=state.as_dict())
+    b.sections += [*steps, *see_also, *finish]
+    payload = b.payload(topic=topic, source="situation", view="short", situation=state.as_dict())
     payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]
     payload.knowledge_ids = _ids(topic, payload.citations)

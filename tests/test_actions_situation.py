@@ -207,8 +207,9 @@ def test_an_answer_offers_its_lesson_and_the_lesson_opens() -> None:
 def test_every_first_situation_reply_cites_only_what_it_shows(lang: str) -> None:
     """Every ground x stage (with a second ground, with a known employer): the first reply quotes one
     paragraph; every other citation is an act and article named in its compact "see also" line,
-    which is left out (with its citations) when the reply would pass FIRST_REPLY_MAX characters."""
-    from tendik.compose import FIRST_REPLY_BUDGET, FIRST_REPLY_MAX
+    which comes last, after the next steps, and only when the reply still fits FIRST_REPLY_BUDGET
+    (else it is left out with its citations: the law view has them)."""
+    from tendik.compose import FIRST_REPLY_BUDGET
     from tendik.knowledge.norms import SHORT_NAMES
 
     kb = knowledge()
@@ -226,10 +227,13 @@ def test_every_first_situation_reply_cites_only_what_it_shows(lang: str) -> None
                     continue
                 norm = kb.norms[c.norm_id]
                 assert line and SHORT_NAMES[norm.code][lang] in line and norm.article in line, (g, s, c.norm_id, line)
+            kinds = [sec.kind for sec in payload.sections]
             if line:
                 lines += 1
-                assert len(text) <= FIRST_REPLY_MAX, (g, s, len(text))
-            if any(sec.kind == "steps" for sec in payload.sections):
+                assert len(text) <= FIRST_REPLY_BUDGET, (g, s, len(text))
+                # the line comes after the steps
+                assert "steps" not in kinds or kinds.index("steps") < kinds.index("see_also"), (g, s, kinds)
+            if "steps" in kinds:
                 assert len(text) <= FIRST_REPLY_BUDGET, (g, s, len(text))
             assert any(b.payload.startswith('/show_more{"view":"law"') for b in payload.buttons)
     assert lines  # the line is there when it fits
