@@ -736,7 +736,7 @@ _LANGUAGE_TROUBLE = re.compile(_alternatives([
     "нарушени", "регламент", "сөйлей алма", "алмайсың", "алмайсыз", "әлсіз", "не можешь", "не может", "не умеешь", "не умеет",
 ]))
 _LANGUAGE_REQUEST = re.compile(_alternatives([
-    "ответь", "отвечай", "ответ (?:на|по)", "ответы (?:на|по)", "напиш", "пиши!", "переключ", "смени", "поменяй", "перейд", "можно на", "давай", "говори со мной", "бот",
+    "ответь", "ответить", "отвечай", "отвечать", "ответ (?:на|по)", "ответы (?:на|по)", "напиш", "пиши!", "переключ", "смени", "поменяй", "перейд", "можно на", "давай", "говори со мной", "бот",
     "жауап", "жаз(?:ыңыз|шы|ып бер)?!", "сөйлеші", "сөйлеңіз", "аудар", "переведи", "переходи",
 ]))
 
@@ -1239,10 +1239,15 @@ def _age_mentions(t: _Text) -> list[_Mention]:
 
 def _language_mentions(t: _Text, has_stage: bool) -> list[_Mention]:
     out: list[_Mention] = []
-    request = requested_language(t.original) is not None
-    for m in _LANGUAGE_WORD.finditer(t.norm):
-        first, last = t.tokens(m.start(), m.end())
-        if _near(_LANGUAGE_REQUEST, t, first, last, 3):
+    words = [t.tokens(m.start(), m.end()) for m in _LANGUAGE_WORD.finditer(t.norm)]
+    if not words:
+        return out
+    asked = [_near(_LANGUAGE_REQUEST, t, first, last, 3) for first, last in words]
+    # A request to the bot, said here or by the language detector: "можешь ответить на казахском? я плохо
+    # понимаю по-русски" is about the bot's language, not the worker's job (unless a stage is told too).
+    request = requested_language(t.original) is not None or any(asked)
+    for (first, last), to_bot in zip(words, asked):
+        if to_bot:
             continue  # "ответь на казахском", «қазақша жауап бер»
         if _reason_denied(t, first, last):
             out.append(_Mention("language", first, last, weak=False))  # "язык тут ни при чём": _grounds drops language
