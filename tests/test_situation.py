@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime
+import re
 import statistics
 import sys
 import time
@@ -226,6 +227,20 @@ GROUND_CASES: list[tuple[str, set[str]]] = [
     ("HR «вам уже 58, и со здоровьем проблемы» деді, сокращение", {"age", "health"}),
     ("я на коляске с 20 лет, увидели меня в офисе и уволили на испытательном", {"disability"}),
     ("Старшая говорит «вам уже скоро на пенсию, и с вашим давлением курсы ни к чему»", {"age", "health"}),
+    # round 10 (batch 10)
+    ("Әкем Нигериядан. 10 жасыма дейін Лагоста өстім. Жігіттер терімнің түсін мазақтайды", {"race"}),  # an age as a time
+    ("Біз кәсіподақ құрдық, «сенің кәсіподақтағы белсенділігің ұнамайды» деп курстан сызды", {"trade_union"}),
+    ("12 jyl uide bala baghyp otyrdym, bastyq 'sen kop jyl uide otyrğan adamsyñ' dep kurstarğa jibermedi", {"social_status"}),
+    ("Работаю в акимате, не повысили, потому что әкем сидел в тюрьме в 90-х", {"origin"}),  # the father's, not mine
+    ("ákemniñ buryn sottalg'anyn bilip qoidy, ol 15 jyl buryn sottalğan, meni qoimashyğa auystyrdy", {"origin"}),
+    ("Мен жалғыз әкемін, 6 жасар қызымды өзім бағамын, график сұрасам «ер адамға жеңілдік жоқ» деді", {"single_parent", "sex"}),
+    ("директор сказала: «нам нужна казашка, и чтобы казахский был родной» — отказали", {"nationality", "language"}),
+    ("Моя сестра устроилась к нашим конкурентам, и меня перевели на склад", {"other"}),
+    ("я сама два раза лежала в больнице с почками, и мне сняли премию", {"health"}),
+    ("Мен волонтер ретінде қоғамдық бірлестікте жүрмін, біз мүгедек балалары бар отбасыларға көмектесеміз, сол үшін ауыстырды", {"public_association"}),
+    ("Мен ауылдан келгенмін, орысшам онша емес, менеджер «нормальный язык» деп күледі", {"language"}),  # the village explains
+    ("«ауылдан келген екенсің ғой, орысша сөйлей алмайсың» деп алмады", {"residence", "language"}),  # the employer's reason
+    ("Я раньше был заместителем акима района, теперь в управлении меня не пускают на совещания", {"official_status"}),
     # no ground
     ("бір лауазымдағы әріптесіме көбірек төлейді, себебін айтпайды", set()),
     ("продлили испытательный срок без объяснений", set()),
@@ -323,6 +338,14 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("Инстаграмда бір компания администратор іздеп жатыр, талабында «родной русский язык» деп тұр", "job_ad"),
     ("Начальник отдела кетерде орнына мені рекомендовал, бірақ директор басқа адамды қойды", "promotion_training"),
     ("Жергілікті қыздарға 180 береді, бізге 130", "pay"),
+    # round 10
+    ("мені дүйсенбіден бастап басқа дүкенге перевод жасады, зарплата сол қалпы", "transfer"),  # unchanged pay is no pay story
+    ("Теперь меня с 1 сентября переводят из терапии в приёмный покой на ночные смены", "transfer"),
+    ("«Ерекше жағдай жасамаймыз, басқалар сияқты келесің, болмаса кет» деді, лифт жоқ", "conditions"),
+    ("Мұнай компаниясы операторға вакансия шығарыпты, талабында «тек ер адамдар» деп жазылған", "job_ad"),
+    ("Освободилось место супервайзера, я попросился, а директор сказал: «у тебя машины нет»", "promotion_training"),
+    ("Открылась позиция начальника смены, я подала заявку, руководитель сказал, что в платке нельзя", "promotion_training"),
+    ("Жігіттер мазақтайды, бригадир «әзілдейді ғой, көтер» деді", "harassment"),  # «көтер» = bear it
 ]
 
 
@@ -465,6 +488,23 @@ def test_speaking_a_language_well_is_no_ground() -> None:
 def test_employer(text: str, kind: str | None, size: int | None) -> None:
     s = _x(text)
     assert (s.employer_kind, s.employer_size) == (kind, size)
+
+
+def test_a_word_end_inside_a_pattern_is_a_word_end() -> None:
+    """In the cue shorthand "!" ends a word anywhere in a pattern, not only at its end (it was a literal "!"
+    in the middle, which the normalised text never has: "перевод(?:ят|ит)! ..." could never match)."""
+    from tendik.situation import _alternatives
+
+    regex = re.compile(_alternatives(["перевод(?:ят|ит)! (?:меня )?(?:на|в|из)!", "тіркеу(?:ім|ің)?!", "(?<!без )оскорб"]))
+    assert regex.search(" переводят из терапии") and regex.search(" переводят меня в цех")
+    assert not regex.search(" переводятся из") and regex.search(" тиркеуим") and not regex.search(" тиркеуимди")
+    assert regex.search(" оскорбляет") and not regex.search(" без оскорблений")
+
+
+def test_a_date_never_spans_two_sentences() -> None:
+    s = _x("У нас в компании человек 300. Месяц назад вступил в профсоюз, мастер угрожает")
+    assert s.date_text is None or "300" not in s.date_text
+    assert extract("2 айлық сынақ мерзімімен алды, бұрын сотталғанмын деп шығарды", TODAY).grounds == ("social_status",)  # «сынақ» is no son
 
 
 def test_an_ngo_the_worker_belongs_to_is_a_ground_not_the_employer() -> None:
