@@ -39,6 +39,7 @@ from tendik.texts import text
 logger = logging.getLogger(__name__)
 
 FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons excluded)
+FIRST_REPLY_MAX = 1000  # ... and stays under: an answer to a question drops the related-norms line past this
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
 OTHER_CODES_MAX = 3  # acts named in the first reply's "see also" line (all of them: the law view)
@@ -177,11 +178,11 @@ def _length(p: AnswerPayload) -> int:
     return len(p.plain_text())
 
 
-def _fits(builder: _Builder, extra: list[Section], finish: list[Section]) -> bool:
-    """Whether the builder's sections, then ``extra``, then ``finish`` stay within the first reply's budget."""
+def _fits(builder: _Builder, extra: list[Section], finish: list[Section], limit: int = FIRST_REPLY_BUDGET) -> bool:
+    """Whether the builder's sections, then ``extra``, then ``finish`` stay within ``limit`` visible characters."""
     trial = builder.payload()
     trial.sections = [*builder.sections, *extra, *finish]
-    return _length(trial) <= FIRST_REPLY_BUDGET
+    return _length(trial) <= limit
 
 
 def _steps_that_fit(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section]) -> list[Section]:
@@ -255,10 +256,13 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
 
 
 def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None,
-                     route_asked: bool = False) -> AnswerPayload:
+                     route_asked: bool = False, asked_law: bool = False) -> AnswerPayload:
     """The first reply to a described situation (``state.known``). ``route_asked``: the message also asks
     where to complain ("... куда жаловаться?"): the employer's route sentence is always in it (the
-    route view, one tap away, has the rest)."""
+    route view, one tap away, has the rest). ``asked_law``: the message asks what the law says (a topic
+    question, "можно ли уволить беременную?"): the line naming the topic's other norms comes before the
+    steps and stays up to FIRST_REPLY_MAX characters; for a story told ("меня уволили, потому что ...")
+    the next steps come first and the line only within FIRST_REPLY_BUDGET."""
     lang = _lang(lang)
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
@@ -291,6 +295,9 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    # The topic's other norms as one compact line (their text is one tap away: the law view).
+    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
+    see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
     # Asked where to complain: the route sentence is part of the answer, not an extra that must fit the budget.
     chosen, extras = ([*phrases, *route], [second]) if route_asked else ([*phrases], [route, second])
     for extra in extras:
@@ -299,18 +306,24 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         trial = _Builder(lang, [*b.sections], [*b.citations])
         trial.add("lead", _join([*chosen, *extra], lang))
         trial.quote(kb, quoted, heading="")
-        if _fits(trial, [], finish):
+        if _fits(trial, see_also if asked_law else [], finish):
             chosen += extra
     b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
-    # Then the stage's next steps while the reply stays within its budget, and last the topic's other
-    # norms as one compact line if it still fits (their text is one tap away: the law view).
-    steps = _steps_that_fit(b, stage.steps if stage else [], lang, finish)
-    line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
-    see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []
-    if not see_also or not _fits(b, [*steps, *see_also], finish):
-        see_also, others = [], []
-    b.sections += [*steps, *see_also, *finish]
+    stage_steps = stage.steps if stage else []
+    tail: list[Section]
+    if asked_law:  # the norms line, then the steps that still fit
+        if see_also and not _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):
+            see_also, others = [], []
+        b.sections += see_also
+        tail = _steps_that_fit(b, stage_steps, lang, finish)
+    else:  # the steps, then the norms line if it still fits
+        tail = _steps_that_fit(b, stage_steps, lang, finish)
+        if see_also and _fits(b, [*tail, *see_also], finish):
+            tail += see_also
+        else:
+            others = []
+    b.sections += [*tail, *finish]
     payload = b.payload(topic=topic, source="situation", view="short", situation=state.as_dict())
     payload.citations = [*payload.citations, *others]
     payload.buttons = [*more_buttons(topic, lang), *lesson_button(topic, lang)]

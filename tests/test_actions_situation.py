@@ -253,3 +253,26 @@ def test_a_minor_dismissed_gets_the_criminal_code_named_and_art_6_2_quoted() -> 
     payload, text, _ = answer("история", "inform_situation", "ru", grounds=["minor"], stage="dismissal")
     assert quoted(payload) == {"tk-006:2"}
     assert "статье 152 УК" in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize(("ground", "stage"), [("age", "dismissal"), ("residence", "hiring"), ("pregnancy", "dismissal"),
+                                               ("sex", "pay"), ("trade_union", "transfer")])
+def test_a_question_keeps_the_norms_line_a_story_gets_the_steps_first(lang: str, ground: str, stage: str) -> None:
+    """Asked what the law says (a topic intent), the first reply names the topic's other norms in its
+    "see also" line (up to FIRST_REPLY_MAX characters); told a story (inform_situation), it stays within
+    FIRST_REPLY_BUDGET: the next steps first, the line only if it still fits (else the law view has it)."""
+    from tendik.compose import FIRST_REPLY_BUDGET, FIRST_REPLY_MAX
+
+    told = {"entities": [("ground", ground), ("stage", stage)], "grounds": [ground], "stage": stage}
+    question, qtext, _ = answer("можно ли так?", "ask_hiring_refusal", lang, **told)
+    story, stext, _ = answer("вот что случилось", "inform_situation", lang, **told)
+    assert question.source == story.source == "situation" and quoted(question) == quoted(story)
+    qkinds, skinds = [s.kind for s in question.sections], [s.kind for s in story.sections]
+    assert "see_also" in qkinds and len(qtext) <= FIRST_REPLY_MAX
+    assert len(stext) <= FIRST_REPLY_BUDGET or skinds.count("lead") == 1 and "steps" not in skinds and "see_also" not in skinds
+    if "see_also" in skinds and "steps" in skinds:
+        assert skinds.index("steps") < skinds.index("see_also")
+    if "see_also" not in skinds:  # the line and its citations go together
+        assert {c.norm_id for c in story.citations} == {c.norm_id for c in story.quoted()}
+    assert {c.norm_id for c in story.citations} <= {c.norm_id for c in question.citations}

@@ -264,7 +264,8 @@ class ActionAnswer(Action):
             # only the employer or the date changed: where to go and by when, for this employer
             payload = route_view(kb, situations(), state, lang)
         elif state.known and intent in SITUATIONAL_INTENTS and (told_situation or intent == "inform_situation"):
-            payload = situation_answer(kb, situations(), state, lang)
+            # a topic question ("можно ли ...?") keeps the line of the topic's other norms; a story gets steps first
+            payload = situation_answer(kb, situations(), state, lang, asked_law=intent != "inform_situation")
         elif exp is not None:
             payload = short_topic_answer(kb, exp, lang)
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
