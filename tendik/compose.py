@@ -12,8 +12,9 @@ paragraphs, never free-generated law.
 * :func:`view_answer`: what the buttons open: ``law`` (every linked paragraph verbatim), ``steps``
   (everything to do, the caveats), ``route`` (where to go and by when, for the worker's employer and
   stage), ``full`` (the whole explanation).
-First replies aim at 700 visible characters (steps, then the "see also" line, are added while they fit: the rest are one tap
-away);
+First replies aim at 700 visible characters (steps and the "see also" line of the other norms are added
+while they fit; a topic question gets the line first, up to 1,000: see :func:`situation_answer`; the rest
+are one tap away);
 TK art. 160 is never quoted without its Constitutional Court notes, and whenever a time limit is
 stated its notes are quoted.
 """
