@@ -257,13 +257,16 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
 
 
 def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None,
-                     route_asked: bool = False, asked_law: bool = False) -> AnswerPayload:
+                     route_asked: bool = False, asked_law: bool = False, asked_topic: str | None = None) -> AnswerPayload:
     """The first reply to a described situation (``state.known``). ``route_asked``: the message also asks
     where to complain ("... куда жаловаться?"): the employer's route sentence is always in it (the
     route view, one tap away, has the rest). ``asked_law``: the message asks what the law says (a topic
     question, "можно ли уволить беременную?"): the line naming the topic's other norms comes before the
     steps and stays up to FIRST_REPLY_MAX characters; for a story told ("меня уволили, потому что ...")
-    the next steps come first and the line only within FIRST_REPLY_BUDGET."""
+    the next steps come first and the line only within FIRST_REPLY_BUDGET. ``asked_topic``: the topic the
+    question was recognised as when it is not a ground or a stage itself (equal pay, language at work, the
+    labour inspection ...): the reply still answers the situation (its phrase and paragraph), and the line
+    and the buttons are that topic's, so the norms of what was asked are named and one tap away."""
     lang = _lang(lang)
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
@@ -293,6 +296,8 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         assert stage is not None, "a situation names a ground or a stage"
         phrases.append(stage.phrase)
         paragraph, topic = stage.paragraph, stage.topic
+    if asked_topic in kb.explanations:
+        topic = asked_topic
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]

@@ -276,3 +276,36 @@ def test_a_question_keeps_the_norms_line_a_story_gets_the_steps_first(lang: str,
     if "see_also" not in skinds:  # the line and its citations go together
         assert {c.norm_id for c in story.citations} == {c.norm_id for c in story.quoted()}
     assert {c.norm_id for c in story.citations} <= {c.norm_id for c in question.citations}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize(("intent", "ground", "stage"), [
+    ("ask_equal_pay", "origin", "pay"), ("ask_language_at_work", "language", "hiring"),
+    ("ask_gender_equality", "sex", "promotion"), ("ask_maternity_leave", "pregnancy", "dismissal"),
+])
+def test_a_topic_question_told_with_a_situation_names_the_asked_topics_norms(lang: str, intent: str, ground: str, stage: str) -> None:
+    """"одним национальностям платят больше ... куда это подпадает?" (equal pay asked, origin told): the
+    reply answers the situation (its ground named, its paragraph quoted); its "see also" line and its
+    buttons are the asked topic's; a story told with the same slots quotes the same paragraph."""
+    told = {"entities": [("ground", ground), ("stage", stage)], "grounds": [ground], "stage": stage}
+    payload, text, _ = answer("так можно?", intent, lang, **told)
+    asked = knowledge().by_intent(intent)
+    assert asked is not None and payload.source == "situation"
+    assert SK.grounds[ground].name[lang] in text
+    cited = {c.norm_id for c in payload.citations}
+    topic_norms = [c.norm_id for c in explanation_citations(knowledge(), asked, lang)]
+    assert cited & set(topic_norms), (cited, topic_norms)
+    # the line's norms are one tap away: the law button opens the asked topic
+    assert f'/show_more{{"view":"law","topic":"{asked.id}"}}' in {b.payload for b in payload.buttons}
+    story, _, _ = answer("вот что случилось", "inform_situation", lang, **told)
+    assert {c.norm_id for c in story.quoted()} == {c.norm_id for c in payload.quoted()}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_labour_inspection_question_told_with_unpaid_wages_names_the_inspection_articles(lang: str) -> None:
+    """"инспектор выдал предписание выплатить зарплату, а он не платит — что дальше?": the situation's
+    short answer with the route sentence, and the labour inspection's articles (TK 191-198) named."""
+    payload, text, _ = answer("что дальше будет?", "ask_labour_inspection", lang,
+                              entities=[("stage", "pay")], stage="pay")
+    assert payload.source == "situation" and len(text) <= 1000
+    assert {"tk-193", "tk-198"} & {c.norm_id for c in payload.citations}

@@ -102,6 +102,13 @@ ROUTE_INTENTS = {"ask_time_limits", "ask_how_to_complain", "ask_labour_inspectio
 # Where-to-complain questions: told together with a situation, the first reply is the situation's short answer
 # (with the route sentence); a question about time limits still gets the route view (its deadlines).
 COMPLAINT_INTENTS = {"ask_how_to_complain", "ask_labour_inspection"}
+# Topics that are a ground or a stage themselves: told with a situation, the extracted ground and stage say it
+# more precisely (a dismissal for age read as the pregnancy-dismissal topic). Any other topic asked about
+# (equal pay, language at work, the inspection ...) has its norms named in the situation's first reply.
+GROUND_STAGE_INTENTS = {
+    "ask_discrimination_definition", "ask_protected_grounds", "ask_hiring_refusal", "ask_pregnant_dismissal",
+    "ask_religion_nationality_language", "inform_situation",
+}
 SITUATION_ENTITIES = {"ground", "ground_not", "stage"}
 EMPLOYER_ENTITIES = {"employer_kind", "employer_size", "event_date"}
 
@@ -243,6 +250,7 @@ class ActionAnswer(Action):
                 # Not one word the classifier was trained on: its confidence means nothing here.
                 logger.info("answer: no known words; intent %s ignored, searching instead", intent)
                 exp = None
+        asked_topic = exp.id if exp is not None and intent not in GROUND_STAGE_INTENTS else None
         payload: AnswerPayload | None = None
         if intent == "show_more":
             payload = self._more(kb, tracker, entities, lang, state)
@@ -257,7 +265,8 @@ class ActionAnswer(Action):
                 return events
         elif state.known and intent in COMPLAINT_INTENTS and told_situation:
             # a situation told with "куда жаловаться?": the short answer for it, with where to go in it
-            payload = situation_answer(kb, situations(), state, lang, route_asked=True)
+            payload = situation_answer(kb, situations(), state, lang, route_asked=True, asked_law=exp is not None,
+                                       asked_topic=asked_topic)
         elif state.known and intent in ROUTE_INTENTS:
             payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
         elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
@@ -265,7 +274,8 @@ class ActionAnswer(Action):
             payload = route_view(kb, situations(), state, lang)
         elif state.known and intent in SITUATIONAL_INTENTS and (told_situation or intent == "inform_situation"):
             # a topic question ("можно ли ...?") keeps the line of the topic's other norms; a story gets steps first
-            payload = situation_answer(kb, situations(), state, lang, asked_law=intent != "inform_situation")
+            payload = situation_answer(kb, situations(), state, lang, asked_law=intent != "inform_situation",
+                                       asked_topic=asked_topic)
         elif exp is not None:
             payload = short_topic_answer(kb, exp, lang)
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
