@@ -192,13 +192,40 @@ def write_markdown(result: dict, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def questions_only(rasa_port: int, action_port: int, split: str) -> int:
+    """A quick look while tuning: the questions of one split through REST, the two end-to-end metrics."""
+    questions = [q for q in load_devset() if split == "all" or q.split == split]
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services(rasa_port, action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
+        try:
+            services.start()
+            rows = run_e2e(services, questions)["rows"]
+        finally:
+            services.stop()
+    for lang in ("kk", "ru"):
+        rs = [r for r in rows if r["lang"] == lang]
+        in_scope = [r for r in rs if r["in_scope"]]
+        print(f"{split} {lang}: intent macro-F1 {macro_f1([(r['intent'], r['predicted']) for r in rs])}, "
+              f"citation accuracy {sum(r['citation_ok'] for r in in_scope)}/{len(in_scope)}, "
+              f"out-of-scope cited {sum(r['oos_cited'] for r in rs)}")
+    for r in rows:  # never the held-out texts' ids: only the tune split's misses are listed
+        if r["split"] == "tune" and (r["citation_ok"] is False or r["oos_cited"] or r["intent"] != r["predicted"]):
+            print(f"  {r['id']}: {r['intent']} -> {r['predicted']}; cited {r['cited']}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rasa-port", type=int, default=5305)
     parser.add_argument("--action-port", type=int, default=5355)
     parser.add_argument("--no-write", action="store_true", help="print only; do not update bench/RESULTS.md")
     parser.add_argument("--situations-only", action="store_true", help="only the situation answers (bench/eval_situations.py)")
+    parser.add_argument("--questions-only", choices=["tune", "heldout", "all"],
+                        help="only the questions of this split through REST: intent macro-F1 and citation accuracy "
+                             "per language, printed (nothing written); the tune split's misses by id")
     args = parser.parse_args()
+    if args.questions_only:
+        return questions_only(args.rasa_port, args.action_port, args.questions_only)
     if args.situations_only:
         return eval_situations.run_only(args.rasa_port, args.action_port, not args.no_write, NOTES_MARKER)
 
