@@ -20,7 +20,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -30,7 +29,7 @@ from pathlib import Path
 from bench import eval_situations
 from bench.metrics import macro_f1, percentile
 from tendik.lang import LanguageDetector
-from tendik.ops.services import BUILD, Services, http_json
+from tendik.ops.services import BUILD, Services, http_json, throwaway_services
 from tendik.retrieval.evaluate import Question, evaluate, load_devset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,13 +194,8 @@ def write_markdown(result: dict, command: str) -> str:
 def questions_only(rasa_port: int, action_port: int, split: str) -> int:
     """A quick look while tuning: the questions of one split through REST, the two end-to-end metrics."""
     questions = [q for q in load_devset() if split == "all" or q.split == split]
-    with tempfile.TemporaryDirectory() as tmp:
-        services = Services(rasa_port, action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
-        try:
-            services.start()
-            rows = run_e2e(services, questions)["rows"]
-        finally:
-            services.stop()
+    with throwaway_services(rasa_port, action_port) as (services, _):
+        rows = run_e2e(services, questions)["rows"]
     for lang in ("kk", "ru"):
         rs = [r for r in rows if r["lang"] == lang]
         in_scope = [r for r in rs if r["in_scope"]]
@@ -231,18 +225,13 @@ def main() -> int:
 
     questions = load_devset()
     detector = LanguageDetector.load(BUILD / "langid.json")
-    with tempfile.TemporaryDirectory() as tmp:
-        services = Services(args.rasa_port, args.action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
-        try:
-            print("[eval] starting Rasa + action server ...", flush=True)
-            ready = services.start()
-            print(f"[eval] ready in {ready:.1f} s; {len(questions)} questions through REST ...", flush=True)
-            e2e = run_e2e(services, questions)
-            print("[eval] situation answers through REST ...", flush=True)
-            situation_rows = eval_situations.run_services(services)
-            rss = services.rss_mib()
-        finally:
-            services.stop()
+    print("[eval] starting Rasa + action server ...", flush=True)
+    with throwaway_services(args.rasa_port, args.action_port) as (services, ready):
+        print(f"[eval] ready in {ready:.1f} s; {len(questions)} questions through REST ...", flush=True)
+        e2e = run_e2e(services, questions)
+        print("[eval] situation answers through REST ...", flush=True)
+        situation_rows = eval_situations.run_services(services)
+        rss = services.rss_mib()
 
     print("[eval] retrieval metrics ...", flush=True)
     from tendik.knowledge.explanations import load_knowledge

@@ -581,19 +581,12 @@ def replace_section(document: str, section: Sequence[str], notes_marker: str) ->
 def run_only(rasa_port: int, action_port: int, write: bool, notes_marker: str) -> int:
     """``python -m bench.eval --situations-only``: the situation answers alone; updates only their
     key of bench/results.json and their section of bench/RESULTS.md."""
-    import tempfile
+    from tendik.ops.services import throwaway_services
 
-    from tendik.ops.services import Services
-
-    with tempfile.TemporaryDirectory() as tmp:
-        services = Services(rasa_port, action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
-        try:
-            print("[eval] starting Rasa + action server ...", flush=True)
-            services.start()
-            print("[eval] situation answers through REST ...", flush=True)
-            summary = summarise(run_services(services))
-        finally:
-            services.stop()
+    print("[eval] starting Rasa + action server ...", flush=True)
+    with throwaway_services(rasa_port, action_port) as (services, _):
+        print("[eval] situation answers through REST ...", flush=True)
+        summary = summarise(run_services(services))
     summary["finished"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = markdown(summary)
     print("\n".join(section))

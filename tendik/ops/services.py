@@ -4,15 +4,18 @@ tests (a private assistant on free ports with a throw-away store)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from tendik.common import keys
@@ -297,3 +300,15 @@ def descendants(pid: int) -> list[int]:
         except OSError:
             pass
     return kids + [g for k in kids for g in descendants(k)]
+
+
+@contextlib.contextmanager
+def throwaway_services(rasa_port: int, action_port: int) -> Iterator[tuple[Services, float]]:
+    """Rasa and the action server on a throw-away SQLite store (a temporary directory that also holds
+    their logs), started; yields them with the seconds they took to be ready; stopped on the way out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services(rasa_port, action_port, f"sqlite:///{tmp}/eval.db", Path(tmp) / "logs")
+        try:
+            yield services, services.start()
+        finally:
+            services.stop()
