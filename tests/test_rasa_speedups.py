@@ -195,8 +195,15 @@ async def main():
     await store.save(t)
     with store.engine.connect() as c:
         rows = [list(r) for r in c.execute(sa.text("select sender_id, type_name, action_name, intent_name, data from events order by id"))]
+    raw = [r[-1] for r in rows]
+    rows = [[*r[:-1], json.loads(r[-1])] for r in rows]
     loaded = len((await store.retrieve("a")).events)
-    print(json.dumps({"rows": rows, "count_queries": len(counts), "loaded": loaded}))
+    latest = await store.retrieve("a")
+    full = await store.retrieve_full_tracker("a")
+    trackers = {"latest": [e.as_dict() for e in latest.events], "full": [e.as_dict() for e in full.events],
+                "slots": latest.current_slot_values(), "missing": await store.retrieve("nobody") is None}
+    print(json.dumps({"rows": rows, "count_queries": len(counts), "loaded": loaded, "trackers": trackers,
+                      "raw_user": [d for d in raw if '"user"' in d]}))
 
 asyncio.run(main())
 """
@@ -209,9 +216,49 @@ def store_run(mode: str) -> dict:
 def test_the_tracker_store_writes_the_same_rows_without_counting_them_after_a_load() -> None:
     on, off = store_run("on"), store_run("off")
     assert on["rows"] == off["rows"]  # the same events, once each, in the same order
+    # stored as UTF-8 JSON: the letters themselves, not 6-byte escapes (Rasa's ensure_ascii)
+    assert "сәлем" in on["raw_user"][0] and "\\u" not in on["raw_user"][0]
+    assert "сәлем" not in off["raw_user"][0] and "\\u0441" in off["raw_user"][0]
+    assert len(on["raw_user"][0]) < len(off["raw_user"][0])
     assert len(off["rows"]) == 4 + 3 + 5 + 2
     assert [r[1] for r in off["rows"]].count("user") == 3 and on["loaded"] == off["loaded"] == 6  # the latest session (from its session_started)
     # Rasa counts before every save (6: creating the new tracker saves it too); after a load the
     # first save of that tracker needs no count (3 of them)
     assert off["count_queries"] == 6
     assert on["count_queries"] == 3
+    # the trackers read back (the column-only read, the remembered event classes) are Rasa's own
+    assert on["trackers"] == off["trackers"]
+    assert len(on["trackers"]["full"]) == 14 and on["trackers"]["slots"]["language"] == "kk" and on["trackers"]["missing"]
+
+
+RESOLVE_SCRIPT = r"""
+import json, sys
+from tendik.rasa import speedups
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+before = Event.resolve_by_type
+speedups.install()
+after = Event.resolve_by_type
+names = sorted({c.type_name for c in all_subclasses(Event)})
+out = {"patched": before is not after, "same": [], "errors": []}
+for _ in range(2):  # the second time from what was remembered
+    out["same"].append(all(before(n) is after(n) for n in names))
+for fn in (before, after):
+    try:
+        fn("no_such_event")
+        out["errors"].append("accepted")
+    except ValueError as e:
+        out["errors"].append(str(e))
+from rasa.shared.core.events import UserUttered
+out["default"] = after("no_such_event", UserUttered) is UserUttered
+out["topic"] = after("topic") is None and after("topic", UserUttered) is None
+out["count"] = len(names)
+print(json.dumps(out))
+"""
+
+
+def test_event_classes_resolve_as_rasa_resolves_them() -> None:
+    out = run_rasa_script(RESOLVE_SCRIPT)
+    assert out["patched"] and out["same"] == [True, True] and out["count"] > 20
+    assert out["errors"][0] == out["errors"][1] != "accepted"
+    assert out["default"] and out["topic"]
