@@ -209,7 +209,9 @@ class LoadGenerator:
 
     async def _post(self, phase: Phase, user: User, sent: Sent, text: str, deadline: float) -> None:
         assert self.session is not None
-        body = {"conversation_key": user.conversation_key, "message": text, "language": user.lang}
+        # numbered as the widget API allows (tendik/web/ordering.py): two messages sent in the same instant
+        # over two connections are taken in the order they were sent, not the order they arrived
+        body = {"conversation_key": user.conversation_key, "message": text, "language": user.lang, "seq": sent.seq}
         headers = {"Origin": str(self.target.web_url), "X-Forwarded-For": user.forwarded_for, "Accept-Language": user.lang}
         try:
             async with self.session.post(f"{self.target.web_url}/api/chat", json=body, headers=headers,

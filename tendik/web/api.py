@@ -118,9 +118,10 @@ async def chat(request: web.Request) -> web.Response:
     body, lang = await validate.json_body(request)
     key = validate.conversation_key(body.get("conversation_key"), lang)
     message = validate.message_text(body.get("message"), lang, settings.web_max_message_chars)
+    seq = validate.sequence(body.get("seq"), lang)
     sender = validate.sender_id(key)
     try:
-        async with request.app[TURNS].turn(sender):
+        async with request.app[TURNS].turn(sender, seq):
             return await _chat_turn(request, key, sender, message, lang)
     except QueueFull:
         logger.warning("chat %s: %d messages already wait for their turn; refused one more", validate.handle(key),

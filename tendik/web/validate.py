@@ -103,13 +103,23 @@ def draft_format(value: Any, lang: str | None) -> str:
 CURSOR_MAX = 2**53 - 1  # what JavaScript counts exactly
 
 
-def cursor(value: Any, lang: str | None) -> int:
-    """The id of the last handoff line the widget has (``after``; missing: 0)."""
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CURSOR_MAX:
+MAX_SEQ = 2**31 - 1
+
+
+def _whole_number(value: Any, lang: str | None, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
         raise ApiError("malformed", 400, lang)
     return value
+
+
+def sequence(value: Any, lang: str | None) -> int | None:
+    """The client's number for a message (0, 1, 2 ... per conversation; optional)."""
+    return None if value is None else _whole_number(value, lang, MAX_SEQ)
+
+
+def cursor(value: Any, lang: str | None) -> int:
+    """The id of the last handoff line the widget has (``after``; missing: 0)."""
+    return 0 if value is None else _whole_number(value, lang, CURSOR_MAX)
 
 
 def vote(value: Any, lang: str | None) -> str:

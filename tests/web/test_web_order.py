@@ -88,12 +88,14 @@ def proxied(assistant, tmp_path_factory) -> Iterator[tuple[WebService, SlowFirst
     proxy.close()
 
 
-def send_staggered(base: str, key: str, messages: list[str], lang: str, gap_s: float = 0.25) -> list[tuple[float, object]]:
-    """Each message in its own thread, ``gap_s`` apart; (time the response came, response) per message."""
+def send_staggered(base: str, key: str, messages: list[str], lang: str, gap_s: float = 0.25,
+                   seqs: list[int] | None = None) -> list[tuple[float, object]]:
+    """Each message in its own thread, ``gap_s`` apart (with its number from ``seqs``); (time the
+    response came, response) per message."""
     results: list[tuple[float, object]] = [(0.0, None)] * len(messages)
 
     def one(i: int, text: str) -> None:
-        resp = chat(base, key, text, lang)
+        resp = chat(base, key, text, lang, seq=seqs[i] if seqs else None)
         results[i] = (time.monotonic(), resp)
 
     threads = []
@@ -144,3 +146,28 @@ def test_a_pile_of_messages_beyond_the_queue_is_refused_politely(proxied, lang) 
     stored = [m["text"] for m in history(svc.url, key).json()["messages"] if m["role"] == "user"]
     assert stored == messages[: MAX_WAITING + 1]
     assert max(t for t, _ in results[MAX_WAITING + 1:]) < min(t for t, _ in results[: MAX_WAITING + 1])
+
+
+def test_numbered_messages_are_taken_in_their_order_even_when_they_arrive_the_other_way(proxied) -> None:
+    # message 1 reaches the service 0.3 s before message 0 (two connections, the second one faster)
+    svc, proxy = proxied
+    key = new_cid()
+    messages = ["а какие у меня сроки?", "меня уволили из-за возраста в 58 лет"]  # arrival order; sent the other way
+    proxy.slow = set()
+    results = send_staggered(svc.url, key, messages, "ru", gap_s=0.3, seqs=[1, 0])
+    assert [r.status for _, r in results] == [200, 200], results  # type: ignore[attr-defined]
+    assert [m for m in proxy.forwarded if m in messages] == messages[::-1]
+    stored = [m["text"] for m in history(svc.url, key).json()["messages"] if m["role"] == "user"]
+    assert stored == messages[::-1]
+    # a number that is not ahead of the ones seen (a client that restarted its count) waits for nothing
+    started = time.monotonic()
+    assert chat(svc.url, key, "спасибо", "ru", seq=0).status == 200
+    assert [m["text"] for m in history(svc.url, key).json()["messages"] if m["role"] == "user"][-1] == "спасибо"
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("bad", [-1, "1", 1.5, True, 2**31, [1]])
+def test_a_malformed_number_is_refused_in_the_users_language(proxied, bad) -> None:
+    svc, _ = proxied
+    resp = chat(svc.url, new_cid(), "привет", "kk", seq=bad)
+    assert resp.status == 400 and resp.json()["error"] == "malformed"

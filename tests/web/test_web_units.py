@@ -184,3 +184,44 @@ def test_demo_pages_have_exactly_one_script_tag_and_their_language() -> None:
         scripts = re.findall(r"<script\b[^>]*>", html)
         assert len(scripts) == 1 and 'src="/widget/tendik-widget.js"' in scripts[0], scripts
         assert "style=" not in html, "inline styles would need 'unsafe-inline' in the CSP"
+
+
+def test_the_queue_takes_numbered_messages_in_their_order() -> None:
+    import asyncio
+
+    from tendik.web.ordering import ConversationQueue
+
+    async def scenario() -> tuple[list[int], float]:
+        queue = ConversationQueue(seq_wait=5.0)
+        taken: list[int] = []
+
+        async def message(seq: int, delay: float) -> None:
+            await asyncio.sleep(delay)
+            async with queue.turn("c", seq):
+                taken.append(seq)
+                await asyncio.sleep(0.01)
+
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        # 2 and 1 arrive before 0; 3 arrives last
+        await asyncio.gather(message(2, 0.0), message(1, 0.01), message(0, 0.05), message(3, 0.06))
+        return taken, loop.time() - started
+
+    taken, seconds = asyncio.run(scenario())
+    assert taken == [0, 1, 2, 3]
+    assert seconds < 4  # nobody waited for the time-out
+
+    async def gap() -> tuple[list[int], float]:
+        queue = ConversationQueue(seq_wait=0.2)
+        taken: list[int] = []
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with queue.turn("c", 5):  # 0-4 never come: it goes on after the wait
+            taken.append(5)
+        waited = loop.time() - started
+        async with queue.turn("c", 3):  # behind what was seen: at once
+            taken.append(3)
+        return taken, waited
+
+    taken, waited = asyncio.run(gap())
+    assert taken == [5, 3] and 0.15 <= waited < 2

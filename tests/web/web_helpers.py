@@ -120,8 +120,11 @@ def request(
         return Response(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
 
 
-def chat(base: str, cid: str, message: str, language: str = "ru", **headers: str) -> Response:
-    return request(f"{base}/api/chat", {"conversation_key": cid, "message": message, "language": language}, headers=headers)
+def chat(base: str, cid: str, message: str, language: str = "ru", seq: object = None, **headers: str) -> Response:
+    body: dict[str, object] = {"conversation_key": cid, "message": message, "language": language}
+    if seq is not None:
+        body["seq"] = seq
+    return request(f"{base}/api/chat", body, headers=headers)
 
 
 def legal_answers(data: dict) -> list[dict]:
