@@ -262,3 +262,72 @@ def test_event_classes_resolve_as_rasa_resolves_them() -> None:
     assert out["patched"] and out["same"] == [True, True] and out["count"] > 20
     assert out["errors"][0] == out["errors"][1] != "accepted"
     assert out["default"] and out["topic"]
+
+
+LANGUAGE_SCRIPT = r"""
+import asyncio, json, tempfile
+from pathlib import Path
+from tendik.rasa.speedups import latest_slot_values
+from rasa.core.tracker_store import SQLTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, AllSlotsReset, Restarted, SessionStarted, SlotSet, UserUttered)
+
+domain = Domain.load("nlu_data/domain")
+store = SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "t.db"))
+clock = iter(range(1_000_000, 2_000_000))
+NAMES = ("language_pref", "language")
+
+def start(t):
+    add(t, ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"))
+
+def add(t, *events):
+    for e in events:
+        e.timestamp = float(next(clock))
+        t.update(e)
+
+SCENARIOS = {
+    "never set": [],
+    "set": [SlotSet("language", "kk")],
+    "changed": [SlotSet("language", "kk"), UserUttered("x"), SlotSet("language", "ru"), SlotSet("language_pref", "ru")],
+    "cleared": [SlotSet("language_pref", "kk"), SlotSet("language_pref", None), SlotSet("language", "ru")],
+    "new session carries over": [SlotSet("language", "kk"), SlotSet("language_pref", "kk"), "session",
+                                 SlotSet("language", "kk"), SlotSet("language_pref", "kk"), UserUttered("y")],
+    "restarted": [SlotSet("language", "kk"), SlotSet("language_pref", "kk"), Restarted(), ActionExecuted("action_listen")],
+    "reset then set": [SlotSet("language", "kk"), SlotSet("language_pref", "ru"), AllSlotsReset(), SlotSet("language", "ru")],
+    "many turns": [e for i in range(40) for e in (UserUttered(f"m{i}"), SlotSet("language", "kk" if i % 3 else "ru"),
+                                                  SlotSet("grounds", ["age"]))],
+}
+
+async def main():
+    out = {}
+    for name, events in SCENARIOS.items():
+        sender = "s-" + name.replace(" ", "-")
+        t = await store.get_or_create_tracker(sender, append_action_listen=False)
+        start(t)
+        for e in events:
+            if e == "session":
+                start(t)
+            else:
+                add(t, e)
+        await store.save(t)
+        loaded = await store.retrieve(sender)
+        out[name] = {"fast": latest_slot_values(store, sender, NAMES),
+                     "tracker": {n: loaded.get_slot(n) for n in NAMES}}
+    out["unknown conversation"] = latest_slot_values(store, "nobody", NAMES)
+    out["not sql"] = latest_slot_values(InMemoryTrackerStore(domain), "s-set", NAMES)
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def test_the_stored_language_read_from_the_newest_slot_events_is_the_trackers() -> None:
+    out = run_rasa_script(LANGUAGE_SCRIPT)
+    assert out.pop("unknown conversation") == {"language_pref": None, "language": None}
+    assert out.pop("not sql") is None  # another store: the caller reads the whole tracker
+    for name, values in out.items():
+        assert values["fast"] == values["tracker"], name
+    assert out["changed"]["fast"] == {"language_pref": "ru", "language": "ru"}
+    assert out["restarted"]["fast"] == {"language_pref": None, "language": None}
+    assert out["reset then set"]["fast"] == {"language_pref": None, "language": "ru"}
+    assert out["many turns"]["fast"]["language"] == "ru"  # the 40th turn (i = 39) set ru

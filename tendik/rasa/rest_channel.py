@@ -48,6 +48,7 @@ from tendik.jsondepth import too_deep
 from tendik.lang import LanguageDecision, LanguageDetector, decide_language
 from tendik.paths import langid_model
 from tendik.rasa.server import client_tag
+from tendik.rasa.speedups import latest_slot_values
 from tendik.redact import redact
 from tendik.system_messages import message as system_message
 from tendik.texts import text as catalog_text
@@ -203,7 +204,17 @@ class TendikRestInput(RestInput):
             return None
 
     async def _stored_language(self, request: Request, sender_id: Text) -> Tuple[Optional[Text], Optional[Text]]:
-        """(sticky preference, last reply language) from the conversation, if any."""
+        """(sticky preference, last reply language) from the conversation, if any: from the newest
+        slot events in an SQL store (``latest_slot_values``), else from the whole tracker."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is not None and agent.tracker_store is not None:
+            try:
+                values = latest_slot_values(agent.tracker_store, sender_id, ("language_pref", "language"))
+            except Exception:  # noqa: BLE001 - the store being down must not break the reply
+                logger.warning("tracker store unavailable while choosing the reply language")
+                return None, None
+            if values is not None:
+                return values["language_pref"], values["language"]
         tracker = await self._tracker(request, sender_id, "choosing the reply language")
         if tracker is None:
             return None, None

@@ -51,7 +51,7 @@ import itertools
 import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +222,42 @@ class _Utf8Json:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json, name)
+
+
+RESETS = ("restart", "reset_slots")  # events after which every slot is back to its initial value
+
+
+def latest_slot_values(store: Any, sender_id: Text, names: tuple[Text, ...]) -> Optional[Dict[Text, Any]]:
+    """The current values of a few slots of a conversation, read from its newest slot events in the
+    SQL tracker store instead of loading and replaying the whole conversation (the REST channel
+    needs the stored language before each turn of a front end that did not choose one). A slot
+    never set, or set before a restart or a slot reset, is None (the project's language slots start
+    empty). Sessions carry their slots over as new slot events (``carry_over_slots_to_new_session``),
+    so the newest event is the value. None when the store is not SQL (the caller reads the tracker)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    inner = getattr(store, "_tracker_store", store)
+    if not isinstance(inner, SQLTrackerStore):
+        return None
+    event = inner.SQLEvent
+    values: Dict[Text, Any] = {}
+    with inner.session_scope() as session:
+        rows = (
+            session.query(event.type_name, event.action_name, event.data)
+            .filter(event.sender_id == sender_id,
+                    (event.type_name.in_(RESETS)) | ((event.type_name == "slot") & event.action_name.in_(names)))
+            .order_by(event.id.desc())
+            .limit(20 * len(names) + 20)
+            .all()
+        )
+    for type_name, name, data in rows:
+        if type_name in RESETS:
+            break
+        if name in names and name not in values:
+            values[name] = json.loads(data).get("value")
+            if len(values) == len(names):
+                break
+    return {name: values.get(name) for name in names}
 
 
 STORED = "_tendik_stored_events"  # on a tracker: how many of its events _retrieve loaded from the store
