@@ -16,15 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-from bench.cpu_turn import cpu_seconds, questions, send
-from tendik.ops.services import Services, free_port
+from bench.cpu_turn import cpu_seconds, questions, send, warm_services
 from tendik.paths import ROOT
 
 RESULTS = ROOT / "bench" / "cpu_growth.json"
@@ -33,15 +29,7 @@ BUCKETS = ((1, 5), (6, 10), (11, 20), (21, 40))
 
 def measure(users: int, turns: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     qs = questions()
-    tmp = Path(tempfile.mkdtemp(prefix="tendik-growth-"))
-    services = Services(rasa_port=free_port(), action_port=free_port(), db_url=f"sqlite:///{tmp / 'tracker.db'}",
-                        log_dir=tmp / "logs", extra_env=env)
-    try:
-        print("starting Rasa and the action server ...", flush=True)
-        services.start()
-        pids = {name: proc.pid for name, proc in services.procs.items()}
-        for i, (lang, text) in enumerate(qs[:20]):  # warm-up, not counted
-            send(services, f"warm-{i}", text, lang)
+    with warm_services(env, prefix="tendik-growth-") as (services, pids):
         senders = [f"growth-{uuid.uuid4().hex[:12]}" for _ in range(users)]
         per_turn: list[dict[str, float]] = []
         j = 20
@@ -54,22 +42,19 @@ def measure(users: int, turns: int, env: dict[str, str] | None = None) -> dict[s
             after = {name: cpu_seconds(pid) for name, pid in pids.items()}
             per_turn.append({name: (after[name] - before[name]) / users * 1000 for name in pids})
             print(f"turn {turn + 1}: " + ", ".join(f"{n} {v:.1f} ms" for n, v in per_turn[-1].items()), flush=True)
-        buckets: dict[str, dict[str, float]] = {}
-        for lo, hi in BUCKETS:
-            rows = per_turn[lo - 1: min(hi, turns)]
-            if rows:
-                buckets[f"{lo}-{hi}"] = {name: round(sum(r[name] for r in rows) / len(rows), 1) for name in pids}
-        return {
-            "users": users,
-            "turns": turns,
-            "cpu_ms_per_turn_by_turn": buckets,
-            "env": env or {},
-            "load_average": os.getloadavg()[0],
-            "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        }
-    finally:
-        services.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    buckets: dict[str, dict[str, float]] = {}
+    for lo, hi in BUCKETS:
+        rows = per_turn[lo - 1: min(hi, turns)]
+        if rows:
+            buckets[f"{lo}-{hi}"] = {name: round(sum(r[name] for r in rows) / len(rows), 1) for name in pids}
+    return {
+        "users": users,
+        "turns": turns,
+        "cpu_ms_per_turn_by_turn": buckets,
+        "env": env or {},
+        "load_average": os.getloadavg()[0],
+        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
 
 
 def main() -> None:
