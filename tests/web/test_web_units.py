@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,6 +187,15 @@ def test_demo_pages_have_exactly_one_script_tag_and_their_language() -> None:
         assert "style=" not in html, "inline styles would need 'unsafe-inline' in the CSP"
 
 
+def in_own_loop(coroutine: Any) -> Any:
+    """Run a coroutine in a fresh event loop of its own thread (the test process may hold a running loop)."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=60)
+
+
 def test_the_queue_takes_numbered_messages_in_their_order() -> None:
     import asyncio
 
@@ -207,7 +217,7 @@ def test_the_queue_takes_numbered_messages_in_their_order() -> None:
         await asyncio.gather(message(2, 0.0), message(1, 0.01), message(0, 0.05), message(3, 0.06))
         return taken, loop.time() - started
 
-    taken, seconds = asyncio.run(scenario())
+    taken, seconds = in_own_loop(scenario())
     assert taken == [0, 1, 2, 3]
     assert seconds < 4  # nobody waited for the time-out
 
@@ -223,5 +233,5 @@ def test_the_queue_takes_numbered_messages_in_their_order() -> None:
             taken.append(3)
         return taken, waited
 
-    taken, waited = asyncio.run(gap())
+    taken, waited = in_own_loop(gap())
     assert taken == [5, 3] and 0.15 <= waited < 2
