@@ -296,6 +296,8 @@ SCENARIOS = {
     "reset then set": [SlotSet("language", "kk"), SlotSet("language_pref", "ru"), AllSlotsReset(), SlotSet("language", "ru")],
     "many turns": [e for i in range(40) for e in (UserUttered(f"m{i}"), SlotSet("language", "kk" if i % 3 else "ru"),
                                                   SlotSet("grounds", ["age"]))],
+    "preference set long ago": [SlotSet("language_pref", "kk"), *[e for i in range(60) for e in (
+        UserUttered(f"p{i}"), SlotSet("language", "ru"), SlotSet("language", "kk"))]],
 }
 
 async def main():
@@ -331,3 +333,4 @@ def test_the_stored_language_read_from_the_newest_slot_events_is_the_trackers() 
     assert out["restarted"]["fast"] == {"language_pref": None, "language": None}
     assert out["reset then set"]["fast"] == {"language_pref": None, "language": "ru"}
     assert out["many turns"]["fast"]["language"] == "ru"  # the 40th turn (i = 39) set ru
+    assert out["preference set long ago"]["fast"] == {"language_pref": "kk", "language": "kk"}

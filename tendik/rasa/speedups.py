@@ -234,29 +234,27 @@ def latest_slot_values(store: Any, sender_id: Text, names: tuple[Text, ...]) -> 
     never set, or set before a restart or a slot reset, is None (the project's language slots start
     empty). Sessions carry their slots over as new slot events (``carry_over_slots_to_new_session``),
     so the newest event is the value. None when the store is not SQL (the caller reads the tracker)."""
+    import sqlalchemy as sa
     from rasa.core.tracker_store import SQLTrackerStore
 
     inner = getattr(store, "_tracker_store", store)
     if not isinstance(inner, SQLTrackerStore):
         return None
     event = inner.SQLEvent
-    values: Dict[Text, Any] = {}
     with inner.session_scope() as session:
-        rows = (
-            session.query(event.type_name, event.action_name, event.data)
+        # the newest event of each slot and of each kind of reset (two small indexed queries, whatever
+        # the conversation's length)
+        newest = (
+            session.query(event.type_name, event.action_name, sa.func.max(event.id))
             .filter(event.sender_id == sender_id,
                     (event.type_name.in_(RESETS)) | ((event.type_name == "slot") & event.action_name.in_(names)))
-            .order_by(event.id.desc())
-            .limit(20 * len(names) + 20)
+            .group_by(event.type_name, event.action_name)
             .all()
         )
-    for type_name, name, data in rows:
-        if type_name in RESETS:
-            break
-        if name in names and name not in values:
-            values[name] = json.loads(data).get("value")
-            if len(values) == len(names):
-                break
+        reset = max((i for type_name, _, i in newest if type_name in RESETS), default=0)
+        ids = [i for type_name, _, i in newest if type_name == "slot" and i > reset]
+        rows = session.query(event.action_name, event.data).filter(event.id.in_(ids)).all() if ids else []
+    values = {name: json.loads(data).get("value") for name, data in rows}
     return {name: values.get(name) for name in names}
 
 
