@@ -143,6 +143,53 @@ class FloodLimiter:
         await self.backend.close()
 
 
+class _Turn:
+    """One update's place in its user's line: :meth:`wait` returns when every update that
+    arrived before it has left; :meth:`leave` (always called, also for a dropped or failed
+    update) lets the next one go once those before it have gone."""
+
+    def __init__(self, order: ArrivalOrder, key: str, before: asyncio.Future[None] | None) -> None:
+        self._order, self._key, self._before = order, key, before
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def wait(self) -> None:
+        if self._before is not None and not self._before.done():
+            await asyncio.shield(self._before)
+
+    def leave(self) -> None:
+        if self._before is None or self._before.done():
+            self._finish()
+        else:  # dropped, or cancelled while waiting: the next one still waits for those before
+            self._before.add_done_callback(lambda _: self._finish())
+
+    def _finish(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+        self._before = None
+        self._order._left(self._key, self)
+
+
+class ArrivalOrder:
+    """Per key, one at a time in the order of :meth:`enter` calls (which do not await). Keeps
+    only the last update of each user with one in flight."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, _Turn] = {}
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+    def enter(self, key: str) -> _Turn:
+        last = self._last.get(key)
+        turn = _Turn(self, key, last.done if last is not None else None)
+        self._last[key] = turn
+        return turn
+
+    def _left(self, key: str, turn: _Turn) -> None:
+        if self._last.get(key) is turn:
+            del self._last[key]
+
+
 class UserMiddleware(BaseMiddleware):
     """Outer middleware on updates. Adds ``sender_id`` (hashed), ``lang`` (chosen, else the
     client's language, else None = both), ``chosen_lang`` and ``user_state``; runs one update at a
@@ -152,7 +199,7 @@ class UserMiddleware(BaseMiddleware):
         self.ctx = ctx
         settings = ctx.settings
         self.flood = FloodLimiter(settings.telegram_user_rate, settings.telegram_user_window, backend_for(settings.redis_url))
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._order = ArrivalOrder()
         self._known_lang: dict[str, str] = {}  # sender -> language chosen (recent users)
         self.in_flight = 0
         self._idle = asyncio.Event()
@@ -165,38 +212,35 @@ class UserMiddleware(BaseMiddleware):
         sender_id = self.ctx.ids.sender_id(user.id)
         data["sender_id"] = sender_id
         inner = _inner_event(event)
-        if isinstance(inner, Message | CallbackQuery) and not is_deletion(inner):
-            allowed, warn, wait = await self.flood.allow(sender_id, notice=isinstance(inner, Message))
-            if not allowed:
-                logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
-                await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
-                return None
-        # Acquire the user's lock before any await, so updates keep their arrival order.
-        lock, users = self._locks.get(sender_id, (asyncio.Lock(), 0))
-        self._locks[sender_id] = (lock, users + 1)
+        # The user's place in line is taken before any await (the flood check below awaits Redis,
+        # whose answers to two updates can come back in either order), so updates keep their
+        # arrival order.
+        turn = self._order.enter(sender_id)
         self.in_flight += 1
         self._idle.clear()
         try:
-            async with lock:
-                # The language before the database is read: if it is away, the error handler says
-                # "temporarily unavailable" in it (the one chosen last time, else the client's).
-                data["lang"] = self._known_lang.get(sender_id) or language_from_code(user.language_code)
-                state = await self.ctx.store.get_user(sender_id)
-                chosen = state.language if state else None
-                self._remember_lang(sender_id, chosen)
-                data["user_state"] = state
-                data["chosen_lang"] = chosen
-                data["lang"] = chosen or language_from_code(user.language_code)
-                if state and state.pending_comment and not _may_be_comment(inner):
-                    await self.ctx.store.set_pending_comment(sender_id, None)
-                    state.pending_comment = None
-                return await handler(event, data)
+            if isinstance(inner, Message | CallbackQuery) and not is_deletion(inner):
+                allowed, warn, wait = await self.flood.allow(sender_id, notice=isinstance(inner, Message))
+                if not allowed:
+                    logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
+                    await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
+                    return None
+            await turn.wait()
+            # The language before the database is read: if it is away, the error handler says
+            # "temporarily unavailable" in it (the one chosen last time, else the client's).
+            data["lang"] = self._known_lang.get(sender_id) or language_from_code(user.language_code)
+            state = await self.ctx.store.get_user(sender_id)
+            chosen = state.language if state else None
+            self._remember_lang(sender_id, chosen)
+            data["user_state"] = state
+            data["chosen_lang"] = chosen
+            data["lang"] = chosen or language_from_code(user.language_code)
+            if state and state.pending_comment and not _may_be_comment(inner):
+                await self.ctx.store.set_pending_comment(sender_id, None)
+                state.pending_comment = None
+            return await handler(event, data)
         finally:
-            lock_, users = self._locks[sender_id]
-            if users <= 1:
-                del self._locks[sender_id]
-            else:
-                self._locks[sender_id] = (lock_, users - 1)
+            turn.leave()
             self.in_flight -= 1
             if not self.in_flight:
                 self._idle.set()
