@@ -106,6 +106,22 @@ def test_telegram_reply_to_message_attributes_exactly_and_shows_reordering() -> 
 
 
 @pytest.mark.unit
+def test_telegram_error_reply_to_a_message_does_not_shift_the_other_turns() -> None:
+    """The bot's error reply answers the failed message (reply_parameters): once without a typing
+    action (the database away before the turn started), once after one (the turn failed later)."""
+    msgs = sent("tg:1", 4, "telegram", every=10.0)  # message ids 100..103
+    events = [ChatEvent(0.1, "typing"), ChatEvent(0.5, "message", text="a"),
+              ChatEvent(10.2, "message", text=UNAVAILABLE_RU, reply_to=101),  # no typing before it
+              ChatEvent(20.1, "typing"), ChatEvent(25.0, "message", text=UNAVAILABLE_RU, reply_to=102),  # typing, then failed
+              ChatEvent(30.1, "typing"), ChatEvent(30.5, "message", text="d")]
+    turns = telegram_turns("tg:1", events, msgs)
+    assert sorted((t.seq, [p.text for p in t.parts]) for t in turns) == [
+        (0, ["a"]), (1, [UNAVAILABLE_RU]), (2, [UNAVAILABLE_RU]), (3, ["d"])]
+    acc = account(msgs, turns)
+    assert (acc.lost, acc.duplicated, acc.out_of_order, acc.unavailable) == (0, 0, 0, 2)
+
+
+@pytest.mark.unit
 def test_faults_report_counts_around_the_fault_and_time_to_recover() -> None:
     msgs = sent("web:1", 4, every=10.0)  # sent at 0, 10, 20, 30
     turns = [web_turn("web:1", 0, 0.5), web_turn("web:1", 1, 10.2, UNAVAILABLE_RU, 503), web_turn("web:1", 3, 31.0)]

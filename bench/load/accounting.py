@@ -16,8 +16,9 @@ Attribution of replies to messages:
   action right after a refused one (429 or 5xx: the bot retries both) is the same turn, also when
   the bot gave up): the j-th turn is the reply to
   the user's j-th message. A reply that carries ``reply_parameters.message_id`` /
-  ``reply_to_message_id`` is attributed to that message instead (exact; the bot does not send it
-  today). Limits of order attribution: a message the bot never handled shifts the later turns (the
+  ``reply_to_message_id`` is attributed to that message instead (exact: the bot's error reply,
+  "temporarily unavailable, send it again", answers the message that failed, sent with or without
+  a typing action before it), and the turns cut at typing actions go to the other messages in order. Limits of order attribution: a message the bot never handled shifts the later turns (the
   count of lost messages is right, which message it was may not be); out of order cannot be seen
   (the bot's per-user lock is what prevents it); a turn more than the messages sent is "answered
   twice". A second, independent count comes from the tracker store (user events per sender,
@@ -125,13 +126,17 @@ def telegram_turns(user: str, events: Sequence[ChatEvent], sent: Sequence[Sent])
             continue  # the user never saw it
         part = ReplyPart(ev.at, ev.text, 200, ev.reply_to)
         if ev.reply_to is not None and ev.reply_to in by_message_id:
+            if current is not None and current.seq is None and not current.parts and turns and turns[-1] is current:
+                turns.pop()  # a turn that failed after its typing action: the error reply answers it
+                current = None
             turns.append(Turn(user, by_message_id[ev.reply_to], [part]))
         elif current is not None:
             current.parts.append(part)
         else:
             stray.append(part)
     ordered = [t for t in turns if t.seq is None]
-    seqs = [s.seq for s in sorted(sent, key=lambda s: s.seq)]
+    answered = {t.seq for t in turns if t.seq is not None}  # the bot said which message they answer
+    seqs = [s.seq for s in sorted(sent, key=lambda s: s.seq) if s.seq not in answered]
     for i, turn in enumerate(ordered):
         turn.seq = seqs[i] if i < len(seqs) else None  # more turns than messages: answered twice
     out = [t for t in turns if t.parts or t.seq is not None]

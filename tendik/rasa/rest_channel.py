@@ -21,6 +21,10 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
 * a turn that failed before anything was said because a stored connection was dead (Redis or
   PostgreSQL restarted: the first use of a pooled connection fails, the pool then reconnects) is
   handled once more at once; nothing of it was stored, so nothing is stored twice;
+* at most ``TENDIK_RASA_MAX_TURNS`` turns run at once (8); a turn that waited ``TENDIK_RASA_MAX_WAIT``
+  seconds (10) for a place is answered "temporarily unavailable" in the user's language and nothing of
+  it is stored (:mod:`tendik.rasa.admission`): after a fault, a backlog is told to resend instead of
+  making every later reply late;
 * ``GET /webhooks/rest/`` (the front ends' health check, no token needed) also says whether the
   action server answers within 3 seconds: ``{"status": "ok"|"degraded", "actions": bool}``.
 
@@ -47,6 +51,7 @@ from sanic.response import HTTPResponse
 from tendik.jsondepth import too_deep
 from tendik.lang import LanguageDecision, LanguageDetector, decide_language
 from tendik.paths import langid_model
+from tendik.rasa.admission import admission
 from tendik.rasa.server import client_tag
 from tendik.rasa.speedups import latest_slot_values
 from tendik.redact import redact
@@ -297,45 +302,55 @@ class TendikRestInput(RestInput):
             if not text:
                 return self._reply(sender_id, system_message("empty", language))
 
-            strict_tracker_store(getattr(request.app.ctx, "agent", None))
-            collector = WholeMessageCollector()
-            started = time.perf_counter()
-            for attempt in (1, 2):
-                try:
-                    await on_new_message(
-                        UserMessage(
-                            text,
-                            collector,
-                            sender_id,
-                            input_channel=clean_input_channel(body.get("input_channel"), self.name()),
-                            metadata=metadata or None,
+            # At most TENDIK_RASA_MAX_TURNS turns at once; one that waited TENDIK_RASA_MAX_WAIT seconds for
+            # its place is told "temporarily unavailable" now, nothing stored (tendik.rasa.admission).
+            gate = admission()
+            if not await gate.enter():
+                logger.warning("rest: a message from client %s waited %.0f s for a place (%d turns running); "
+                               "sent 'unavailable' (%d so far)", who, gate.max_wait, gate.active, gate.refused)
+                return self._reply(sender_id, system_message("unavailable", language))
+            try:
+                strict_tracker_store(getattr(request.app.ctx, "agent", None))
+                collector = WholeMessageCollector()
+                started = time.perf_counter()
+                for attempt in (1, 2):
+                    try:
+                        await on_new_message(
+                            UserMessage(
+                                text,
+                                collector,
+                                sender_id,
+                                input_channel=clean_input_channel(body.get("input_channel"), self.name()),
+                                metadata=metadata or None,
+                            )
                         )
+                    except Exception as exc:  # noqa: BLE001
+                        if attempt == 1 and not collector.messages and stale_connection(exc):
+                            logger.warning("rest: a stored connection was dead (%s); handling the message once more",
+                                           type(exc).__name__)
+                            continue
+                        if store_failed(exc):
+                            # not stored: what was said is not sent (the user resends after "unavailable")
+                            logger.error("rest: the tracker store failed for a message from client %s (%s)", who,
+                                         type(exc.__cause__ or exc).__name__)
+                            collector.messages.clear()
+                        else:
+                            logger.exception("rest: the assistant failed to handle a message from client %s", who)
+                    break
+                messages: List[Dict[Text, Any]] = list(collector.messages)
+                if truncated:
+                    messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
+                if not any(m.get("text") or m.get("custom") for m in messages) and await self._paused(request, sender_id):
+                    # handed to a person (tendik.actions.handoff): the front end carries the message to the case
+                    messages.append({"recipient_id": sender_id, "text": catalog_text("handoff.forwarded", language)})
+                if not any(m.get("text") or m.get("custom") for m in messages):
+                    logger.error(
+                        "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",
+                        who, (time.perf_counter() - started) * 1000,
                     )
-                except Exception as exc:  # noqa: BLE001
-                    if attempt == 1 and not collector.messages and stale_connection(exc):
-                        logger.warning("rest: a stored connection was dead (%s); handling the message once more",
-                                       type(exc).__name__)
-                        continue
-                    if store_failed(exc):
-                        # not stored: what was said is not sent (the user resends after "unavailable")
-                        logger.error("rest: the tracker store failed for a message from client %s (%s)", who,
-                                     type(exc.__cause__ or exc).__name__)
-                        collector.messages.clear()
-                    else:
-                        logger.exception("rest: the assistant failed to handle a message from client %s", who)
-                break
-            messages: List[Dict[Text, Any]] = list(collector.messages)
-            if truncated:
-                messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
-            if not any(m.get("text") or m.get("custom") for m in messages) and await self._paused(request, sender_id):
-                # handed to a person (tendik.actions.handoff): the front end carries the message to the case
-                messages.append({"recipient_id": sender_id, "text": catalog_text("handoff.forwarded", language)})
-            if not any(m.get("text") or m.get("custom") for m in messages):
-                logger.error(
-                    "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",
-                    who, (time.perf_counter() - started) * 1000,
-                )
-                messages.append({"recipient_id": sender_id, "text": system_message("unavailable", language)})
-            return response.json(messages)
+                    messages.append({"recipient_id": sender_id, "text": system_message("unavailable", language)})
+                return response.json(messages)
+            finally:
+                gate.leave()
 
         return webhook

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramUnauthorizedError
-from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
+from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent, Message, ReplyParameters
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -70,14 +70,19 @@ async def on_error(event: ErrorEvent, bot: Bot, lang: str | None = None) -> bool
     frames = "".join(traceback.format_tb(exc.__traceback__)[-3:])
     logger.error("update %s failed: %s\n%s", event.update.update_id, type(exc).__name__, frames)
     chat = None
+    failed: ReplyParameters | None = None
     inner = event.update.event
-    if getattr(inner, "chat", None) is not None:
+    if isinstance(inner, Message):
+        chat = inner.chat
+        # "send it again" is about this message: the reply shows which one (if it still exists)
+        failed = ReplyParameters(message_id=inner.message_id, allow_sending_without_reply=True)
+    elif getattr(inner, "chat", None) is not None:
         chat = inner.chat  # type: ignore[union-attr]
     elif getattr(inner, "message", None) is not None:
         chat = inner.message.chat  # type: ignore[union-attr]
     if chat is not None and chat.type == "private":
         with contextlib.suppress(Exception):
-            await bot.send_message(chat.id, escape(system_message("unavailable", lang)))
+            await bot.send_message(chat.id, escape(system_message("unavailable", lang)), reply_parameters=failed)
     return True
 
 

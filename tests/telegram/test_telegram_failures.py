@@ -126,6 +126,10 @@ def test_a_failing_telegram_request_does_not_stop_the_bot(tg: TelegramBot) -> No
     # The reply was refused: the error handler logs it and tells the user; the bot goes on.
     assert tg.handled.errors[errors:] == ["TelegramBadRequest"]
     assert visible(reply) == system_message("unavailable", "kk")
+    # ... as an answer to the message that failed (the user sees which one to send again)
+    asked = [m for m in tg.api.chats[user] if not m.from_bot and m.text == "/help"][-1]
+    polite = [c for c in tg.api.calls_of("sendMessage") if c.status == 200 and c.params.get("chat_id") in (user, str(user))][-1]
+    assert (polite.params.get("reply_parameters") or {}).get("message_id") == asked.message_id
     assert "/topics" in visible(tg.say(user, "/help"))
 
 

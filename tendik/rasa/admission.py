@@ -1,0 +1,106 @@
+"""Admission of turns into one Rasa process: at most ``limit`` at once, the others wait in arrival
+order, and a turn that waited ``max_wait`` seconds is refused (the REST channel answers it with the
+polite "temporarily unavailable, send it again", in the user's language, having stored nothing).
+
+Why: Rasa runs every turn in one event loop, interleaved. When more arrive than the process can
+answer (a replica killed, the action server restarting and warming up, a burst above capacity),
+every turn in the process slows down together and the backlog never drains on a machine running near
+its capacity: measured at 33 messages/s on 2 cores, a 10-second action-server restart left replies
+60-90 s late for the rest of the run, and users' next messages overtook their unanswered ones
+(bench/load/RESULTS.md, "Faults under the full load"). With a bounded wait the turns that cannot be
+answered soon are told so at once, and the others are answered at the usual speed.
+
+``TENDIK_RASA_MAX_TURNS`` (default 8; 0: no limit) and ``TENDIK_RASA_MAX_WAIT`` (seconds, default
+10). Standard library only (Rasa's Python 3.10 environment imports it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections import deque
+from typing import Deque, Optional
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 8
+DEFAULT_MAX_WAIT = 10.0
+
+
+class Admission:
+    """``await enter()`` is True when the turn may run (then call :meth:`leave` once it is done),
+    False when it waited ``max_wait`` seconds in line; the line is first come, first served."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT, max_wait: float = DEFAULT_MAX_WAIT) -> None:
+        self.limit = limit
+        self.max_wait = max_wait
+        self.active = 0
+        self.refused = 0
+        self._line: Deque["asyncio.Future[None]"] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for f in self._line if not f.done())
+
+    async def enter(self) -> bool:
+        if self.limit <= 0:
+            return True
+        if self.active < self.limit:  # (nobody waits while a place is free: leave() hands places over)
+            self.active += 1
+            return True
+        turn: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
+        self._line.append(turn)
+        try:
+            await asyncio.wait_for(asyncio.shield(turn), self.max_wait)
+            return True  # the place was handed over by leave(): already counted in ``active``
+        except asyncio.TimeoutError:
+            if self._gave_up(turn):
+                return True  # handed over at the very moment the wait ended: take it
+            self.refused += 1
+            return False
+        except BaseException:  # cancelled (the client went away): pass on a place handed over
+            if self._gave_up(turn):
+                self.leave()
+            raise
+
+    def _gave_up(self, turn: "asyncio.Future[None]") -> bool:
+        """Leave the line; True if the place had been handed over already."""
+        if turn.done():
+            return not turn.cancelled()
+        turn.cancel()
+        return False
+
+    def leave(self) -> None:
+        """A turn that entered is done: the first one still waiting takes its place."""
+        if self.limit <= 0:
+            return
+        while self._line:
+            turn = self._line.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self.active -= 1
+
+
+def from_environment() -> Admission:
+    def number(name: str, default: float) -> float:
+        try:
+            return float(os.environ.get(name) or default)
+        except ValueError:
+            logger.warning("%s is not a number; using %s", name, default)
+            return default
+
+    return Admission(int(number("TENDIK_RASA_MAX_TURNS", DEFAULT_LIMIT)), number("TENDIK_RASA_MAX_WAIT", DEFAULT_MAX_WAIT))
+
+
+_admission: Optional[Admission] = None
+
+
+def admission() -> Admission:
+    """This process's admission (created on first use, in the server's event loop)."""
+    global _admission
+    if _admission is None:
+        _admission = from_environment()
+        logger.info("turns at once: %s, longest wait %.1f s", _admission.limit or "no limit", _admission.max_wait)
+    return _admission
