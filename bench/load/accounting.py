@@ -18,7 +18,8 @@ Attribution of replies to messages:
   the user's j-th message. A reply that carries ``reply_parameters.message_id`` /
   ``reply_to_message_id`` is attributed to that message instead (exact: the bot's error reply,
   "temporarily unavailable, send it again", answers the message that failed, sent with or without
-  a typing action before it), and the turns cut at typing actions go to the other messages in order. Limits of order attribution: a message the bot never handled shifts the later turns (the
+  a typing action before it), and the turns cut at typing actions go to the other messages in
+  order. Limits of order attribution: a message the bot never handled shifts the later turns (the
   count of lost messages is right, which message it was may not be); out of order cannot be seen
   (the bot's per-user lock is what prevents it); a turn more than the messages sent is "answered
   twice". A second, independent count comes from the tracker store (user events per sender,

@@ -150,6 +150,7 @@ class _Turn:
 
     def __init__(self, order: ArrivalOrder, key: str, before: asyncio.Future[None] | None) -> None:
         self._order, self._key, self._before = order, key, before
+        self._leaving = False
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     async def wait(self) -> None:
@@ -157,6 +158,10 @@ class _Turn:
             await asyncio.shield(self._before)
 
     def leave(self) -> None:
+        """Once per update (later calls do nothing)."""
+        if self._leaving:
+            return
+        self._leaving = True
         if self._before is None or self._before.done():
             self._finish()
         else:  # dropped, or cancelled while waiting: the next one still waits for those before
@@ -223,6 +228,7 @@ class UserMiddleware(BaseMiddleware):
                 allowed, warn, wait = await self.flood.allow(sender_id, notice=isinstance(inner, Message))
                 if not allowed:
                     logger.info("flood limit: dropped an update of %s%s", sender_id, " (told)" if warn else "")
+                    turn.leave()  # the user's next update need not wait for this notice to be sent
                     await self._tell_flood(inner, warn, wait, language_from_code(user.language_code))
                     return None
             await turn.wait()
