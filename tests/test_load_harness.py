@@ -50,6 +50,18 @@ def test_lost_duplicate_and_out_of_order_are_counted() -> None:
 
 
 @pytest.mark.unit
+def test_a_refusal_at_the_door_does_not_reorder_the_answers_before_it() -> None:
+    """Messages 0 and 1 wait for slow answers; message 2 is refused at once (the widget's "too many
+    at once", 429): an error, and the answers to 0 and 1 still come in order. A 503 "unavailable"
+    for message 2 is a reply in its place, so the answers after it are out of order."""
+    msgs = sent("web:1", 3, every=1.0)
+    refused = account(msgs, [web_turn("web:1", 0, 20.0), web_turn("web:1", 1, 30.0), web_turn("web:1", 2, 2.01, "слишком много", 429)])
+    assert (refused.out_of_order, refused.errors, refused.lost) == (0, 1, 0)
+    unavailable = account(msgs, [web_turn("web:1", 0, 20.0), web_turn("web:1", 1, 30.0), web_turn("web:1", 2, 12.0, UNAVAILABLE_RU, 503)])
+    assert unavailable.out_of_order == 2 and unavailable.unavailable == 1
+
+
+@pytest.mark.unit
 def test_reply_after_the_deadline_is_lost_and_unavailable_is_not_an_answer() -> None:
     msgs = sent("web:1", 2)
     acc = account(msgs, [web_turn("web:1", 0, 0.4, UNAVAILABLE_RU, 503), web_turn("web:1", 1, 99.0)], deadline=50.0)

@@ -30,7 +30,9 @@ Definitions (per user, messages numbered 0, 1, 2 ... in the order sent):
 - *lost*: no reply (no turn with at least one message) by the deadline after the run;
 - *answered twice*: a message with two or more turns (Telegram) / replies;
 - *out of order*: the first reply to message k arrives after the first reply to message k+1 (or any
-  later message) of the same user;
+  later message) of the same user; a later message's error reply (a refusal at the door, such as the
+  widget's "too many messages at once" 429, sent at once by design) does not count as that later
+  reply: it is counted under errors, and the replies to the earlier messages still come in order;
 - *unavailable*: a turn whose messages include the "temporarily unavailable" text (or the widget's
   503 ``unavailable``).
 """
@@ -222,7 +224,7 @@ def account(sent: Iterable[Sent], turns: Iterable[Turn], deadline: float = math.
             at = r.sent.at + r.first_s if r.first_s is not None else None
             if at is not None and at > later_min:
                 r.out_of_order = True
-            if at is not None:
+            if at is not None and not (r.error and not r.unavailable):
                 later_min = min(later_min, at)
     return Accounting(results, unattributed)
 

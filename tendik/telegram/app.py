@@ -29,7 +29,7 @@ from tendik.telegram.handlers import routers
 from tendik.telegram.handlers.learn import ReminderLoop
 from tendik.telegram.handoff import DeliveryLoop
 from tendik.telegram.html_text import escape
-from tendik.telegram.middlewares import UserMiddleware
+from tendik.telegram.middlewares import PlaceInLine, UserMiddleware
 from tendik.telegram.scheduler import CardScheduler
 from tendik.telegram.texts import COMMANDS, DESCRIPTION, LANGS, SHORT_DESCRIPTION
 from tendik.texts import system_message
@@ -64,8 +64,19 @@ def create_dispatcher(ctx: BotContext, observers: Sequence[BaseMiddleware] = ())
     return dp
 
 
-async def on_error(event: ErrorEvent, bot: Bot, lang: str | None = None) -> bool:
-    """Log the failure (type and code location only: no user text, no ids) and tell the user."""
+async def on_error(event: ErrorEvent, bot: Bot, lang: str | None = None, failed_turn: PlaceInLine | None = None) -> bool:
+    """Log the failure (type and code location only: no user text, no ids) and tell the user;
+    only then may the user's next update go (``failed_turn``: its place in line, from
+    :class:`UserMiddleware`), so "send it again" comes before anything about the next message."""
+    try:
+        await _tell_failure(event, bot, lang)
+    finally:
+        if failed_turn is not None:
+            failed_turn.leave()
+    return True
+
+
+async def _tell_failure(event: ErrorEvent, bot: Bot, lang: str | None) -> None:
     exc = event.exception
     frames = "".join(traceback.format_tb(exc.__traceback__)[-3:])
     logger.error("update %s failed: %s\n%s", event.update.update_id, type(exc).__name__, frames)
@@ -83,7 +94,6 @@ async def on_error(event: ErrorEvent, bot: Bot, lang: str | None = None) -> bool
     if chat is not None and chat.type == "private":
         with contextlib.suppress(Exception):
             await bot.send_message(chat.id, escape(system_message("unavailable", lang)), reply_parameters=failed)
-    return True
 
 
 async def set_commands(bot: Bot) -> None:

@@ -71,6 +71,7 @@ LEASE_SECONDS = float(os.environ.get("TENDIK_TELEGRAM_BROADCAST_LEASE", "30"))
 SWEEP_EVERY = 5.0
 DB_LEASE_SECONDS = 600.0
 JOB_TIMEOUT = 6 * 3600  # arq's own limit; the batch lease above is what detects a dead worker
+IN_PROGRESS_SECONDS = JOB_TIMEOUT + 10  # how long arq marks a job taken by a worker (arq.worker: timeout + 10)
 
 
 def batch_size() -> int:
@@ -288,7 +289,7 @@ async def sweep(redis: Any, store: Store, check_jobs: bool = False) -> dict[str,
                 "(%d delivery(ies) interrupted mid-request: uncertain, not resent)", bid, n, lost,
             )
             await redis.enqueue_job("send_batch", bid, int(n), int(gen), _job_id=job_id(bid, int(n), int(gen)), _queue_name=QUEUE_NAME)
-        if check_jobs:  # batches neither running nor queued (e.g. arq gave up on a job): queue them again
+        if check_jobs:  # batches neither running nor queued (arq gave up on a job, or its worker died taking it): again
             gens = await redis.hgetall(keys.gens)
             started = await redis.hgetall(keys.started)
             for n_raw, gen_raw in gens.items():
@@ -296,17 +297,30 @@ async def sweep(redis: Any, store: Store, check_jobs: bool = False) -> dict[str,
                     continue
                 n, gen = int(n_raw), int(gen_raw)
                 jid = job_id(bid, n, gen)
-                if await redis.exists(job_key_prefix + jid) or await redis.exists(in_progress_key_prefix + jid):
+                if await _job_alive(redis, job_key_prefix + jid, in_progress_key_prefix + jid):
                     continue
                 new_gen = await reclaim(keys=[keys.batches, keys.gens, keys.started, keys.lease(n)], args=[str(n), "queued"])
                 if new_gen:
                     out["requeued"] += 1
+                    logger.warning("broadcast %s: batch %d had no job that would run it; queued again", bid, n)
                     await redis.enqueue_job("send_batch", bid, n, int(new_gen), _job_id=job_id(bid, n, int(new_gen)), _queue_name=QUEUE_NAME)
         if not await redis.hlen(keys.batches):
             if not await finish_if_done(redis, store, bid):
                 # rows with no batch (e.g. given back as pending by hand): queue them again
                 await enqueue(redis, store, bid)
     return out
+
+
+async def _job_alive(redis: Any, job_key: str, in_progress_key: str) -> bool:
+    """Whether a batch that is not started still has a job that will run it: one waiting in the
+    queue, or one a worker took less than ``LEASE_SECONDS`` ago. A worker takes the batch at once
+    when arq gives it the job; a job arq marked "in progress" for longer with no batch taken was
+    given to a worker that died in between (``kill -9``), and arq would not give it to another
+    worker before its in-progress key expires (``JOB_TIMEOUT``, hours)."""
+    left_ms = await redis.pttl(in_progress_key)
+    if left_ms > 0:  # arq sets the key for its job timeout + 10 s when a worker takes the job
+        return (IN_PROGRESS_SECONDS * 1000 - left_ms) < LEASE_SECONDS * 1000
+    return bool(await redis.exists(job_key))
 
 
 # ---------------------------------------------------------------- the worker's job

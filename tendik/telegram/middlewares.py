@@ -45,7 +45,14 @@ SERVER_RETRY_METHODS = frozenset({"SendMessage", "EditMessageText", "EditMessage
 # once, so a server or network error goes back to the broadcast, which retries only what cannot
 # have reached Telegram and marks a timed-out request "uncertain" instead of sending it again.
 NO_SERVER_RETRY: contextvars.ContextVar[bool] = contextvars.ContextVar("tendik_no_server_retry", default=False)
+REPLY_RETRY_AFTER_BUDGET = 60.0  # seconds of Telegram's 429 pauses a reply waits out before it is given up
 KNOWN_LANGS = 10_000  # users whose chosen language is remembered in memory (for errors only)
+# The key under which a failed update's place in line goes to the error handler (aiogram passes
+# the middlewares' data to it): the user's next update waits until "send it again" is sent, so that
+# reply comes before anything about the next message. ERROR_REPLY_GRACE: the place is given up
+# after that many seconds even if no error handler took it.
+FAILED_TURN = "failed_turn"
+ERROR_REPLY_GRACE = 60.0
 
 
 class FloodGate:
@@ -65,7 +72,10 @@ class FloodGate:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again, a few times. For
+    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again: ``max_retries``
+    times, and for the requests that carry a reply (``server_retry_methods``) for as long as the
+    pauses add up to at most ``reply_budget`` seconds (the answer is already in the conversation;
+    Telegram said when to send it, so it is not dropped for "send it again"). For
     the requests that carry a reply (``server_retry_methods``: a message, an edit), on a server
     error (5xx), an answer that is not the Bot API's JSON (a proxy's HTML page) or a network error,
     wait 0.5, 1, 2, 4 ... s (at most ``max_pause``) and try again, ``max_server_retries`` times: a
@@ -74,9 +84,10 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
 
     def __init__(self, gate: FloodGate | None = None, max_retries: int = 5, max_server_retries: int = 7,
                  first_pause: float = 0.5, max_pause: float = 10.0,
-                 server_retry_methods: frozenset[str] = SERVER_RETRY_METHODS) -> None:
+                 server_retry_methods: frozenset[str] = SERVER_RETRY_METHODS, reply_budget: float = REPLY_RETRY_AFTER_BUDGET) -> None:
         self.gate = gate or FloodGate()
         self.max_retries = max_retries
+        self.reply_budget = reply_budget
         self.max_server_retries = max_server_retries
         self.first_pause, self.max_pause = first_pause, max_pause
         self.server_retry_methods = server_retry_methods
@@ -85,17 +96,21 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Response[TelegramType]:
         attempt = failures = 0
+        paused = 0.0
+        reply = type(method).__name__ in self.server_retry_methods and not NO_SERVER_RETRY.get()
         while True:
             await self.gate.wait()
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 attempt += 1
+                paused += float(exc.retry_after)
                 logger.warning(
-                    "Telegram flood control on %s: retry after %s s (attempt %d/%d)",
-                    type(method).__name__, exc.retry_after, attempt, self.max_retries,
+                    "Telegram flood control on %s: retry after %s s (attempt %d, %.0f s paused)",
+                    type(method).__name__, exc.retry_after, attempt, paused,
                 )
-                if attempt > self.max_retries:
+                given_up = paused > self.reply_budget if reply else attempt > self.max_retries
+                if given_up:
                     raise
                 self.gate.close_for(float(exc.retry_after))
             except TelegramEntityTooLarge:
@@ -143,7 +158,7 @@ class FloodLimiter:
         await self.backend.close()
 
 
-class _Turn:
+class PlaceInLine:
     """One update's place in its user's line: :meth:`wait` returns when every update that
     arrived before it has left; :meth:`leave` (always called, also for a dropped or failed
     update) lets the next one go once those before it have gone."""
@@ -179,18 +194,18 @@ class ArrivalOrder:
     only the last update of each user with one in flight."""
 
     def __init__(self) -> None:
-        self._last: dict[str, _Turn] = {}
+        self._last: dict[str, PlaceInLine] = {}
 
     def __len__(self) -> int:
         return len(self._last)
 
-    def enter(self, key: str) -> _Turn:
+    def enter(self, key: str) -> PlaceInLine:
         last = self._last.get(key)
-        turn = _Turn(self, key, last.done if last is not None else None)
+        turn = PlaceInLine(self, key, last.done if last is not None else None)
         self._last[key] = turn
         return turn
 
-    def _left(self, key: str, turn: _Turn) -> None:
+    def _left(self, key: str, turn: PlaceInLine) -> None:
         if self._last.get(key) is turn:
             del self._last[key]
 
@@ -245,8 +260,14 @@ class UserMiddleware(BaseMiddleware):
                 await self.ctx.store.set_pending_comment(sender_id, None)
                 state.pending_comment = None
             return await handler(event, data)
+        except Exception:
+            # the error handler (outside this middleware) tells the user, then lets the next go
+            data[FAILED_TURN] = turn
+            asyncio.get_running_loop().call_later(ERROR_REPLY_GRACE, turn.leave)
+            raise
         finally:
-            turn.leave()
+            if data.get(FAILED_TURN) is not turn:
+                turn.leave()
             self.in_flight -= 1
             if not self.in_flight:
                 self._idle.set()

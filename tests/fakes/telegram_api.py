@@ -190,6 +190,7 @@ class LocalBotAPI:
         self._failures: dict[str, list[APIError]] = {}  # method -> errors for its next calls
         self.retry_after_hits: list[tuple[str, float]] = []
         self.delays: dict[str, float] = {}  # method (lower case) -> seconds before answering
+        self.slow_calls: list[tuple[str, Callable[[dict[str, Any]], bool], float]] = []  # see slow_when
         self._changed: asyncio.Condition | None = None
         self._webhook_session: aiohttp.ClientSession | None = None
         self._webhook_tasks: set[asyncio.Task] = set()
@@ -230,6 +231,9 @@ class LocalBotAPI:
         try:
             if delay := self.delays.get(method.lower()):
                 await asyncio.sleep(delay)  # a slow network / a slow Telegram
+            for slow_method, matches, seconds in self.slow_calls:
+                if slow_method == method.lower() and matches(params):
+                    await asyncio.sleep(seconds)
             failures = self._failures.get(method.lower())
             if failures:
                 failure = failures.pop(0)
@@ -280,6 +284,10 @@ class LocalBotAPI:
     def html_next(self, method: str, times: int = 1, status: int = 502) -> None:
         """The next ``times`` calls of ``method`` get an HTML error page instead of Bot API JSON."""
         self._failures.setdefault(method.lower(), []).extend([HTMLPage(status, "Bad Gateway")] * times)
+
+    def slow_when(self, method: str, matches: Callable[[dict[str, Any]], bool], seconds: float) -> None:
+        """Calls of ``method`` whose parameters ``matches`` accepts are answered ``seconds`` later."""
+        self.slow_calls.append((method.lower(), matches, seconds))
 
     def block_chat(self, chat_id: int) -> None:
         """Sending to this chat gets 403 "bot was blocked by the user"."""

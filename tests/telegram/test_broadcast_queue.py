@@ -188,6 +188,31 @@ def test_a_worker_killed_hard_midway_costs_only_uncertain_rows(rig: QueueRig) ->
         assert f"uncertain {len(uncertain)}" in out.stdout, out.stdout
 
 
+def test_a_worker_killed_between_taking_a_job_and_its_batch_is_recovered(rig: QueueRig) -> None:
+    """arq marks a job "in progress" for its timeout (hours) when a worker takes it; a worker killed
+    before the job took its batch left that batch neither queued nor started. The sweeper gives it
+    to another worker once it has been in progress longer than the lease."""
+    rig.subscribe(30)
+    bid = rig.send()  # 3 batches of 10
+    log = open(rig.tmp / "worker-dying.log", "w")  # noqa: SIM115 - closed below
+    dying = subprocess.Popen([sys.executable, "-m", "tests.fakes.dying_broadcast_worker"], cwd=ROOT, env=rig.env(),
+                             stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert dying.wait(60) == -signal.SIGKILL
+    finally:
+        stop_process(dying)
+        log.close()
+    assert "dying" in (rig.tmp / "worker-dying.log").read_text()
+    assert rig.sends() == []
+    rig.start_workers(2)
+    rig.wait_done(bid, timeout=120)
+    cards = rig.cards_per_chat()
+    assert set(cards) == set(rig.chats), f"skipped: {set(rig.chats) - set(cards)}\n{rig.logs()}"
+    assert max(cards.values()) == 1
+    assert set(rig.states(bid).values()) == {"sent"}  # nothing was in flight: nothing uncertain
+    assert "queued again" in rig.logs()
+
+
 def test_send_with_workers_needs_redis(rig: QueueRig) -> None:
     rig.subscribe(2)
     done = subprocess.run([sys.executable, "-m", "tendik.telegram.broadcast", "send", "--workers", "--yes", "--no-wait"], cwd=ROOT,

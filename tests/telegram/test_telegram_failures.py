@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 from aiohttp import web
@@ -105,6 +106,20 @@ def test_429_retry_after_on_a_reply_is_waited_and_sent_once(tg: TelegramBot) -> 
     assert calls[1].at - calls[0].at >= 2.0 - 0.05  # waited retry_after before trying again
 
 
+def test_a_reply_waits_out_a_long_flood_control_instead_of_being_dropped(tg: TelegramBot) -> None:
+    """Telegram answering 429 for several seconds (7 pauses of 1 s, more than the 5 retries other
+    requests get): the answer is delivered once when it is over, not replaced by "send it again"."""
+    user = new_user_id()
+    tg.choose_language(user, "ru")
+    errors = len(tg.handled.errors)
+    before = len(tg.api.calls_of("sendMessage"))
+    tg.api.fail_next("sendMessage", times=7, retry_after=1)
+    reply = tg.say(user, "/privacy")
+    assert len(reply) == 1 and "HMAC" in reply[0].text
+    assert [c.status for c in tg.api.calls_of("sendMessage")[before:]] == [429] * 7 + [200]
+    assert tg.handled.errors[errors:] == []
+
+
 def test_429_on_a_button_answer_is_retried(tg: TelegramBot) -> None:
     user = new_user_id()
     tg.choose_language(user, "ru")
@@ -131,6 +146,26 @@ def test_a_failing_telegram_request_does_not_stop_the_bot(tg: TelegramBot) -> No
     polite = [c for c in tg.api.calls_of("sendMessage") if c.status == 200 and c.params.get("chat_id") in (user, str(user))][-1]
     assert (polite.params.get("reply_parameters") or {}).get("message_id") == asked.message_id
     assert "/topics" in visible(tg.say(user, "/help"))
+
+
+def test_send_it_again_comes_before_anything_about_the_next_message(tg: TelegramBot) -> None:
+    """A user's next message waits until the error reply to the failed one is sent: without that, the
+    reply to the next one could come first (here the error reply is slow, as under a 429)."""
+    user = new_user_id()
+    tg.choose_language(user, "ru")
+    tg.api.error_next("sendMessage", 400, "Bad Request: message is malformed")  # the reply to /help fails
+    tg.api.slow_when("sendMessage", lambda p: bool(p.get("reply_parameters")), 1.5)  # ... and "send it again" is slow
+    before = len(tg.api.bot_messages(user))
+    tg.lt.run(tg.api.send_text(user, "/help"))
+    second = tg.lt.run(tg.api.send_text(user, "/privacy"))
+    tg.lt.run(tg.handled.wait(second, 30), timeout=35)
+    deadline = time.monotonic() + 10
+    while len(tg.api.bot_messages(user)) < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    replies = [m.text for m in tg.api.bot_messages(user)[before:]]
+    assert len(replies) == 2, replies
+    assert replies[0] == system_message("unavailable", "ru")
+    assert "HMAC" in replies[1]
 
 
 def test_a_reply_is_sent_again_after_a_server_error(tg: TelegramBot) -> None:
