@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import time
 import uuid
 
 import pytest
 
 from tendik.ops.services import http_json
-from tendik.rasa.admission import Admission
+from tendik.rasa.admission import RECEIVED_AT_HEADER, Admission, waited_before
 from tendik.system_messages import message as system_message
 from tests.conftest import started_assistant
 
@@ -79,6 +80,36 @@ def test_a_cancelled_waiter_passes_a_place_it_was_given() -> None:
     run(main())
 
 
+def test_a_message_that_waited_at_the_front_end_waits_here_only_for_the_rest() -> None:
+    async def main() -> None:
+        gate = Admission(limit=1, max_wait=0.5)
+        assert await gate.enter(waited=60.0)  # a free place is taken, however long it waited
+        assert await gate.enter(waited=0.5) is False  # no place and no time left: refused at once
+        assert (gate.refused, gate.waiting) == (1, 0)
+        later = asyncio.ensure_future(gate.enter(waited=0.49))  # 10 ms left: refused when they run out
+        assert await later is False and gate.refused == 2
+        rest = asyncio.ensure_future(gate.enter(waited=0.2))  # 300 ms left: the place comes first
+        await asyncio.sleep(0.05)
+        gate.leave()
+        assert await rest is True
+        gate.leave()
+        assert (gate.active, gate.waiting) == (0, 0)
+
+    run(main())
+
+
+def test_the_front_ends_moment_of_receipt() -> None:
+    now = 1_800_000_000.0
+    assert waited_before(f"{now - 12.5:.3f}", now) == pytest.approx(12.5)
+    assert waited_before(None, now) == 0.0
+    assert waited_before("", now) == 0.0
+    assert waited_before("yesterday", now) == 0.0
+    assert waited_before("nan", now) == 0.0
+    assert waited_before("inf", now) == 0.0
+    assert waited_before(f"{now + 0.5}", now) == 0.0  # a clock a little ahead: no wait
+    assert waited_before(f"{now + 3600}", now) == 0.0  # far in the future: ignored, not a refusal
+
+
 def test_no_limit() -> None:
     async def main() -> None:
         gate = Admission(limit=0, max_wait=0)
@@ -95,8 +126,8 @@ QUESTION = {"ru": "можно ли уволить беременную?", "kk": 
 
 @pytest.fixture(scope="module")
 def narrow(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """An assistant that runs one turn at a time and lets a turn wait 10 ms for it."""
-    env = {"TENDIK_RASA_MAX_TURNS": "1", "TENDIK_RASA_MAX_WAIT": "0.01"}
+    """An assistant that runs one turn at a time and lets a message wait 30 s for it."""
+    env = {"TENDIK_RASA_MAX_TURNS": "1", "TENDIK_RASA_MAX_WAIT": "30"}
     with started_assistant(tmp_path_factory.mktemp("admission"), env) as svc:
         yield svc
 
@@ -107,19 +138,37 @@ def stored_user_texts(svc, sender: str) -> list[str]:  # noqa: ANN001
     return [e.get("text") for e in tracker.get("events") or [] if e.get("event") == "user"]
 
 
+def burst(svc, n: int, waited: float | None) -> list[tuple[str, str, list[dict]]]:  # noqa: ANN001
+    """``n`` messages at once from new senders (kk and ru); ``waited``: each says the front end
+    received it that many seconds ago (no header when None)."""
+    senders = [(f"adm-{uuid.uuid4().hex[:10]}", ("kk", "ru")[k % 2]) for k in range(n)]
+
+    def ask(sender_lang: tuple[str, str]) -> tuple[str, str, list[dict]]:
+        sender, lang = sender_lang
+        headers = {RECEIVED_AT_HEADER: f"{time.time() - waited:.3f}"} if waited is not None else None
+        reply = http_json(svc.rest_url, {"sender": sender, "message": QUESTION[lang], "metadata": {"language": lang}},
+                          timeout=120, headers=headers)
+        assert isinstance(reply, list)
+        return sender, lang, reply
+
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        return list(pool.map(ask, senders))
+
+
+def test_turns_wait_for_the_one_place(narrow) -> None:  # noqa: ANN001
+    """Without the front end's moment of receipt, 4 messages at once for 1 place all wait their
+    turn (30 s is plenty) and are answered."""
+    for sender, lang, reply in burst(narrow, 4, None):
+        assert any(m.get("custom") for m in reply), reply
+        assert stored_user_texts(narrow, sender) == [QUESTION[lang]]
+
+
 def test_refused_turns_are_told_in_their_language_and_not_stored(narrow) -> None:  # noqa: ANN001
+    """Messages the front end received 30 s ago (the whole wait spent there) get the one place only
+    if it is free when they arrive; the others are refused at once, politely, nothing stored."""
     unavailable = {lang: system_message("unavailable", lang) for lang in QUESTION}
-    for _burst in range(3):
-        senders = [(f"adm-{uuid.uuid4().hex[:10]}", ("kk", "ru")[n % 2]) for n in range(8)]
-
-        def ask(sender_lang: tuple[str, str]) -> tuple[str, str, list[dict]]:
-            sender, lang = sender_lang
-            reply = http_json(narrow.rest_url, {"sender": sender, "message": QUESTION[lang], "metadata": {"language": lang}},
-                              timeout=120)
-            return sender, lang, reply
-
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            replies = list(pool.map(ask, senders))
+    for _round in range(3):
+        replies = burst(narrow, 8, waited=30.0)
         refused = [(s, lang) for s, lang, r in replies if [m.get("text") for m in r] == [unavailable[lang]]]
         answered = [(s, lang) for s, lang, r in replies if (s, lang) not in refused]
         for s, lang, r in replies:
@@ -133,8 +182,8 @@ def test_refused_turns_are_told_in_their_language_and_not_stored(narrow) -> None
         if refused:
             break
     else:
-        pytest.fail("8 turns at once with 1 place and a 10 ms wait: none was refused in 3 bursts")
+        pytest.fail("8 messages at once with 1 place, each received 30 s ago: none was refused in 3 bursts")
     # the process goes on answering after refusing
     sender = f"adm-{uuid.uuid4().hex[:10]}"
     reply = http_json(narrow.rest_url, {"sender": sender, "message": QUESTION["ru"], "metadata": {"language": "ru"}}, timeout=120)
-    assert any(m.get("custom") for m in reply)
+    assert isinstance(reply, list) and any(m.get("custom") for m in reply)

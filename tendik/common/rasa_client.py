@@ -6,8 +6,10 @@ Rasa down, slow or answering garbage raises :class:`RasaUnavailable`; the caller
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from tendik.citation import Citation, citations_from
+from tendik.rasa.admission import RECEIVED_AT_HEADER
 
 __all__ = ["BotMessage", "Button", "Citation", "RasaClient", "RasaUnavailable", "parse_reply"]
 
@@ -81,6 +84,17 @@ def parse_reply(messages: Any) -> list[BotMessage]:
     return out
 
 
+# When the front end received the message being handled (Unix seconds), set by :func:`mark_received`
+# in the widget's request and the Telegram update that carries it; sent to Rasa, which counts the
+# wait for a place from then (tendik.rasa.admission).
+RECEIVED_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar("tendik_received_at", default=None)
+
+
+def mark_received() -> None:
+    """The message this task handles was received now."""
+    RECEIVED_AT.set(time.time())
+
+
 class RasaClient:
     """``await client.send(sender, text, language=..., channel=...)`` -> list of :class:`BotMessage`."""
 
@@ -112,9 +126,11 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender, "message": text, "metadata": metadata}
         if channel:
             body["input_channel"] = channel
+        received_at = RECEIVED_AT.get()
+        headers = {RECEIVED_AT_HEADER: f"{received_at:.3f}"} if received_at is not None else None
         session = await self._get_session()
         try:
-            async with session.post(self.url, json=body, timeout=self.timeout) as resp:
+            async with session.post(self.url, json=body, timeout=self.timeout, headers=headers) as resp:
                 if resp.status >= 500:
                     raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
                 data = await resp.json(content_type=None)

@@ -10,6 +10,15 @@ its capacity: measured at 33 messages/s on 2 cores, a 10-second action-server re
 (bench/load/RESULTS.md, "Faults under the full load"). With a bounded wait the turns that cannot be
 answered soon are told so at once, and the others are answered at the usual speed.
 
+The wait counts from when the front end received the message: the widget service and the Telegram
+bot send that moment (``X-Tendik-Received-At``, Unix seconds; :data:`RECEIVED_AT_HEADER`), and a
+message that already waited at the front end (its user's earlier message still being answered, or
+its client's connections to Rasa all busy) waits here only for the rest of ``max_wait``: with no
+place free it is refused at once. A place that is free is always taken, however long the message
+waited. Without the header the wait counts from its arrival here. Measured at 33 messages/s under
+faults (bench/load/RESULTS.md, 2026-12-03 11:35): the widget's Rasa call took 18.4 s at the median,
+most of it waiting for a connection in the widget service before reaching the line here.
+
 ``TENDIK_RASA_MAX_TURNS`` (default 8; 0: no limit) and ``TENDIK_RASA_MAX_WAIT`` (seconds, default
 10). Standard library only (Rasa's Python 3.10 environment imports it).
 """
@@ -18,7 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
+import time
 from collections import deque
 from typing import Deque, Optional
 
@@ -26,6 +37,25 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 8
 DEFAULT_MAX_WAIT = 10.0
+RECEIVED_AT_HEADER = "X-Tendik-Received-At"
+CLOCK_SKEW = 1.0  # seconds a front end's clock may be ahead of this one's
+
+
+def waited_before(received_at: Optional[str], now: Optional[float] = None) -> float:
+    """Seconds the message waited before it reached this process, from the front end's
+    ``X-Tendik-Received-At`` (Unix seconds); 0 when absent, malformed or in the future (clocks)."""
+    if not received_at:
+        return 0.0
+    try:
+        at = float(received_at)
+    except ValueError:
+        return 0.0
+    if not math.isfinite(at):
+        return 0.0
+    now = time.time() if now is None else now
+    if at > now + CLOCK_SKEW:
+        return 0.0
+    return max(0.0, now - at)
 
 
 class Admission:
@@ -43,16 +73,21 @@ class Admission:
     def waiting(self) -> int:
         return sum(1 for f in self._line if not f.done())
 
-    async def enter(self) -> bool:
+    async def enter(self, waited: float = 0.0) -> bool:
+        """``waited``: seconds the message already waited before it reached this process."""
         if self.limit <= 0:
             return True
         if self.active < self.limit:  # (nobody waits while a place is free: leave() hands places over)
             self.active += 1
             return True
+        budget = self.max_wait - max(0.0, waited)
+        if budget <= 0:
+            self.refused += 1
+            return False
         turn: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
         self._line.append(turn)
         try:
-            await asyncio.wait_for(asyncio.shield(turn), self.max_wait)
+            await asyncio.wait_for(asyncio.shield(turn), budget)
             return True  # the place was handed over by leave(): already counted in ``active``
         except asyncio.TimeoutError:
             if self._gave_up(turn):

@@ -51,7 +51,7 @@ from sanic.response import HTTPResponse
 from tendik.jsondepth import too_deep
 from tendik.lang import LanguageDecision, LanguageDetector, decide_language
 from tendik.paths import langid_model
-from tendik.rasa.admission import admission
+from tendik.rasa.admission import RECEIVED_AT_HEADER, admission, waited_before
 from tendik.rasa.server import client_tag
 from tendik.rasa.speedups import latest_slot_values
 from tendik.redact import redact
@@ -305,9 +305,11 @@ class TendikRestInput(RestInput):
             # At most TENDIK_RASA_MAX_TURNS turns at once; one that waited TENDIK_RASA_MAX_WAIT seconds for
             # its place is told "temporarily unavailable" now, nothing stored (tendik.rasa.admission).
             gate = admission()
-            if not await gate.enter():
-                logger.warning("rest: a message from client %s waited %.0f s for a place (%d turns running); "
-                               "sent 'unavailable' (%d so far)", who, gate.max_wait, gate.active, gate.refused)
+            before = waited_before(request.headers.get(RECEIVED_AT_HEADER))
+            if not await gate.enter(before):
+                logger.warning("rest: a message from client %s found no place within %.0f s of reaching the front end "
+                               "(%.0f s before Rasa; %d turns running); sent 'unavailable' (%d so far)", who, gate.max_wait,
+                               before, gate.active, gate.refused)
                 return self._reply(sender_id, system_message("unavailable", language))
             try:
                 strict_tracker_store(getattr(request.app.ctx, "agent", None))

@@ -27,6 +27,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
+from tendik.common.rasa_client import mark_received
 from tendik.common.ratelimit import Backend, MemoryBackend, RateLimiter, backend_for
 from tendik.telegram.keyboards import DELETE_NO, DELETE_YES
 from tendik.telegram.texts import language_from_code, t
@@ -236,6 +237,7 @@ class UserMiddleware(BaseMiddleware):
         # whose answers to two updates can come back in either order), so updates keep their
         # arrival order.
         turn = self._order.enter(sender_id)
+        mark_received()  # Rasa counts this update's wait for a place from now (tendik.rasa.admission)
         self.in_flight += 1
         self._idle.clear()
         try:

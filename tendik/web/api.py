@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tendik.common.db import delete_user_data
 from tendik.common.feedback import VOTE_REASONS, record_comment, record_reason, record_vote
-from tendik.common.rasa_client import BotMessage, RasaClient, RasaUnavailable
+from tendik.common.rasa_client import BotMessage, RasaClient, RasaUnavailable, mark_received
 from tendik.drafts.files import files_for
 from tendik.drafts.render import DraftError
 from tendik.handoff import store
@@ -114,6 +114,7 @@ async def _while_open(request: web.Request, key: str, case: store.Case, message:
 
 
 async def chat(request: web.Request) -> web.Response:
+    mark_received()  # Rasa counts this message's wait for a place from now (tendik.rasa.admission)
     settings = request.app[SETTINGS]
     body, lang = await validate.json_body(request)
     key = validate.conversation_key(body.get("conversation_key"), lang)

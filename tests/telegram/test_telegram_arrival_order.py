@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram.types import Chat, Message, TelegramObject, Update, User
 
+from tendik.common.rasa_client import RECEIVED_AT
 from tendik.common.ratelimit import MemoryBackend
 from tendik.telegram.config import TelegramSettings
 from tendik.telegram.context import create_context
@@ -102,6 +104,28 @@ def test_a_dropped_or_failing_update_does_not_let_the_next_one_overtake(tmp_path
         await fourth
         assert handled == ["first", "fails", "fourth"]
         assert len(mw._order) == 0
+
+    asyncio.run(main())
+
+
+def test_rasa_is_told_when_the_update_arrived_not_when_its_turn_came(tmp_path: Path) -> None:
+    """The moment of receipt (sent to Rasa, whose wait for a place counts from it) is taken when the
+    update arrives: the second update, which waited 0.3 s behind the first, carries its arrival."""
+    seen: dict[str, tuple[float | None, float]] = {}
+
+    async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+        assert isinstance(event, Update) and event.message is not None
+        seen[event.message.text or ""] = (RECEIVED_AT.get(), time.time())
+        await asyncio.sleep(0.3 if event.message.text == "first" else 0)
+
+    async def main() -> None:
+        mw = middleware(tmp_path, MemoryBackend())
+        arrived = time.time()
+        await asyncio.gather(*(asyncio.ensure_future(mw(handler, update(n, t), {"event_from_user": USER}))
+                               for n, t in enumerate(["first", "second"])))
+        received, started = seen["second"]
+        assert received is not None and arrived <= received <= seen["first"][1]
+        assert started - received >= 0.25  # its turn came after the first one's 0.3 s
 
     asyncio.run(main())
 

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from web_helpers import WebService, chat, history, new_cid
 
+from tendik.rasa.admission import RECEIVED_AT_HEADER
 from tendik.text_catalog import CATALOG
 from tendik.web.ordering import MAX_WAITING
 
@@ -34,6 +35,7 @@ class SlowFirstProxy:
         self.upstream = upstream.rstrip("/")
         self.slow: set[str] = set()
         self.forwarded: list[str] = []  # message texts in the order they reached Rasa
+        self.received_at: dict[str, tuple[str | None, float]] = {}  # text -> (X-Tendik-Received-At, wall time it came here)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,12 +48,16 @@ class SlowFirstProxy:
                     message = json.loads(body).get("message") if body else None
                 except ValueError:
                     message = None
+                if message is not None:
+                    proxy.received_at[message] = (self.headers.get(RECEIVED_AT_HEADER), time.time())
                 if message in proxy.slow:
                     time.sleep(HELD_BACK_S)
                 if message is not None:
                     proxy.forwarded.append(message)
-                req = urllib.request.Request(proxy.upstream + self.path, data=body or None, method=self.command,
-                                             headers={"Content-Type": self.headers.get("Content-Type") or "application/json"})
+                headers = {"Content-Type": self.headers.get("Content-Type") or "application/json"}
+                if self.headers.get(RECEIVED_AT_HEADER):
+                    headers[RECEIVED_AT_HEADER] = self.headers[RECEIVED_AT_HEADER]
+                req = urllib.request.Request(proxy.upstream + self.path, data=body or None, method=self.command, headers=headers)
                 try:
                     with urllib.request.urlopen(req, timeout=120) as resp:
                         status, data = resp.status, resp.read()
@@ -126,6 +132,12 @@ def test_messages_sent_at_once_are_stored_and_answered_in_the_order_they_came(pr
     # each response answers its own message: the first one is the legal answer with citations
     first = results[0][1].json()  # type: ignore[attr-defined]
     assert any((m.get("answer") or {}).get("citations") for m in first["messages"]), first
+    # Rasa is told when the service received each message (its wait for a place counts from then,
+    # tendik.rasa.admission): the second one waited behind the first (held back 2 s) before it left
+    stamps = {m: proxy.received_at[m] for m in messages}
+    assert all(header is not None for header, _ in stamps.values()), stamps
+    header, reached = stamps[messages[1]]
+    assert float(header) <= reached - (HELD_BACK_S - 0.5), stamps  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
