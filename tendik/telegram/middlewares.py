@@ -73,15 +73,16 @@ class FloodGate:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """On 429 wait ``retry_after`` (all requests of this bot wait) and try again: ``max_retries``
-    times, and for the requests that carry a reply (``server_retry_methods``) for as long as the
-    pauses add up to at most ``reply_budget`` seconds (the answer is already in the conversation;
-    Telegram said when to send it, so it is not dropped for "send it again"). For
-    the requests that carry a reply (``server_retry_methods``: a message, an edit), on a server
-    error (5xx), an answer that is not the Bot API's JSON (a proxy's HTML page) or a network error,
-    wait 0.5, 1, 2, 4 ... s (at most ``max_pause``) and try again, ``max_server_retries`` times: a
-    reply is not lost while Telegram has a bad minute. Others fail at once, as before: start-up
-    (getMe, setWebhook) and polling retry on their own, a failed upload is explained to the user."""
+    """Retries, so that a reply is not lost while Telegram has a bad minute.
+
+    - On 429, wait ``retry_after`` (all requests of this bot wait) and try again: ``max_retries``
+      times; the requests that carry a reply (``server_retry_methods``: a message, an edit) as long
+      as the pauses add up to at most ``reply_budget`` seconds (the answer is already in the
+      conversation and Telegram said when to send it: it is not dropped for "send it again").
+    - For the requests that carry a reply, on a server error (5xx), an answer that is not the Bot
+      API's JSON (a proxy's HTML page) or a network error, wait 0.5, 1, 2, 4 ... s (at most
+      ``max_pause``) and try again, ``max_server_retries`` times. Others fail at once: start-up
+      (getMe, setWebhook) and polling retry on their own, a failed upload is explained to the user."""
 
     def __init__(self, gate: FloodGate | None = None, max_retries: int = 5, max_server_retries: int = 7,
                  first_pause: float = 0.5, max_pause: float = 10.0,
