@@ -19,7 +19,7 @@ waited. Without the header the wait counts from its arrival here. Measured at 33
 faults (bench/load/RESULTS.md, 2026-12-03 11:35): the widget's Rasa call took 18.4 s at the median,
 most of it waiting for a connection in the widget service before reaching the line here.
 
-``TENDIK_RASA_MAX_TURNS`` (default 8; 0: no limit) and ``TENDIK_RASA_MAX_WAIT`` (seconds, default
+``TENDIK_RASA_MAX_TURNS`` (default 16; 0: no limit) and ``TENDIK_RASA_MAX_WAIT`` (seconds, default
 10). Standard library only (Rasa's Python 3.10 environment imports it).
 """
 
@@ -35,7 +35,7 @@ from typing import Deque, Optional
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIMIT = 8
+DEFAULT_LIMIT = 16  # 8 kept the CPU idle while turns waited on the database and the action server (bench/load/RESULTS.md)
 DEFAULT_MAX_WAIT = 10.0
 RECEIVED_AT_HEADER = "X-Tendik-Received-At"
 CLOCK_SKEW = 1.0  # seconds a front end's clock may be ahead of this one's

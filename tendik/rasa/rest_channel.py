@@ -21,7 +21,7 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
 * a turn that failed before anything was said because a stored connection was dead (Redis or
   PostgreSQL restarted: the first use of a pooled connection fails, the pool then reconnects) is
   handled once more at once; nothing of it was stored, so nothing is stored twice;
-* at most ``TENDIK_RASA_MAX_TURNS`` turns run at once (8); a turn that waited ``TENDIK_RASA_MAX_WAIT``
+* at most ``TENDIK_RASA_MAX_TURNS`` turns run at once (16); a turn that waited ``TENDIK_RASA_MAX_WAIT``
   seconds (10) for a place is answered "temporarily unavailable" in the user's language and nothing of
   it is stored (:mod:`tendik.rasa.admission`): after a fault, a backlog is told to resend instead of
   making every later reply late;
