@@ -1,9 +1,6 @@
 """/learn through the local Bot API (tests.fakes.telegram_polls: sendPoll and poll_answer as Telegram
 checks them), with the real bot (long polling) on its own SQLite database; Rasa is not needed.
-
-Until the wiring patch (/tmp/learning-wiring.patch) registers the learn router in
-``tendik.telegram.handlers.routers``, the bot is started with the learn router inserted where the
-patch puts it (before the chat router); afterwards the production list is used as it is.
+The learn router is among the production routers (``tendik.telegram.handlers.routers``).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ key, grading, review, deletion with /api/delete) and the quiz view (tendik-learn
 keyboard, live feedback, 360 px, resume after a reload.
 
 The service runs in this process (the real aiohttp application of ``tendik.web.app.create_app``, on
-its own SQLite database; Rasa is not needed). Until the wiring patch (/tmp/learning-wiring.patch)
-adds :func:`tendik.web.learn_api.add_learn_routes` to ``create_app``, the fixture adds it itself.
+its own SQLite database; Rasa is not needed); ``create_app`` adds the course's routes
+(:func:`tendik.web.learn_api.add_learn_routes`).
 """
 
 from __future__ import annotations
