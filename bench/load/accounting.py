@@ -163,6 +163,11 @@ class MessageResult:
         """Got a real answer (not "unavailable", not an error)."""
         return self.turns > 0 and not self.unavailable and not self.error
 
+    @property
+    def refused(self) -> bool:
+        """Got an error reply that is not "temporarily unavailable" (counted under errors)."""
+        return self.error and not self.unavailable
+
 
 @dataclass
 class Accounting:
@@ -187,7 +192,7 @@ class Accounting:
 
     @property
     def errors(self) -> int:
-        return sum(1 for r in self.results if r.error and not r.unavailable)
+        return sum(1 for r in self.results if r.refused)
 
 
 def account(sent: Iterable[Sent], turns: Iterable[Turn], deadline: float = math.inf) -> Accounting:
@@ -224,7 +229,7 @@ def account(sent: Iterable[Sent], turns: Iterable[Turn], deadline: float = math.
             at = r.sent.at + r.first_s if r.first_s is not None else None
             if at is not None and at > later_min:
                 r.out_of_order = True
-            if at is not None and not (r.error and not r.unavailable):
+            if at is not None and not r.refused:
                 later_min = min(later_min, at)
     return Accounting(results, unattributed)
 
@@ -272,7 +277,7 @@ def summary(acc: Accounting, started: float, ended: float) -> dict:
             "messages": len(sub), "answered": len(ok), "lost": sum(1 for r in sub if r.turns == 0),
             "duplicated": sum(1 for r in sub if r.turns > 1), "out_of_order": sum(1 for r in sub if r.out_of_order),
             "unavailable": sum(1 for r in sub if r.unavailable),
-            "errors": sum(1 for r in sub if r.error and not r.unavailable),
+            "errors": sum(1 for r in sub if r.refused),
             "latency_complete_ms": dist_ms([r.complete_s for r in ok if r.complete_s is not None]),
         }
     return out
@@ -314,7 +319,7 @@ def faults_report(acc: Accounting, faults: Sequence[dict], window: float = 60.0)
         out.append({
             "name": f["name"], "messages": len(sub), "lost": sum(1 for r in sub if r.turns == 0),
             "duplicated": sum(1 for r in sub if r.turns > 1), "out_of_order": sum(1 for r in sub if r.out_of_order),
-            "unavailable": sum(1 for r in sub if r.unavailable), "errors": sum(1 for r in sub if r.error and not r.unavailable),
+            "unavailable": sum(1 for r in sub if r.unavailable), "errors": sum(1 for r in sub if r.refused),
             "recover_s": round(min(recovered) - end, 2) if recovered else None,
         })
     return out

@@ -51,6 +51,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -490,11 +491,13 @@ async def connect(url: str) -> Any:
     return await create_pool(redis_settings(url), default_queue_name=QUEUE_NAME)
 
 
-async def run_worker(url: str, max_jobs: int | None = None) -> None:
+def new_worker(url: str, max_jobs: int | None = None, job: Callable[..., Awaitable[Any]] | None = None) -> Any:
+    """The queue's arq worker (create it in the running event loop). ``job``: what runs as
+    ``send_batch`` (:func:`send_batch`; a test replaces it to kill the worker at a given moment)."""
     from arq.worker import Worker, func
 
-    worker = Worker(
-        functions=[func(send_batch, name="send_batch", max_tries=1000)],
+    return Worker(
+        functions=[func(job or send_batch, name="send_batch", max_tries=1000)],
         queue_name=QUEUE_NAME,
         redis_settings=redis_settings(url),
         on_startup=startup,
@@ -505,6 +508,10 @@ async def run_worker(url: str, max_jobs: int | None = None) -> None:
         poll_delay=0.2,
         handle_signals=True,
     )
+
+
+async def run_worker(url: str, max_jobs: int | None = None) -> None:
+    worker = new_worker(url, max_jobs)
     try:
         await worker.async_run()
     finally:

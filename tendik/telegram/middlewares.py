@@ -119,7 +119,7 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 raise
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
                 failures += 1
-                if type(method).__name__ not in self.server_retry_methods or NO_SERVER_RETRY.get():
+                if not reply:
                     raise
                 if failures > self.max_server_retries:
                     logger.error("Bot API still failing on %s after %d retries: %s", type(method).__name__,

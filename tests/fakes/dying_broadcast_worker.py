@@ -1,7 +1,7 @@
 """A broadcast worker that dies (``kill -9`` of itself) the moment arq gives it a job: after arq
 marked the job "in progress", before the job could take its batch. Run as
-``python -m tests.fakes.dying_broadcast_worker`` with the queue tests' environment; the real arq
-worker loop and the real queue settings, only the job function differs."""
+``python -m tests.fakes.dying_broadcast_worker`` with the queue tests' environment: the queue's own
+worker (:func:`tendik.telegram.broadcast_queue.new_worker`, one job at a time), only the job differs."""
 
 from __future__ import annotations
 
@@ -10,27 +10,16 @@ import os
 import signal
 from typing import Any
 
-from arq.worker import Worker, func
-
-from tendik.telegram.broadcast_queue import JOB_TIMEOUT, QUEUE_NAME, redis_settings, redis_url
+from tendik.telegram.broadcast_queue import new_worker, redis_url
 
 
-async def send_batch(ctx: dict[str, Any], broadcast_id: str, n: int, gen: int) -> None:
+async def die(ctx: dict[str, Any], broadcast_id: str, n: int, gen: int) -> None:
     print(f"taken: batch {n} gen {gen}; dying", flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
 
 async def main() -> None:
-    worker = Worker(
-        functions=[func(send_batch, name="send_batch", max_tries=1000)],
-        queue_name=QUEUE_NAME,
-        redis_settings=redis_settings(redis_url()),
-        max_jobs=1,
-        job_timeout=JOB_TIMEOUT,
-        keep_result=0,
-        poll_delay=0.2,
-    )
-    await worker.async_run()
+    await new_worker(redis_url(), max_jobs=1, job=die).async_run()
 
 
 if __name__ == "__main__":
