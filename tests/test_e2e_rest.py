@@ -356,17 +356,28 @@ def test_unicode_garbage_gets_a_reply(services: Services, garbage: str) -> None:
 
 # ---------------------------------------------------------------- 6: the action server is down
 def test_action_server_down_then_back(services: Services) -> None:
+    earlier = new_sender("down-earlier")  # a conversation that was going on when the action server went down
+    assert send(services, earlier, "привет")
     services.stop("actions")
     try:
-        kk = send(services, new_sender("down-kk"), "жүкті болғаным үшін жұмысқа алмады")
+        kk_sender = new_sender("down-kk")
+        kk = send(services, kk_sender, "жүкті болғаным үшін жұмысқа алмады")
         assert MESSAGES["unavailable"]["kk"] in text_of(kk), kk
         assert MESSAGES["unavailable"]["ru"] not in text_of(kk), kk
         assert not cited_norms(kk)
 
-        ru = send(services, new_sender("down-ru"), "меня уволили когда я была беременна")
+        ru_sender = new_sender("down-ru")
+        ru = send(services, ru_sender, "меня уволили когда я была беременна")
         assert MESSAGES["unavailable"]["ru"] in text_of(ru), ru
         assert MESSAGES["unavailable"]["kk"] not in text_of(ru), ru
         assert not cited_norms(ru)
+
+        later = send(services, earlier, "меня уволили когда я была беременна")
+        assert MESSAGES["unavailable"]["ru"] in text_of(later), later
+
+        # told "send it again", so nothing of these turns is stored (the resend below is stored once)
+        assert user_texts(services, kk_sender) == [] and user_texts(services, ru_sender) == []
+        assert user_texts(services, earlier) == ["привет"]
 
         assert services.procs["rasa"].poll() is None
         status = services.api("/status", timeout=10)
@@ -375,10 +386,13 @@ def test_action_server_down_then_back(services: Services) -> None:
         if "actions" not in services.procs:
             services.start_actions()
 
-    back = send(services, new_sender("back"), "меня уволили когда я была беременна")
+    back = send(services, ru_sender, "меня уволили когда я была беременна")  # the user sends it again
     assert_legal_answer(back)
     assert "tk-054" in cited_norms(back), back
     assert "статья 54 трудового кодекса рк" in text_of(back).lower()
+    assert user_texts(services, ru_sender) == ["меня уволили когда я была беременна"]
+    assert "tk-054" in cited_norms(send(services, earlier, "меня уволили когда я была беременна"))
+    assert user_texts(services, earlier) == ["привет", "меня уволили когда я была беременна"]
 
 
 # ---------------------------------------------------------------- 7: persistence
@@ -431,6 +445,7 @@ def test_unavailable_text_follows_the_language_preference(services: Services) ->
     try:
         reply = send(services, sender, "меня уволили когда я была беременна")
         assert MESSAGES["unavailable"]["kk"] in text_of(reply), reply
+        assert user_texts(services, sender) == ["қазақша"]
     finally:
         if "actions" not in services.procs:
             services.start_actions()

@@ -40,7 +40,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -54,6 +54,8 @@ from tendik.paths import langid_model
 from tendik.rasa.admission import RECEIVED_AT_HEADER, admission, waited_before
 from tendik.rasa.server import client_tag
 from tendik.rasa.speedups import latest_slot_values
+from tendik.rasa.unanswered import causes, end_turn, guard_save, not_stored, watch_turn
+from tendik.rasa.unanswered import install as watch_action_server
 from tendik.redact import redact
 from tendik.system_messages import message as system_message
 from tendik.texts import text as catalog_text
@@ -117,21 +119,12 @@ async def action_server_up(request: Request) -> bool:
         return False
 
 
-def _causes(exc: BaseException, depth: int = 5) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from or during (at most ``depth``)."""
-    current: Optional[BaseException] = exc
-    while current is not None and depth > 0:
-        yield current
-        current = current.__cause__ or current.__context__
-        depth -= 1
-
-
 def stale_connection(exc: BaseException) -> bool:
     """The error of a pooled connection that died with its server (PostgreSQL or Redis restarted)."""
     return any(
         getattr(e, "connection_invalidated", False)  # SQLAlchemy: the pool reconnects
         or (type(e).__module__.startswith("redis") and type(e).__name__ == "ConnectionError")
-        for e in _causes(exc)
+        for e in causes(exc)
     )
 
 
@@ -156,11 +149,12 @@ def strict_tracker_store(agent: Any) -> None:
     pool = getattr(engine, "pool", None)
     if pool is not None and hasattr(pool, "_pre_ping"):
         pool._pre_ping = True
+    guard_save(store)  # a turn that found no action server and said nothing is not stored either
     store._tendik_strict = True
 
 
 def store_failed(exc: BaseException) -> bool:
-    return any(isinstance(e, TrackerStoreUnavailable) for e in _causes(exc))
+    return any(isinstance(e, TrackerStoreUnavailable) for e in causes(exc))
 
 
 def clean_metadata(value: Any) -> Dict[Text, Any]:
@@ -186,6 +180,7 @@ class TendikRestInput(RestInput):
     def __init__(self) -> None:
         model = str(langid_model())
         self.detector = LanguageDetector.load(Path(model))
+        watch_action_server()
 
     @classmethod
     def name(cls) -> Text:
@@ -316,6 +311,7 @@ class TendikRestInput(RestInput):
                 collector = WholeMessageCollector()
                 started = time.perf_counter()
                 for attempt in (1, 2):
+                    watching = watch_turn(collector.messages)
                     try:
                         await on_new_message(
                             UserMessage(
@@ -336,8 +332,14 @@ class TendikRestInput(RestInput):
                             logger.error("rest: the tracker store failed for a message from client %s (%s)", who,
                                          type(exc.__cause__ or exc).__name__)
                             collector.messages.clear()
+                        elif not_stored(exc):
+                            # no reply and not stored (tendik.rasa.unanswered): "unavailable" below, the resend is stored once
+                            logger.warning("rest: the action server could not be reached for a message from client %s; "
+                                           "the turn is not stored", who)
                         else:
                             logger.exception("rest: the assistant failed to handle a message from client %s", who)
+                    finally:
+                        end_turn(watching)
                     break
                 messages: List[Dict[Text, Any]] = list(collector.messages)
                 if truncated:

@@ -1,0 +1,111 @@
+"""A turn that got no reply because the action server could not be reached is not stored.
+
+Rasa 3.6 catches a custom action's failure, goes on without its events and stores the turn at the
+end: the user's message is in the conversation although the front end tells the user "temporarily
+unavailable, send it again" (tendik.rasa.rest_channel). The resend then stores the same message a
+second time, two user turns in a row without an answer between them (bench/load: 409 and 437 such
+messages when the action server was killed for 13 s under the full load).
+
+Here, while a REST turn runs (:func:`watch_turn`), a custom action that fails because the action
+server is unreachable (connection refused or reset, a timeout) marks the turn; if the turn then has
+nothing to say, the tracker store's ``save`` raises :class:`ActionServerUnreachable` instead of
+storing it. The channel answers "temporarily unavailable" as before, and nothing of the turn is
+stored: the same rule as for a tracker store that fails (``TrackerStoreUnavailable``). A turn that
+did say something (a rule's response before the failing action) is stored as Rasa stores it. An
+action server that answers with an error (a bug, HTTP 500) is not "unreachable": that turn is
+stored as before, for the operator to find.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Iterator, Optional
+
+logger = logging.getLogger(__name__)
+
+
+class ActionServerUnreachable(Exception):
+    """The turn got no reply because the action server could not be reached (it is not stored)."""
+
+
+@dataclass
+class TurnWatch:
+    """One REST turn: where its replies are collected, and whether an action found no server."""
+
+    replies: list
+    unreachable: bool = False
+
+
+_TURN: contextvars.ContextVar[Optional[TurnWatch]] = contextvars.ContextVar("tendik_turn_watch", default=None)
+_installed = False
+
+
+def causes(exc: BaseException, depth: int = 5) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from or during (at most ``depth``)."""
+    current: Optional[BaseException] = exc
+    while current is not None and depth > 0:
+        yield current
+        current = current.__cause__ or current.__context__
+        depth -= 1
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether the action server could not be reached (not: it answered with an error)."""
+    import aiohttp
+
+    return any(isinstance(e, (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)) for e in causes(exc))
+
+
+def not_stored(exc: BaseException) -> bool:
+    return any(isinstance(e, ActionServerUnreachable) for e in causes(exc))
+
+
+def watch_turn(replies: list) -> contextvars.Token:
+    """Watch the turn this task is about to run (``replies``: the collector's list of messages)."""
+    return _TURN.set(TurnWatch(replies))
+
+
+def end_turn(token: contextvars.Token) -> None:
+    _TURN.reset(token)
+
+
+def watched_run(run: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``run`` (an action's), marking the watched turn when it fails for want of an action server."""
+    async def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await run(self, *args, **kwargs)
+        except Exception as exc:
+            watch = _TURN.get()
+            if watch is not None and unreachable(exc):
+                watch.unreachable = True
+            raise
+
+    watched.__wrapped__ = run  # type: ignore[attr-defined]
+    return watched
+
+
+def guard_save(store: Any) -> None:
+    """Make ``store.save`` refuse a watched turn that found no action server and said nothing."""
+    save = store.save
+
+    async def guarded(tracker: Any, *args: Any, **kwargs: Any) -> Any:
+        watch = _TURN.get()
+        if watch is not None and watch.unreachable and not watch.replies:
+            raise ActionServerUnreachable("no reply: the action server could not be reached")
+        return await save(tracker, *args, **kwargs)
+
+    store.save = guarded
+
+
+def install() -> None:
+    """Mark the watched turn when a custom action (or a form's validation) finds no action server."""
+    global _installed
+    if _installed:
+        return
+    from rasa.core.actions.action import RemoteAction
+
+    RemoteAction.run = watched_run(RemoteAction.run)  # type: ignore[method-assign]
+    _installed = True
