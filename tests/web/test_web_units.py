@@ -235,3 +235,59 @@ def test_the_queue_takes_numbered_messages_in_their_order() -> None:
 
     taken, waited = in_own_loop(gap())
     assert taken == [5, 3] and 0.15 <= waited < 2
+
+
+def test_a_late_predecessor_still_goes_first_while_an_earlier_message_is_answered() -> None:
+    """Two messages sent together can arrive seconds apart on a busy machine (the fault load test:
+    3.5 s). The later number stops waiting for its predecessor, but while message 0 is still being
+    answered both wait for the turn, and the lower number takes it first. Unnumbered requests come
+    after the numbered ones."""
+    import asyncio
+
+    from tendik.web.ordering import ConversationQueue
+
+    async def scenario() -> list[int | None]:
+        queue = ConversationQueue(seq_wait=0.1)
+        taken: list[int | None] = []
+
+        async def message(seq: int | None, delay: float, busy: float) -> None:
+            await asyncio.sleep(delay)
+            async with queue.turn("c", seq):
+                taken.append(seq)
+                await asyncio.sleep(busy)
+
+        # 0 is answered for 1 s; 2 arrives, waits 0.1 s for 1 and queues; an unnumbered request
+        # queues; 1 arrives 0.6 s after 2
+        await asyncio.gather(message(0, 0.0, 1.0), message(2, 0.05, 0.01), message(None, 0.3, 0.01),
+                             message(1, 0.65, 0.01))
+        return taken
+
+    assert in_own_loop(scenario()) == [0, 1, 2, None]
+
+
+def test_a_cancelled_waiter_does_not_keep_the_turn() -> None:
+    import asyncio
+
+    from tendik.web.ordering import ConversationQueue
+
+    async def scenario() -> list[str]:
+        queue = ConversationQueue(seq_wait=0.05)
+        taken: list[str] = []
+
+        async def message(name: str, seq: int, busy: float) -> None:
+            async with queue.turn("c", seq):
+                taken.append(name)
+                await asyncio.sleep(busy)
+
+        first = asyncio.create_task(message("first", 0, 0.3))
+        await asyncio.sleep(0.01)
+        gone = asyncio.create_task(message("gone", 1, 0.01))  # its client goes away while it waits
+        await asyncio.sleep(0.1)
+        gone.cancel()
+        await asyncio.wait_for(asyncio.gather(first, message("next", 2, 0.01), return_exceptions=True), 5)
+        assert gone.cancelled()
+        async with queue.turn("c", 3):  # and the turn is free again
+            taken.append("last")
+        return taken
+
+    assert in_own_loop(scenario()) == ["first", "next", "last"]
