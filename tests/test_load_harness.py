@@ -11,7 +11,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from bench.load.accounting import ChatEvent, ReplyPart, Sent, Turn, account, faults_report, telegram_turns
+from bench.load.accounting import ChatEvent, ReplyPart, Sent, Turn, account, faults_report, stored_although_refused, telegram_turns
 from bench.load.botapi import WindowedBotAPI
 
 UNAVAILABLE_RU = "Извините, сервис ответов временно недоступен. Попробуйте, пожалуйста, через минуту."
@@ -67,6 +67,20 @@ def test_reply_after_the_deadline_is_lost_and_unavailable_is_not_an_answer() -> 
     acc = account(msgs, [web_turn("web:1", 0, 0.4, UNAVAILABLE_RU, 503), web_turn("web:1", 1, 99.0)], deadline=50.0)
     assert acc.unavailable == 1 and acc.lost == 1
     assert not any(r.answered for r in acc.results)
+
+
+@pytest.mark.unit
+def test_messages_stored_although_refused_are_counted_and_pinned_where_they_can_be() -> None:
+    """web:1: 3 answered + 1 "unavailable", 4 stored: the refused one was stored (pinned). web:2: 2
+    refused, 1 answered, 2 stored: one of the two refused was stored (counted, not pinned). web:3: a
+    refusal not stored. A user the store did not report counts nothing."""
+    msgs = [*sent("web:1", 4), *sent("web:2", 3), *sent("web:3", 2), *sent("web:4", 1)]
+    turns = [web_turn("web:1", k, k * 10.0 + 0.5) for k in (0, 1, 3)] + [web_turn("web:1", 2, 31.5, UNAVAILABLE_RU, 503)]
+    turns += [web_turn("web:2", 0, 0.5), web_turn("web:2", 1, 12.0, UNAVAILABLE_RU, 503), web_turn("web:2", 2, 22.0, UNAVAILABLE_RU, 503)]
+    turns += [web_turn("web:3", 0, 0.5), web_turn("web:3", 1, 11.0, UNAVAILABLE_RU, 503), web_turn("web:4", 0, 1.0, UNAVAILABLE_RU, 503)]
+    acc = account(msgs, turns)
+    found = stored_although_refused(acc.results, {"web:1": 4, "web:2": 2, "web:3": 1}, started=0.0)
+    assert found == {"stored_although_refused": 2, "pinned": [[20.0, 11.5]]}
 
 
 @pytest.mark.unit

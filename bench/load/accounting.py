@@ -43,6 +43,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 UNAVAILABLE_MARKERS = ("временно недоступен", "уақытша қолжетімсіз")
 
@@ -232,6 +233,28 @@ def account(sent: Iterable[Sent], turns: Iterable[Turn], deadline: float = math.
             if at is not None and not r.refused:
                 later_min = min(later_min, at)
     return Accounting(results, unattributed)
+
+
+def stored_although_refused(results: Iterable[MessageResult], stored: dict[str, int], started: float) -> dict[str, Any]:
+    """Messages that Rasa stored although their user was told "temporarily unavailable" (or got an
+    error): per user, the stored user messages beyond the answered ones (a resend would store such a
+    message twice). Where a user has exactly as many of them as refusals, they are pinned down:
+    ``pinned`` lists [seconds from the start when sent, seconds until the refusal] of each."""
+    by_user: dict[str, list[MessageResult]] = defaultdict(list)
+    for r in results:
+        by_user[r.sent.user].append(r)
+    total, pinned = 0, []
+    for user, rs in by_user.items():
+        if user not in stored:
+            continue
+        refused = [r for r in rs if r.turns > 0 and not r.answered]
+        extra = stored[user] - sum(1 for r in rs if r.answered)
+        if extra <= 0:
+            continue
+        total += extra
+        if extra == len(refused):
+            pinned += [[round(r.sent.at - started, 3), round(r.first_s or 0.0, 3)] for r in refused]
+    return {"stored_although_refused": total, "pinned": sorted(pinned)}
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

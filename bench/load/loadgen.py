@@ -54,6 +54,7 @@ from bench.load.accounting import (
     dist_ms,
     faults_report,
     is_unavailable_text,
+    stored_although_refused,
     summary,
     telegram_turns,
     timeline,
@@ -356,6 +357,9 @@ class LoadGenerator:
         acc = account(phase.sent, self.turns(phase), deadline=deadline)
         out = report(acc, phase, procs, load_before, load_after, users=users, ramp_s=ramp_s, steady_s=steady_s, drain_s=drain_s)
         out["store"] = await asyncio.to_thread(self.store_counts, phase)
+        per_user = out["store"].pop("per_user", None)
+        if per_user is not None:
+            out["store"].update(stored_although_refused(acc.results, per_user, phase.started))
         # the Bot API calls in the users' chats, to re-check the attribution later:
         # [chat id, seconds from the start, "typing"|"message", HTTP status, unavailable text?, reply_to]
         out["telegram_calls"] = [
@@ -402,7 +406,7 @@ class LoadGenerator:
         fewer = sum(max(0, sent[u] - stored.get(u, 0)) for u in users)
         more = sum(max(0, stored.get(u, 0) - sent[u]) for u in users)
         return {"checked": True, "sent": sum(sent[u] for u in users), "stored": sum(stored.values()),
-                "missing_from_store": fewer, "stored_more_than_sent": more}
+                "missing_from_store": fewer, "stored_more_than_sent": more, "per_user": stored}
 
 
 def report(acc: Accounting, phase: Phase, procs: dict, load_before: list[float], load_after: list[float], **params: Any) -> dict:
@@ -457,6 +461,9 @@ def md_run(r: dict, title: str) -> str:
     if st.get("checked"):
         lines.append(f"| tracker store: user messages stored / sent (missing, extra) | {st['stored']} / {st['sent']} "
                      f"({st['missing_from_store']}, {st['stored_more_than_sent']}) |")
+        if "stored_although_refused" in st:
+            lines.append(f"| tracker store: stored although told to resend (of which pinned to a message) | "
+                         f"{st['stored_although_refused']} ({len(st['pinned'])}) |")
     if r.get("web_rasa_call_ms", {}).get("n"):
         w = r["web_rasa_call_ms"]
         lines.append(f"| widget: of which its Rasa call (Server-Timing) p50 / p95 / p99 | {w['p50']} / {w['p95']} / {w['p99']} ms |")
