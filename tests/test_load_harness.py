@@ -11,7 +11,16 @@ import asyncio
 import aiohttp
 import pytest
 
-from bench.load.accounting import ChatEvent, ReplyPart, Sent, Turn, account, faults_report, stored_although_refused, telegram_turns
+from bench.load.accounting import (
+    ChatEvent,
+    ReplyPart,
+    Sent,
+    Turn,
+    account,
+    faults_report,
+    stored_although_refused,
+    telegram_turns,
+)
 from bench.load.botapi import WindowedBotAPI
 
 UNAVAILABLE_RU = "Извините, сервис ответов временно недоступен. Попробуйте, пожалуйста, через минуту."

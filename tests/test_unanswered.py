@@ -27,7 +27,20 @@ def test_no_server_is_unreachable(inner: BaseException) -> None:
     assert unreachable(raised_during(inner))
 
 
-@pytest.mark.parametrize("inner", [ValueError("a bug in an action"), KeyError("slot")])
+class ResponseError(aiohttp.ClientError):
+    """Like rasa.utils.endpoints.ClientResponseError: an HTTP status from the action endpoint."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        super().__init__(f"{status}")
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_the_proxy_saying_the_server_is_away_is_unreachable(status: int) -> None:
+    assert unreachable(raised_during(ResponseError(status)))
+
+
+@pytest.mark.parametrize("inner", [ValueError("a bug in an action"), KeyError("slot"), ResponseError(500), ResponseError(400)])
 def test_an_error_of_the_action_is_not_unreachable(inner: BaseException) -> None:
     assert not unreachable(raised_during(inner))
 

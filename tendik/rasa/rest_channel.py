@@ -10,6 +10,8 @@ What it adds to ``rasa.core.channels.rest.RestInput``:
   arbitrary data into the tracker store;
 * if the assistant produced no reply (the action server is down, or an error), the user gets
   "temporarily unavailable" in their language and the operator a log line, with no user text in it;
+  when the action server could not be reached, nothing of that turn is stored either, so the resend
+  is stored once (:mod:`tendik.rasa.unanswered`);
 * JSON nested too deeply is malformed (400), not a 500; ``input_channel`` must be a short channel
   name (``web``, ``telegram`` ...), otherwise the message is stored as ``rest``;
 * the tracker store is not "fail-safe": Rasa would fall back to an in-memory store when
@@ -54,7 +56,7 @@ from tendik.paths import langid_model
 from tendik.rasa.admission import RECEIVED_AT_HEADER, admission, waited_before
 from tendik.rasa.server import client_tag
 from tendik.rasa.speedups import latest_slot_values
-from tendik.rasa.unanswered import causes, end_turn, guard_save, not_stored, watch_turn
+from tendik.rasa.unanswered import causes, end_turn, guard_save, not_stored, said_something, watch_turn
 from tendik.rasa.unanswered import install as watch_action_server
 from tendik.redact import redact
 from tendik.system_messages import message as system_message
@@ -344,10 +346,10 @@ class TendikRestInput(RestInput):
                 messages: List[Dict[Text, Any]] = list(collector.messages)
                 if truncated:
                     messages.insert(0, {"recipient_id": sender_id, "text": system_message("too_long", language, limit=limit)})
-                if not any(m.get("text") or m.get("custom") for m in messages) and await self._paused(request, sender_id):
+                if not said_something(messages) and await self._paused(request, sender_id):
                     # handed to a person (tendik.actions.handoff): the front end carries the message to the case
                     messages.append({"recipient_id": sender_id, "text": catalog_text("handoff.forwarded", language)})
-                if not any(m.get("text") or m.get("custom") for m in messages):
+                if not said_something(messages):
                     logger.error(
                         "rest: no reply produced for a message from client %s (action server down?); sent 'unavailable' after %.0f ms",
                         who, (time.perf_counter() - started) * 1000,

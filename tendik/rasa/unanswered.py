@@ -7,9 +7,10 @@ second time, two user turns in a row without an answer between them (bench/load:
 messages when the action server was killed for 13 s under the full load).
 
 Here, while a REST turn runs (:func:`watch_turn`), a custom action that fails because the action
-server is unreachable (connection refused or reset, a timeout) marks the turn; if the turn then has
-nothing to say, the tracker store's ``save`` raises :class:`ActionServerUnreachable` instead of
-storing it. The channel answers "temporarily unavailable" as before, and nothing of the turn is
+server is unreachable (connection refused or reset, a timeout, or the proxy in front of it saying
+so: 502/503/504) marks the turn; if the turn then has nothing to say (no text, no custom payload:
+what the channel answers "unavailable" to), the tracker store's ``save`` raises
+:class:`ActionServerUnreachable` instead of storing it. The channel answers "temporarily unavailable" as before, and nothing of the turn is
 stored: the same rule as for a tracker store that fails (``TrackerStoreUnavailable``). A turn that
 did say something (a rule's response before the failing action) is stored as Rasa stores it. An
 action server that answers with an error (a bug, HTTP 500) is not "unreachable": that turn is
@@ -52,11 +53,24 @@ def causes(exc: BaseException, depth: int = 5) -> Iterator[BaseException]:
         depth -= 1
 
 
+# What a proxy in front of the action server answers when it cannot reach it (nginx in the
+# production-shaped stack: 502 while the action server is down, 504 when it does not answer in time).
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+
+
 def unreachable(exc: BaseException) -> bool:
-    """Whether the action server could not be reached (not: it answered with an error)."""
+    """Whether the action server could not be reached, directly or through a proxy (not: it answered
+    with an error of its own)."""
     import aiohttp
 
-    return any(isinstance(e, (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError)) for e in causes(exc))
+    return any(isinstance(e, (aiohttp.ClientConnectionError, asyncio.TimeoutError, ConnectionError))
+               or (isinstance(e, aiohttp.ClientError) and getattr(e, "status", None) in GATEWAY_STATUSES)
+               for e in causes(exc))
+
+
+def said_something(replies: list) -> bool:
+    """Whether the collected replies show the user anything (a text or a custom payload)."""
+    return any(m.get("text") or m.get("custom") for m in replies)
 
 
 def not_stored(exc: BaseException) -> bool:
@@ -93,7 +107,7 @@ def guard_save(store: Any) -> None:
 
     async def guarded(tracker: Any, *args: Any, **kwargs: Any) -> Any:
         watch = _TURN.get()
-        if watch is not None and watch.unreachable and not watch.replies:
+        if watch is not None and watch.unreachable and not said_something(watch.replies):
             raise ActionServerUnreachable("no reply: the action server could not be reached")
         return await save(tracker, *args, **kwargs)
 
