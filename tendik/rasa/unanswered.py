@@ -10,11 +10,11 @@ Here, while a REST turn runs (:func:`watch_turn`), a custom action that fails be
 server is unreachable (connection refused or reset, a timeout, or the proxy in front of it saying
 so: 502/503/504) marks the turn; if the turn then has nothing to say (no text, no custom payload:
 what the channel answers "unavailable" to), the tracker store's ``save`` raises
-:class:`ActionServerUnreachable` instead of storing it. The channel answers "temporarily unavailable" as before, and nothing of the turn is
-stored: the same rule as for a tracker store that fails (``TrackerStoreUnavailable``). A turn that
-did say something (a rule's response before the failing action) is stored as Rasa stores it. An
-action server that answers with an error (a bug, HTTP 500) is not "unreachable": that turn is
-stored as before, for the operator to find.
+:class:`ActionServerUnreachable` instead of storing it. The channel answers "temporarily
+unavailable" as before, and nothing of the turn is stored: the same rule as for a tracker store
+that fails (``TrackerStoreUnavailable``). A turn that did say something (a rule's response before
+the failing action) is stored as Rasa stores it. An action server that answers with an error of its
+own (a bug, HTTP 500) is not "unreachable": that turn is stored as before, for the operator to find.
 """
 
 from __future__ import annotations
