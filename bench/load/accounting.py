@@ -247,13 +247,13 @@ def stored_although_refused(results: Iterable[MessageResult], stored: dict[str, 
     for user, rs in by_user.items():
         if user not in stored:
             continue
-        refused = [r for r in rs if r.turns > 0 and not r.answered]
+        told_to_resend = [r for r in rs if r.turns > 0 and not r.answered]  # "unavailable" or an error
         extra = stored[user] - sum(1 for r in rs if r.answered)
         if extra <= 0:
             continue
         total += extra
-        if extra == len(refused):
-            pinned += [[round(r.sent.at - started, 3), round(r.first_s or 0.0, 3)] for r in refused]
+        if extra == len(told_to_resend):
+            pinned += [[round(r.sent.at - started, 3), round(r.first_s or 0.0, 3)] for r in told_to_resend]
     return {"stored_although_refused": total, "pinned": sorted(pinned)}
 
 

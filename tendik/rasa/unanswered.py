@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterator, Optional
-
-logger = logging.getLogger(__name__)
 
 
 class ActionServerUnreachable(Exception):
