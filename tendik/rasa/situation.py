@@ -1,5 +1,5 @@
-"""The worker's situation as entities, inside the NLU pipeline (``tendik.situation.extract``): the
-grounds named (``ground``, several), grounds denied (``ground_not``), the stage, the employer kind
+"""The worker's situation as entities, inside the NLU pipeline (``tendik.situation.extract``, its
+grounds checked by ``tendik.situation_model``): the grounds named (``ground``, several), grounds denied (``ground_not``), the stage, the employer kind
 and size, and the event date (ISO). Slots fill from them (``from_entity``), so the situation
 persists across turns and a later message corrects it ("у нас 5 человек" sets the employer, "нет,
 не беременна, у меня ребёнок 2 года" replaces the grounds).
@@ -24,7 +24,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from tendik.situation import Situation, extract
+from tendik.situation import Situation
+from tendik.situation_model import default_model, read
 
 EXTRACTOR = "TendikSituation"
 INFORM = "inform_situation"
@@ -59,6 +60,7 @@ class SituationEntities(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SituationEntities":
+        default_model()  # load the learned ground check now, not on the first user's turn
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -68,7 +70,7 @@ class SituationEntities(GraphComponent):
             if not text or text.startswith("/"):
                 continue
             metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
-            situation = extract(text, today, (metadata or {}).get("text_language"))
+            situation = read(text, today, (metadata or {}).get("text_language"))
             found = entities_of(situation)
             if not found:
                 continue
