@@ -45,7 +45,7 @@ from typing import Any
 
 from tendik.lang import fold, requested_language
 from tendik.paths import ROOT, setting
-from tendik.situation import GROUNDS, extract, report
+from tendik.situation import GROUNDS, Situation, extract, report
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ FORMAT = 1
 NGRAMS = (2, 5)
 DEVSET = ROOT / "bench" / "devset" / "situations.yml"
 DEFAULT_OUT = ROOT / "build" / "situation-model.npz"
-# Chosen on the replay of rounds 10-15 (bench/situation_model.py; bench/RESULTS.md).
+# Chosen by replaying batches 10-17 (bench/situation_model.py, bench/situation_model.json; bench/RESULTS.md).
 DROP_BELOW = 0.1
 ADD_FROM = 0.7
 DROP_MIN_WORDS = 25  # a short message that names a ground ("не повысили, потому что я кореец") keeps it
@@ -167,14 +167,14 @@ def default_model() -> GroundModel | None:
     return _load_cached(str(model_path()))
 
 
-def tells_a_situation(text: str, situation: Any) -> bool:
+def tells_a_situation(text: str, situation: Situation) -> bool:
     """The model may add a ground only to a message the rules read as a situation at work (a stage, or the
     employer) that is not a request to the bot about its reply language: "ответь на казахском" is no
     ground of language, and "какой банк даёт кредит дешевле" is no story about property status."""
     return bool(situation.stage or situation.employer_kind) and requested_language(text) is None
 
 
-def read(text: str, today: datetime.date, lang: str | None = None, model: GroundModel | None = None) -> Any:
+def read(text: str, today: datetime.date, lang: str | None = None, model: GroundModel | None = None) -> Situation:
     """``tendik.situation.extract`` with its grounds checked by the model (``default_model()`` when not
     given; the rules alone when there is none)."""
     situation = extract(text, today, lang)
