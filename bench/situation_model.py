@@ -21,6 +21,7 @@ import datetime
 import importlib.util
 import itertools
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ import yaml
 
 from tendik.paths import ROOT
 from tendik.situation import extract
-from tendik.situation_model import ADD_FROM, DEVSET, DROP_BELOW, DROP_MIN_WORDS, fit, tells_a_situation
+from tendik.situation_model import ADD_FROM, DEVSET, DROP_BELOW, DROP_MIN_WORDS, checked, fit, tells_a_situation
 
 # batch -> the commit of its extractor round (the rules it met are that commit's parent's).
 ROUNDS = {10: "dcb2cee", 11: "a7a137a", 12: "7ac1846", 13: "07c6a6e", 14: "3000312", 15: "939922d", 16: "1533d14",
@@ -62,10 +63,9 @@ def _old_rules(commit: str, workdir: Path) -> Any:
 
 def _corrected(probs: dict[str, float], rules: tuple[str, ...], negated: tuple[str, ...], told: bool, words: int,
                drop: float | None, add: float | None, min_words: int) -> set[str]:
-    kept = {g for g in rules if drop is None or words < min_words or probs.get(g, 1.0) >= drop}
-    if rules or negated or not told or add is None:
-        return kept
-    return {g for g, p in probs.items() if p >= add}
+    """tendik.situation_model.checked with a threshold switched off by None (keep all, add none)."""
+    return set(checked(probs, rules, negated, told, words >= min_words, 0.0 if drop is None else drop,
+                       math.inf if add is None else add))
 
 
 def replay(questions: list[dict[str, Any]], fresh: list[int]) -> dict[str, Any]:

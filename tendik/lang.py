@@ -147,13 +147,19 @@ def requested_language(text: str) -> str | None:
     return "kk" if kk else "ru"
 
 
-def _ngrams(text: str, orders: Iterable[int] = (1, 2, 3)) -> list[str]:
+def padded_ngrams(words: Iterable[str], orders: Iterable[int]) -> list[str]:
+    """Character n-grams of each word padded with a space on both sides (scikit-learn's ``char_wb``)."""
     grams: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFC", text).lower()):
+    orders = tuple(orders)
+    for word in words:
         padded = f" {word} "
         for n in orders:
             grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
+
+
+def _ngrams(text: str, orders: Iterable[int] = (1, 2, 3)) -> list[str]:
+    return padded_ngrams(_WORD.findall(unicodedata.normalize("NFC", text).lower()), orders)
 
 
 class LanguageDetector:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tendik.lang import fold, requested_language
+from tendik.lang import fold, padded_ngrams, requested_language
 from tendik.paths import ROOT, setting
 from tendik.situation import GROUNDS, Situation, extract, report
 
@@ -53,7 +53,7 @@ FORMAT = 1
 NGRAMS = (2, 5)
 DEVSET = ROOT / "bench" / "devset" / "situations.yml"
 DEFAULT_OUT = ROOT / "build" / "situation-model.npz"
-# Chosen by replaying batches 10-17 (bench/situation_model.py, bench/situation_model.json; bench/RESULTS.md).
+# Chosen by replaying batches 10-18 (bench/situation_model.py, bench/situation_model.json; bench/RESULTS.md).
 DROP_BELOW = 0.1
 ADD_FROM = 0.7
 DROP_MIN_WORDS = 25  # a short message that names a ground ("не повысили, потому что я кореец") keeps it
@@ -68,14 +68,7 @@ def model_path() -> Path:
 def ngrams(text: str) -> list[str]:
     """Character n-grams of each folded word padded with spaces (the ``char_wb`` analyzer)."""
     low, high = NGRAMS
-    grams: list[str] = []
-    for word in fold(text).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            if len(padded) < n:
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return padded_ngrams(fold(text).split(), range(low, high + 1))
 
 
 def _tfidf(grams: Iterable[str], index: dict[str, int], idf: Sequence[float]) -> dict[int, float]:
@@ -84,6 +77,18 @@ def _tfidf(grams: Iterable[str], index: dict[str, int], idf: Sequence[float]) ->
     values = {i: (1.0 + math.log(c)) * idf[i] for i, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
     return {i: v / norm for i, v in values.items()}
+
+
+def checked(probs: dict[str, float], grounds: Sequence[str], negated: Sequence[str], told: bool, story: bool,
+            drop_below: float, add_from: float) -> tuple[str, ...]:
+    """The correction rule: in a ``story``, drop the rules' grounds the model gives less than ``drop_below``
+    (a ground it does not know is kept); when the message tells a situation (``told``: see
+    :func:`tells_a_situation`) and the rules found no ground and denied none, take the grounds it gives
+    ``add_from`` or more, most probable first."""
+    kept = tuple(g for g in grounds if not story or probs.get(g, 1.0) >= drop_below)
+    if grounds or negated or not told:
+        return kept
+    return tuple(g for _, g in sorted(((p, g) for g, p in probs.items() if p >= add_from), reverse=True))
 
 
 @dataclass(frozen=True)
@@ -110,16 +115,12 @@ class GroundModel:
         return {g: float(p) for g, p in zip(self.grounds, probs)}
 
     def correct(self, text: str, grounds: Sequence[str], negated: Sequence[str] = (), told: bool = True) -> tuple[str, ...]:
-        """The rules' grounds, checked: in a story, drop the ones the model rules out; when the message tells a
-        situation (``told``: see :func:`tells_a_situation`) and the rules found no ground and denied none,
-        take the ones the model is sure of (most probable first)."""
-        probs = self.probabilities(text)
+        """The rules' grounds, checked by :func:`checked` (the text is scored only when the model can
+        change something: a short message with grounds, or one with nothing to add, is returned as it is)."""
         story = len(text.split()) >= DROP_MIN_WORDS
-        kept = tuple(g for g in grounds if not story or probs.get(g, 1.0) >= self.drop_below)
-        if grounds or negated or not told:
-            return kept
-        sure = sorted((p, g) for g, p in probs.items() if p >= self.add_from)
-        return tuple(g for _, g in reversed(sure))
+        if (grounds and not story) or (not grounds and (negated or not told)):
+            return tuple(grounds)
+        return checked(self.probabilities(text), grounds, negated, told, story, self.drop_below, self.add_from)
 
     def save(self, path: Path) -> None:
         import numpy as np

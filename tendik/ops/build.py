@@ -39,8 +39,8 @@ def build_situation_model() -> None:
     """The learned check on the situation extractor's grounds (tendik/situation_model.py), trained on the
     situation dev set's tune split."""
     out = BUILD / "situation-model.npz"
-    value = digest([ROOT / "bench" / "devset" / "situations.yml", PACKAGE / "situation_model.py", PACKAGE / "lang.py",
-                    LOCKS["app"]])
+    value = digest([ROOT / "bench" / "devset" / "situations.yml", PACKAGE / "situation_model.py", PACKAGE / "situation.py",
+                    PACKAGE / "lang.py", LOCKS["app"]])
     if is_fresh("situation-model", value, out):
         return
     say("training the situation ground model on the dev set's tune split ...")
