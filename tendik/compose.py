@@ -43,7 +43,7 @@ FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons 
 FIRST_REPLY_MAX = 1000  # ... and stays under: an answer to a question drops the related-norms line past this
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
-OTHER_CODES_MAX = 3  # acts named in the first reply's "see also" line (all of them: the law view)
+OTHER_CODES_MAX = 2  # acts named in the first reply's "see also" line (all of them: the law view)
 VIEWS = ("law", "steps", "route", "full")
 
 
@@ -257,7 +257,8 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
 
 
 def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None,
-                     route_asked: bool = False, asked_law: bool = False, asked_topic: str | None = None) -> AnswerPayload:
+                     route_asked: bool = False, asked_law: bool = False, asked_topic: str | None = None,
+                     offer_selfcheck: bool = False) -> AnswerPayload:
     """The first reply to a described situation (``state.known``). ``route_asked``: the message also asks
     where to complain ("... куда жаловаться?"): the employer's route sentence is always in it (the
     route view, one tap away, has the rest). ``asked_law``: the message asks what the law says (a topic
@@ -266,7 +267,9 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     the next steps come first and the line only within FIRST_REPLY_BUDGET. ``asked_topic``: the topic the
     question was recognised as when it is not a ground or a stage itself (equal pay, language at work, the
     labour inspection ...): the reply still answers the situation (its phrase and paragraph), and the line
-    and the buttons are that topic's, so the norms of what was asked are named and one tap away."""
+    and the buttons are that topic's, so the norms of what was asked are named and one tap away.
+    ``offer_selfcheck``: when the situation lacks its ground or its stage, the reply offers the guided
+    self-check in words (a note before the disclaimer, counted in the budget like the disclaimer)."""
     lang = _lang(lang)
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
@@ -301,6 +304,8 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
     quoted = [short_citation(kb, paragraph, lang)]
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    if offer_selfcheck and not (state.grounds and state.stage):
+        finish.insert(0, Section(kind="note", text=text("selfcheck.form.offer", lang)))
     # The topic's other norms as one compact line (their text is one tap away: the law view).
     line, others = norms_line(kb, kb.explanations.get(topic or ""), quoted, lang)
     see_also = [Section(kind="see_also", heading=text("answer.other_norms", lang), text=line)] if line else []

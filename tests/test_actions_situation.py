@@ -278,6 +278,26 @@ def test_a_question_keeps_the_norms_line_a_story_gets_the_steps_first(lang: str,
     assert {c.norm_id for c in story.citations} <= {c.norm_id for c in question.citations}
 
 
+@pytest.mark.parametrize(("lang", "told"), [
+    ("ru", "без прописки в Алматы не берут на работу, а я из Талдыкоргана"),
+    ("kk", "тұрғылықты жерім басқа облыста деп жұмысқа алмады"),
+    ("kk", "turgylykty zherim baska oblysta dep zhumyska almady"),
+])
+def test_a_story_classified_as_a_topic_still_gets_the_steps_first(lang: str, told: str) -> None:
+    """A story told without asking anything, even when the classifier calls it a topic
+    (ask_hiring_refusal), is answered like a story: the next steps first, within FIRST_REPLY_BUDGET;
+    the same words with "это законно?" keep the topic's "see also" line."""
+    from tendik.compose import FIRST_REPLY_BUDGET
+
+    slots = {"entities": [("ground", "residence"), ("stage", "hiring")], "grounds": ["residence"], "stage": "hiring"}
+    story, stext, _ = answer(told, "ask_hiring_refusal", lang, **slots)
+    plain, _, _ = answer(told, "inform_situation", lang, **slots)
+    asked, _, _ = answer(told + ". это законно?", "ask_hiring_refusal", lang, **slots)
+    assert [s.kind for s in story.sections] == [s.kind for s in plain.sections]
+    assert len(stext) <= FIRST_REPLY_BUDGET
+    assert "see_also" in [s.kind for s in asked.sections]
+
+
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 @pytest.mark.parametrize(("intent", "ground", "stage"), [
     ("ask_equal_pay", "origin", "pay"), ("ask_language_at_work", "language", "hiring"),

@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from tendik.asking import asks_question
 from tendik.compose import (
     MESSAGE_MAX,
     VIEWS,
@@ -251,6 +252,7 @@ class ActionAnswer(Action):
                 logger.info("answer: no known words; intent %s ignored, searching instead", intent)
                 exp = None
         asked_topic = exp.id if exp is not None and intent not in GROUND_STAGE_INTENTS else None
+        in_form = tracker.active_loop_name == "selfcheck_form"
         payload: AnswerPayload | None = None
         if intent == "show_more":
             payload = self._more(kb, tracker, entities, lang, state)
@@ -266,16 +268,18 @@ class ActionAnswer(Action):
         elif state.known and intent in COMPLAINT_INTENTS and told_situation:
             # a situation told with "куда жаловаться?": the short answer for it, with where to go in it
             payload = situation_answer(kb, situations(), state, lang, route_asked=True, asked_law=exp is not None,
-                                       asked_topic=asked_topic)
+                                       asked_topic=asked_topic, offer_selfcheck=not in_form)
         elif state.known and intent in ROUTE_INTENTS:
             payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
         elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
             # only the employer or the date changed: where to go and by when, for this employer
             payload = route_view(kb, situations(), state, lang)
         elif state.known and intent in SITUATIONAL_INTENTS and (told_situation or intent == "inform_situation"):
-            # a topic question ("можно ли ...?") keeps the line of the topic's other norms; a story gets steps first
-            payload = situation_answer(kb, situations(), state, lang, asked_law=intent != "inform_situation",
-                                       asked_topic=asked_topic)
+            # a topic question ("можно ли ...?") keeps the line of the topic's other norms; a story told without
+            # asking anything (even one classified as a topic) gets the next steps first (tendik.asking)
+            payload = situation_answer(kb, situations(), state, lang,
+                                       asked_law=intent != "inform_situation" and asks_question(text),
+                                       asked_topic=asked_topic, offer_selfcheck=not in_form)
         elif exp is not None:
             payload = short_topic_answer(kb, exp, lang)
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
@@ -290,11 +294,9 @@ class ActionAnswer(Action):
             payload = self._retrieve(kb, text, lang, ranking[0] if ranking else None)
         if state.known and not payload.situation:
             payload.situation = state.as_dict()
-        if payload.knowledge_ids and tracker.active_loop_name != "selfcheck_form":
-            # the guided self-check (tendik.actions.selfcheck) on every legal answer; offered in words
-            # when a described situation lacks its ground or its stage
-            if payload.source == "situation" and not (state.grounds and state.stage):
-                payload.sections.insert(max(len(payload.sections) - 1, 0), Section(kind="note", text=text_of("selfcheck.form.offer", lang)))
+        if payload.knowledge_ids and not in_form:
+            # the guided self-check (tendik.actions.selfcheck) on every legal answer (a situation answer
+            # lacking its ground or its stage offers it in words too: situation_answer(offer_selfcheck))
             payload.buttons.append(Button(text_of("selfcheck.form.button", lang), "/start_selfcheck"))
         # a person (tendik.actions.handoff): a button on every answer; after two answers in a row that
         # found nothing, offered in words too

@@ -157,7 +157,8 @@ class Services:
     def endpoints_file(self, port: int | None = None) -> Path:
         """nlu_data/endpoints.yml, plus a Redis lock store when ``redis_url`` (TENDIK_REDIS_URL) is
         set: several Rasa replicas sharing one tracker store must lock conversations across
-        processes, or concurrent messages of one user can interleave or lose events."""
+        processes, or concurrent messages of one user can interleave or lose events. The file with the
+        lock store is written beside the logs."""
         base = ROOT / "nlu_data" / "endpoints.yml"
         if not self.redis_url:
             return base
@@ -177,8 +178,9 @@ class Services:
         ]
         if parsed.password:
             lines.append("  password: ${TENDIK_REDIS_PASSWORD}")
-        out = BUILD / f"endpoints-{port or self.rasa_port}.yml"
-        out.parent.mkdir(parents=True, exist_ok=True)
+        # beside the services' logs (a throw-away run's temporary directory goes with it)
+        keys.private_dir(self.log_dir)
+        out = self.log_dir / f"endpoints-{port or self.rasa_port}.yml"
         out.write_text(base.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
         return out
 

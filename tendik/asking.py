@@ -1,0 +1,44 @@
+"""Whether a message asks something (a question about the law) or only tells what happened.
+
+A worker's story classified as a topic ("без прописки не берут на работу", «жүкті екенімді айтқан соң
+алмады») wants what to do next; a question ("можно ли уволить беременную?", «қысқартуға құқығы бар ма»)
+also wants the topic's other norms named. :func:`tendik.compose.situation_answer` orders its first reply
+by this (``asked_law``). Every spelling reads alike: the words are compared after
+:func:`tendik.lang.fold` (lower case, Latin script transliterated, Kazakh letters folded), so «бола ма»,
+"bola ma" and "бола ма" are one question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tendik.lang import fold
+
+# Question words and particles, folded (қанша -> канша, «ма» after a verb: бола ма, бар ма, ба/бе/па/пе).
+_WORDS = frozenset({
+    # Kazakh: the interrogative particles and question words
+    "ма", "ме", "ба", "бе", "па", "пе", "канша", "калай", "калаи", "кайда", "каида", "кашан", "кандай", "кандаи",
+    "неге", "кимге", "неше", "нешеде", "кайсы", "кай", "каи",
+    # Russian
+    "ли", "разве", "сколько", "куда", "почему", "зачем", "какие", "какой", "какая", "каким", "каков", "кто", "где",
+    "когда", "объясните", "обьясните", "подскажите", "скажите", "расскажите",
+})
+# Phrases that ask without a question mark ("это законно", "что делать", «не істеуім керек», «құқығы бар»).
+_PHRASES = (
+    "что делать", "что мне делать", "как быть", "что такое", "имеет право", "имеют право", "законно", "правомерно",
+    "нормально", "так можно", "что грозит", "что будет",
+    "не истеу", "не истеим", "не истесем", "не болады", "кукыгы бар", "кукыгым бар", "занды", "дурыс па",
+)
+_CLAUSE = re.compile(r"[.,;:!\n—–]")
+_PHRASE = re.compile(r"(?:^| )(?:" + "|".join(re.escape(p) for p in _PHRASES) + r")")
+
+
+def asks_question(text: str) -> bool:
+    """True when the message asks something: a question mark, a question word or particle, an asking
+    phrase, or a clause that starts with "как". False for a story told without asking."""
+    if "?" in text:
+        return True
+    folded = fold(text)
+    if _WORDS.intersection(folded.split()) or _PHRASE.search(folded):
+        return True
+    return any(fold(clause).startswith("как ") for clause in _CLAUSE.split(text))
