@@ -162,6 +162,25 @@ def _ngrams(text: str, orders: Iterable[int] = (1, 2, 3)) -> list[str]:
     return padded_ngrams(_WORD.findall(unicodedata.normalize("NFC", text).lower()), orders)
 
 
+LATIN_RUSSIAN_CONFIDENCE = 0.9
+# Kazakh endings of a folded word (after tendik.lang.fold: «істедім» -> "истедим", «жүрмін» -> "журмин"): verbs,
+# persons, participles. A word of Russian typed in Latin letters rarely ends so.
+_KK_FOLDED_END = re.compile(r"(?:мын|мин|пын|пин|мыз|миз|пыз|пиз|йды|йди|йтын|йтин|дым|дим|тым|тим|ган|ген|кан|кен|сын|син|ныз|низ)$")
+
+
+def russian_in_latin_letters(low: str, letters: list[str]) -> bool:
+    """Russian typed in Latin letters ("ya sanitarka v bolnice, nam zapretili ..."): no Cyrillic letter and
+    no Latin Kazakh one (ä, ğ, ı, ş ...), and at least two Russian grammar words (я, в, на, что, мне ...
+    after transliteration), at least twice as many as Kazakh ones (particles, pronouns, verb endings).
+    The character model, trained on far more Latin Kazakh than Latin Russian, reads such text as Kazakh."""
+    if any(("а" <= ch <= "я") or ch == "ё" or ch in KK_LATIN_MARKERS for ch in letters):
+        return False
+    words = fold(low).split()
+    russian = sum(w in _RU_FUNCTION_WORDS for w in words)
+    kazakh = sum(w in _KK_FUNCTION_WORDS or bool(_KK_FOLDED_END.search(w)) for w in words)
+    return russian >= 2 and russian >= 2 * max(kazakh, 1)
+
+
 class LanguageDetector:
     """Naive Bayes over character 1-3-grams, plus a hard rule for Kazakh-only letters."""
 
@@ -216,6 +235,8 @@ class LanguageDetector:
             return None, 0.0
         if any(ch in KK_LETTERS for ch in letters):
             return self._detect_with_kazakh_letters(low)
+        if russian_in_latin_letters(low, letters):
+            return "ru", LATIN_RUSSIAN_CONFIDENCE
         return self._naive_bayes(low, letters)
 
     def _detect_with_kazakh_letters(self, low: str) -> tuple[str | None, float]:

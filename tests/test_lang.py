@@ -60,6 +60,23 @@ def test_mixed_sentences_follow_their_grammar(detector: LanguageDetector, text: 
     assert detector.detect(text)[0] == lang
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Russian typed in Latin letters: its grammar words, not the character model trained mostly on Latin Kazakh
+        ("ya sanitarka v gorodskoi bolnice, nam zapretili obedat v komnate otdyha", "ru"),
+        ("uzbekam na stroyke platyat menshe chem mestnym za tu zhe rabotu, ya uzbek", "ru"),
+        ("hodila na sobesedovanie na kassira, a HR v konce govorit u vas akcent silnyi", "ru"),
+        # Kazakh in Latin letters stays Kazakh: its particles and verb endings, or its Latin letters
+        ("men zhumysqa baryp edim, bastyq magan zhuktisin dep aitty", "kk"),
+        ("bizde tek zhigitterdi obuchenie ge zhiberedi, qyzdardy zhok, bul zandy ma", "kk"),
+        ("jūmys berušı meni şyğaryp jıberdı, sebebın aitpady", "kk"),
+    ],
+)
+def test_latin_letters_follow_their_grammar(detector: LanguageDetector, text: str, lang: str) -> None:
+    assert detector.detect(text)[0] == lang
+
+
 def test_no_letters_means_unknown(detector: LanguageDetector) -> None:
     assert detector.detect("😀🙏 123 !!!") == (None, 0.0)
 
