@@ -229,7 +229,10 @@ def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
 
 # ---------------------------------------------------------------- first replies
 def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead_in: str | None = None,
-                       source: str = "intent") -> AnswerPayload:
+                       source: str = "intent", situation: Iterable[ParagraphRef] = ()) -> AnswerPayload:
+    """The first reply to a topic question. ``situation``: the paragraphs of the situation the worker
+    told before (:meth:`SituationKnowledge.situation_paragraphs`): "а штраф будет?" after an unequal-pay
+    story quotes the lead's paragraph on that fine (КоАП 90(1)), not its shortest (90(3), job ads)."""
     lang = _lang(lang)
     b = _Builder(lang)
     if lead_in:
@@ -238,9 +241,11 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     lead = exp.lead or exp.statements[:1]
     b.add("lead", _join(lead, lang))
     refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
-    # the first paragraph the lead rests on (the one it names), unless it is too long for a short
-    # reply: then the shortest
-    quotes = [short_citation(kb, r, lang) for r in dict.fromkeys(refs)]
+    # the first paragraph the lead rests on that the told situation rests on too; else the first one
+    # (the one it names), unless it is too long for a short reply: then the shortest
+    refs = list(dict.fromkeys(refs))
+    told = [r for r in refs if r in set(situation)]
+    quotes = [short_citation(kb, r, lang) for r in (told[:1] or refs)]
     quotes = [next((c for c in quotes if len(c.text) <= QUOTE_MAX), min(quotes, key=lambda c: len(c.text)))]
     b.quote(kb, quotes, heading="")
     if kb.norms[quotes[0].norm_id].whole_article_only():

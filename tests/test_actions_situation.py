@@ -329,3 +329,19 @@ def test_a_labour_inspection_question_told_with_unpaid_wages_names_the_inspectio
                               entities=[("stage", "pay")], stage="pay")
     assert payload.source == "situation" and len(text) <= 1000
     assert {"tk-193", "tk-198"} & {c.norm_id for c in payload.citations}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize(("slots", "expected"), [
+    ({"grounds": ["sex"], "stage": "pay"}, "koap-090:1"),
+    ({"grounds": ["single_parent"], "stage": "conditions"}, "koap-090:1"),
+    ({"grounds": ["sex"], "stage": "job_ad"}, "koap-090:3"),
+    ({}, "koap-090:3"),  # no situation told: the shorter of the lead's two paragraphs, as before
+])
+def test_a_fine_asked_after_a_story_quotes_the_fine_for_that_stage(lang: str, slots: dict[str, Any], expected: str) -> None:
+    """"а штраф работодателю за это будет?" after an unequal-pay (or unequal-conditions) story quotes
+    КоАП art. 90(1), the fine for exactly that; after a job-ad story, art. 90(3)."""
+    payload, text, _ = answer("а штраф работодателю за это будет?", "ask_employer_liability", lang, **slots)
+    assert payload.topic == "exp-employer-liability"
+    assert quoted(payload) == {expected}
+    assert len(text) <= 4096

@@ -302,3 +302,19 @@ def test_fixed_texts_use_the_statutes_terms() -> None:
 def test_renderings_cover_every_explanation_in_both_languages() -> None:
     seen = {(exp_id, lang) for exp_id, lang, _, _ in renderings_of_explanations(KB)}
     assert seen == {(e, lang) for e in KB.explanations for lang in LANGS}
+
+
+def test_a_stages_related_paragraph_must_exist_and_feeds_the_situations_paragraphs() -> None:
+    """stages.yml `related` (the fine for unequal pay, КоАП 90(1)) is checked like every paragraph
+    reference, and a told situation's paragraphs include it (after the stage's own)."""
+    from tendik.knowledge.situations import situation_findings
+    from tendik.situation import GROUNDS
+
+    told = SK.situation_paragraphs(("sex",), "pay")
+    assert ParagraphRef.parse("koap-090:1") in told and told.index(ParagraphRef.parse("tk-022:1.15")) < told.index(ParagraphRef.parse("koap-090:1"))
+    assert ParagraphRef.parse("koap-090:1") not in SK.situation_paragraphs(("sex",), "job_ad")
+    broken = copy.deepcopy(SK)
+    broken.stages["pay"].related = [ParagraphRef.parse("koap-090:99")]
+    findings = situation_findings(KB, broken, tuple(GROUNDS), tuple(broken.stages))
+    assert any(f.where == "stage pay related" and "koap-090:99" in f.problem for f in findings)
+    assert not [f for f in situation_findings(KB, SK, tuple(GROUNDS), tuple(SK.stages)) if "related" in f.where]

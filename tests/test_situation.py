@@ -1124,6 +1124,35 @@ def test_plain_questions_still_get_their_stage() -> None:
     assert _x("как написать заявление в трудовую инспекцию").stage is None
 
 
+@pytest.mark.parametrize("text", [
+    "а им штраф за это будет?",
+    "а штраф какой им будет?",
+    "какой штраф грозит работодателю?",
+    "инспектор труда может оштрафовать работодателя?",
+    "жұмыс берушіге бұл үшін айыппұл сала ма?",
+    "buǵan aiyppūl salyna ma?",
+    "kemsitkeni ushin firmaga shtraf salyna ma",
+    "кемсіткен компанияға қанша айыппұл салады",
+    "кемсіткен бастық жазаланады ма",
+])
+def test_a_fine_on_the_employer_asked_about_is_no_stage(text: str) -> None:
+    """A question about the employer's liability told after a story must not overwrite its stage:
+    the fine is on the employer, not a condition of the worker's work (nor harassment)."""
+    assert _x(text).stage is None
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("мне штраф выписали за опоздание, а казахам нет", "conditions"),
+    ("начальник всех штрафует но меня чаще", "conditions"),
+    ("руководитель штрафует работников, которые разговаривают по-уйгурски", "conditions"),
+    ("нас штрафуют за казахский", "conditions"),
+    ("маған айыппұл салды, басқаларға салмайды", "conditions"),
+    ("қазақша сөйлесеңдер айыппұл саламын дейді", "conditions"),
+])
+def test_a_fine_on_the_worker_is_a_condition_of_work(text: str, stage: str) -> None:
+    assert _x(text).stage == stage
+
+
 # --------------------------------------------------------------------------------------------------
 # The measuring command and the speed
 

@@ -281,7 +281,9 @@ class ActionAnswer(Action):
                                        asked_law=intent != "inform_situation" and asks_question(text),
                                        asked_topic=asked_topic, offer_selfcheck=not in_form)
         elif exp is not None:
-            payload = short_topic_answer(kb, exp, lang)
+            # a question after a told situation quotes the paragraph of the topic that fits it
+            told = situations().situation_paragraphs(state.grounds, state.stage) if state.known else []
+            payload = short_topic_answer(kb, exp, lang, situation=told)
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
         elif intent == "inform_situation":
             # an employer or a date without a ground or stage yet: ask what happened

@@ -50,6 +50,9 @@ class Stage:
     phrase: Statement
     topic: str
     steps: list[Statement]
+    # Paragraphs of other acts about this stage (the fine for unequal pay, КоАП art. 90(1)): a topic
+    # question asked after the worker told this situation quotes one of them when its lead rests on it.
+    related: list[ParagraphRef] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +124,21 @@ class SituationKnowledge:
             return d.by_route[employer_kind]
         return d.phrase
 
+    def situation_paragraphs(self, grounds: tuple[str, ...], stage: str | None) -> list[ParagraphRef]:
+        """The paragraphs a situation's answer rests on, most specific first: the combination's
+        paragraph and its phrase's, each ground's, the stage's and its related paragraphs."""
+        out: list[ParagraphRef] = []
+        entry = self.specific(grounds, stage) if (grounds or stage) else None
+        if entry:
+            out += [entry.paragraph, *entry.phrase.rests_on]
+        for g in grounds:
+            if g in self.grounds:
+                out += [self.grounds[g].paragraph, *self.grounds[g].phrase.rests_on]
+        if stage in self.stages:
+            st = self.stages[stage]
+            out += [st.paragraph, *st.phrase.rests_on, *st.related]
+        return list(dict.fromkeys(out))
+
     def statements(self) -> list[tuple[str, Statement]]:
         """Every statement with where it is (for the checks)."""
         out: list[tuple[str, Statement]] = []
@@ -141,6 +159,7 @@ class SituationKnowledge:
     def paragraphs(self) -> list[tuple[str, ParagraphRef]]:
         out = [(f"ground {g.id}", g.paragraph) for g in self.grounds.values()]
         out += [(f"stage {s.id}", s.paragraph) for s in self.stages.values()]
+        out += [(f"stage {s.id} related", r) for s in self.stages.values() for r in s.related]
         out += [(f"specific {'+'.join(e.grounds)}x{e.stage}", e.paragraph) for e in self.specifics]
         out += [(f"route {r.id}", r.paragraph) for r in [*self.routes.values(), *self.channels.values()]]
         out += [(f"deadline {d.stage}", d.paragraph) for d in self.deadlines.values()]
@@ -182,7 +201,8 @@ def load_situations(directory: Path = SITUATIONS_DIR) -> SituationKnowledge:
     }
     stages = {
         sid: Stage(sid, _names(s.get("name")), ParagraphRef.parse(s["paragraph"]), _statement(s["phrase"], f"stage {sid}"),
-                   str(s.get("topic") or ""), _statements(s.get("steps"), f"stage {sid} steps"))
+                   str(s.get("topic") or ""), _statements(s.get("steps"), f"stage {sid} steps"),
+                   [ParagraphRef.parse(r) for r in s.get("related") or []])
         for sid, s in stages_raw.items()
     }
     specifics = [
