@@ -269,7 +269,8 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     route view, one tap away, has the rest). ``asked_law``: the message asks what the law says (a topic
     question, "можно ли уволить беременную?"): the line naming the topic's other norms comes before the
     steps and stays up to FIRST_REPLY_MAX characters; for a story told ("меня уволили, потому что ...")
-    the next steps come first and the line only within FIRST_REPLY_BUDGET. ``asked_topic``: the topic the
+    the next steps come first and the line only within FIRST_REPLY_BUDGET (or, when the quoted paragraph
+    alone fills that budget so no step fits, within FIRST_REPLY_MAX). ``asked_topic``: the topic the
     question was recognised as when it is not a ground or a stage itself (equal pay, language at work, the
     labour inspection ...): the reply still answers the situation (its phrase and paragraph), and the line
     and the buttons are that topic's, so the norms of what was asked are named and one tap away.
@@ -337,6 +338,10 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         tail = _steps_that_fit(b, stage_steps, lang, finish)
         if see_also and _fits(b, [*tail, *see_also], finish):
             tail += see_also
+        elif see_also and not tail and not _fits(b, [], finish) and _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):
+            # the quoted paragraph alone fills the budget (no step fits): the reply is long anyway, and
+            # the line still names the topic's other norms within FIRST_REPLY_MAX
+            tail = see_also
         else:
             others = []
     b.sections += [*tail, *finish]

@@ -207,9 +207,10 @@ def test_an_answer_offers_its_lesson_and_the_lesson_opens() -> None:
 def test_every_first_situation_reply_cites_only_what_it_shows(lang: str) -> None:
     """Every ground x stage (with a second ground, with a known employer): the first reply quotes one
     paragraph; every other citation is an act and article named in its compact "see also" line,
-    which comes last, after the next steps, and only when the reply still fits FIRST_REPLY_BUDGET
-    (else it is left out with its citations: the law view has them)."""
-    from tendik.compose import FIRST_REPLY_BUDGET
+    which comes last, after the next steps, and only when the reply still fits FIRST_REPLY_BUDGET, or,
+    when the quoted paragraph alone fills that budget (no step fits), FIRST_REPLY_MAX (else it is left
+    out with its citations: the law view has them)."""
+    from tendik.compose import FIRST_REPLY_BUDGET, FIRST_REPLY_MAX
     from tendik.knowledge.norms import SHORT_NAMES
 
     kb = knowledge()
@@ -230,7 +231,7 @@ def test_every_first_situation_reply_cites_only_what_it_shows(lang: str) -> None
             kinds = [sec.kind for sec in payload.sections]
             if line:
                 lines += 1
-                assert len(text) <= FIRST_REPLY_BUDGET, (g, s, len(text))
+                assert len(text) <= FIRST_REPLY_BUDGET or ("steps" not in kinds and len(text) <= FIRST_REPLY_MAX), (g, s, len(text))
                 # the line comes after the steps
                 assert "steps" not in kinds or kinds.index("steps") < kinds.index("see_also"), (g, s, kinds)
             if "steps" in kinds:
@@ -270,7 +271,8 @@ def test_a_question_keeps_the_norms_line_a_story_gets_the_steps_first(lang: str,
     assert question.source == story.source == "situation" and quoted(question) == quoted(story)
     qkinds, skinds = [s.kind for s in question.sections], [s.kind for s in story.sections]
     assert "see_also" in qkinds and len(qtext) <= FIRST_REPLY_MAX
-    assert len(stext) <= FIRST_REPLY_BUDGET or skinds.count("lead") == 1 and "steps" not in skinds and "see_also" not in skinds
+    # within the budget, or the quoted paragraph alone fills it: no step, and the line only up to FIRST_REPLY_MAX
+    assert len(stext) <= FIRST_REPLY_BUDGET or skinds.count("lead") == 1 and "steps" not in skinds and len(stext) <= FIRST_REPLY_MAX
     if "see_also" in skinds and "steps" in skinds:
         assert skinds.index("steps") < skinds.index("see_also")
     if "see_also" not in skinds:  # the line and its citations go together
@@ -345,3 +347,17 @@ def test_a_fine_asked_after_a_story_quotes_the_fine_for_that_stage(lang: str, sl
     assert payload.topic == "exp-employer-liability"
     assert quoted(payload) == {expected}
     assert len(text) <= 4096
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize(("ground", "stage"), [("sex", "job_ad"), ("pregnancy", "dismissal")])
+def test_a_story_whose_paragraph_fills_the_budget_still_names_the_other_norms(lang: str, ground: str, stage: str) -> None:
+    """КоАП 90(3) or TK 54(2) alone fill the 700-character budget, so no step fits: the story's reply
+    is long anyway and keeps the line of the topic's other norms (within FIRST_REPLY_MAX)."""
+    from tendik.compose import FIRST_REPLY_BUDGET, FIRST_REPLY_MAX
+
+    payload, text, _ = answer("история", "inform_situation", lang, grounds=[ground], stage=stage)
+    kinds = [s.kind for s in payload.sections]
+    assert "steps" not in kinds and "see_also" in kinds
+    assert FIRST_REPLY_BUDGET < len(text) <= FIRST_REPLY_MAX
+    assert {c.norm_id for c in payload.citations} > {c.norm_id for c in payload.quoted()}
