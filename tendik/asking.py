@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-from tendik.lang import fold
+from tendik.lang import KK_QUESTION_WORDS, fold
 
 # Question words and particles, folded (қанша -> канша, «ма» after a verb: бола ма, бар ма, ба/бе/па/пе).
-_WORDS = frozenset({
-    # Kazakh: the interrogative particles and question words
-    "ма", "ме", "ба", "бе", "па", "пе", "канша", "калай", "калаи", "кайда", "каида", "кашан", "кандай", "кандаи",
-    "неге", "кимге", "неше", "нешеде", "кайсы", "кай", "каи",
+_WORDS = KK_QUESTION_WORDS | frozenset({
+    # Kazakh: more question words, and the forms Latin spellings fold to ("qalai" -> "калаи")
+    "калаи", "каида", "кашан", "кандаи", "кимге", "неше", "нешеде", "кайсы", "кай", "каи",
     # Russian
     "ли", "разве", "сколько", "куда", "почему", "зачем", "какие", "какой", "какая", "каким", "каков", "кто", "где",
     "когда", "объясните", "обьясните", "подскажите", "скажите", "расскажите",
@@ -38,7 +37,8 @@ def asks_question(text: str) -> bool:
     phrase, or a clause that starts with "как". False for a story told without asking."""
     if "?" in text:
         return True
-    folded = fold(text)
+    clauses = [c for c in (fold(part) for part in _CLAUSE.split(text)) if c]  # each clause folded once
+    folded = " ".join(clauses)  # == fold(text): the clause marks are not letters
     if _WORDS.intersection(folded.split()) or _PHRASE.search(folded):
         return True
-    return any(fold(clause).startswith("как ") for clause in _CLAUSE.split(text))
+    return any(c.startswith("как ") for c in clauses)

@@ -243,8 +243,8 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
     # the first paragraph the lead rests on that the told situation rests on too; else the first one
     # (the one it names), unless it is too long for a short reply: then the shortest
-    refs = list(dict.fromkeys(refs))
-    told = [r for r in refs if r in set(situation)]
+    refs, wanted = list(dict.fromkeys(refs)), set(situation)
+    told = [r for r in refs if r in wanted]
     quotes = [short_citation(kb, r, lang) for r in (told[:1] or refs)]
     quotes = [next((c for c in quotes if len(c.text) <= QUOTE_MAX), min(quotes, key=lambda c: len(c.text)))]
     b.quote(kb, quotes, heading="")

@@ -51,11 +51,12 @@ _LATIN_SINGLE = {
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
 _LATIN_WORD = re.compile(r"^[a-zäğıñöūüşçáǵńóúý'’]+$")
 
+# Kazakh question particles and words (folded): grammar for the language detector, a question for tendik.asking.
+KK_QUESTION_WORDS = frozenset({"ма", "ме", "ба", "бе", "па", "пе", "кандай", "канша", "кайда", "калай", "неге"})
 # Kazakh grammar words (folded): one of them makes a mixed sentence Kazakh ("это законно ма?").
-_KK_FUNCTION_WORDS = {
-    "ма", "ме", "ба", "бе", "па", "пе", "деп", "туралы", "бар", "жок", "емес", "бойынша", "ушин", "деген",
-    "дегенимиз", "кандай", "канша", "кайда", "калай", "неге", "мен", "сен", "биз", "олар", "бул", "осы",
-    "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
+_KK_FUNCTION_WORDS = KK_QUESTION_WORDS | {
+    "деп", "туралы", "бар", "жок", "емес", "бойынша", "ушин", "деген", "дегенимиз", "мен", "сен", "биз", "олар", "бул",
+    "осы", "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
 }
 
 # Russian grammar words: many of them against one Kazakh particle make the sentence Russian.
