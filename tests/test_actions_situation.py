@@ -361,3 +361,20 @@ def test_a_story_whose_paragraph_fills_the_budget_still_names_the_other_norms(la
     assert "steps" not in kinds and "see_also" in kinds
     assert FIRST_REPLY_BUDGET < len(text) <= FIRST_REPLY_MAX
     assert {c.norm_id for c in payload.citations} > {c.norm_id for c in payload.quoted()}
+
+
+@pytest.mark.parametrize(("lang", "ground", "stage"), [("ru", "sex", "pay"), ("kk", "sex", "hiring"),
+                                                       ("kk", "pregnancy", "hiring"), ("kk", "minor", "hiring")])
+def test_a_story_gives_up_a_later_step_for_the_line_of_other_norms(lang: str, ground: str, stage: str) -> None:
+    """Two or three steps fit the 700-character budget but not with the topic's "see also" line: the
+    reply keeps the first step(s) and the line (every step is one tap away, the other norms would not
+    be named at all)."""
+    from tendik.compose import FIRST_REPLY_BUDGET
+
+    payload, text, _ = answer("история", "inform_situation", lang, grounds=[ground], stage=stage)
+    kinds = [s.kind for s in payload.sections]
+    assert "steps" in kinds and "see_also" in kinds and kinds.index("steps") < kinds.index("see_also")
+    assert len(text) <= FIRST_REPLY_BUDGET
+    steps = next(s.items for s in payload.sections if s.kind == "steps")
+    assert steps == [st.text[lang] for st in SK.stages[stage].steps[:len(steps)]]
+    assert {c.norm_id for c in payload.citations} > {c.norm_id for c in payload.quoted()}
