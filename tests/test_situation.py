@@ -432,6 +432,15 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("24 жастамын, директор «бөлімді басқаруға әлі ерте» деді", "promotion_training"),
     ("в пятницу меня рассчитали, без объяснений", "dismissal"),
     ("бригадир айтты: саған тек ночные, өзгелерге күндізгі", "conditions"),
+    # round 19: a threat to dismiss is pressure (harassment), not a dismissal; a fine threatening the employer is
+    # no threat to the worker; wanting to quit is no dismissal
+    ("прораб грозится уволить, если пойду в инспекцию", "harassment"),
+    ("после жалобы угрожают увольнением по статье", "harassment"),
+    ("кәсіподаққа кірсең жұмыстан шығарамын деп қорқытып жүр бастық", "harassment"),
+    ("шашыңды қысқартпасаң басқа жұмыс ізде деді менеджер", "harassment"),
+    ("бастық күнде ұрсады, жұмыстан кеткім келеді", "harassment"),
+    ("работодателю грозит штраф за увольнение беременной?", "dismissal"),
+    ("меня уволили, теперь грозятся не отдать расчёт", "dismissal"),
     # round 18: a contract not extended with words between, «контрактымды созбады», a resignation letter demanded,
     # «жұмыстан айырылуға болмайды» is a fear, not a dismissal; applied for a vacancy; lifting loads is no promotion;
     # an appointment is no hiring refusal; insulted in front of patients
@@ -892,7 +901,7 @@ FRESH_CASES: list[tuple[str, set[str], str | None]] = [
     ('меня уволили, сказали что я слишком старая для этой работы, мне 61', {'age'}, 'dismissal'),
     ('начальница кричит на меня при клиентах, называет «колхозницей»', {'residence'}, 'harassment'),
     ('Өзбек болғаным үшін маған басқалардан аз төлейді', {'nationality'}, 'pay'),
-    ('Намаз оқығаным үшін бастық ескерту беріп, жұмыстан шығарамын деп қорқытады', {'religion'}, 'dismissal'),
+    ('Намаз оқығаным үшін бастық ескерту беріп, жұмыстан шығарамын деп қорқытады', {'religion'}, 'harassment'),  # a threat to dismiss: pressure (round 19)
     ('Жүктілігімді білген соң мені басқа бөлімге ауыстырды', {'pregnancy'}, 'transfer'),
     ('Менің жасым 57-де, бастық «сен қартайдың» деп ұжым алдында күледі', {'age'}, 'harassment'),
     ('Кәсіподақ төрағасы болғаным үшін сыйақыдан қағып тастады', {'trade_union'}, 'pay'),
@@ -1049,7 +1058,7 @@ FRESH_CASES: list[tuple[str, set[str], str | None]] = [
     ('уволили, потому что я похудела недостаточно — «не соответствуешь имиджу компании»', {'other'}, 'dismissal'),
     ('Бала күтімі демалысында жүргенде мені қысқартты, балам 2 жаста', {'children_under_3'}, 'dismissal'),
     ('Жүктімін, бірақ бастық түнгі ауысымға қоя береді', {'pregnancy'}, 'conditions'),
-    ('Бастық «кәсіподаққа кірсең, жұмыстан шығарамын» деп қорқытады', {'trade_union'}, 'dismissal'),
+    ('Бастық «кәсіподаққа кірсең, жұмыстан шығарамын» деп қорқытады', {'trade_union'}, 'harassment'),  # a threat to dismiss: pressure (round 19)
     ('Сынақ мерзімінде өзбек болғаның үшін қалдыра алмаймыз деді', {'nationality'}, 'probation'),
     ('кара насилди деп жумыска алмады', {'race'}, 'hiring'),
     ('касиподакка кирдим деп жалакымды азайтты', {'trade_union'}, 'pay'),
