@@ -473,6 +473,15 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("бастық күнде ұрсады, жұмыстан кеткім келеді", "harassment"),
     ("работодателю грозит штраф за увольнение беременной?", "dismissal"),
     ("меня уволили, теперь грозятся не отдать расчёт", "dismissal"),
+    # round 21: a dismissal feared, hinted or offered as the alternative is no dismissal; a trimmed beard is no
+    # cut post; went to apply for a vacancy is the hiring
+    ("коллегу при всех обзывают, а она молчит, боится что выгонят", "harassment"),
+    ("бригадир намекает, что если не выйду из профсоюза, договор не продлят, и при всех унижает", "harassment"),
+    ("перевели на склад, сказали или так, или увольнение", "transfer"),
+    ("сақалымды ұқыпты қысқартып жүремін, бірақ менеджер мені қоймаға ауыстырды", "transfer"),
+    ("логист вакансиясына барсам, HR қазақ емессің деп алмады", "hiring"),
+    ("пошёл устраиваться сварщиком, а в вакансии про возраст ничего не было, но сказали старый", "hiring"),
+    ("кәсіподаққа кірмегенім үшін мені қысқартып жүр", "dismissal"),
     # round 18: a contract not extended with words between, «контрактымды созбады», a resignation letter demanded,
     # «жұмыстан айырылуға болмайды» is a fear, not a dismissal; applied for a vacancy; lifting loads is no promotion;
     # an appointment is no hiring refusal; insulted in front of patients
