@@ -957,9 +957,9 @@ _MONTHS: list[tuple[str, int]] = [(_n(stem), month) for stem, month in [
 _MONTH_RE = "(?:" + "|".join(sorted({re.escape(s) for s, _ in _MONTHS}, key=len, reverse=True)) + r")\S*"
 _WEEKDAYS: list[tuple[str, int]] = [(_n(stem), wd) for stem, wd in [
     ("понедельник", 0), ("вторник", 1), ("среду", 2), ("четверг", 3), ("пятницу", 4), ("субботу", 5), ("воскресенье", 6),
-    ("дүйсенбі", 0), ("сейсенбі", 1), ("сәрсенбі", 2), ("бейсенбі", 3), ("жұма", 4), ("сенбі", 5), ("жексенбі", 6),
+    ("дүйсенбі", 0), ("дүсенбі", 0), ("сейсенбі", 1), ("сәрсенбі", 2), ("бейсенбі", 3), ("жұма", 4), ("сенбі", 5), ("жексенбі", 6),
 ]]
-_WEEKDAY_RE = "(?:" + "|".join(re.escape(s) for s, _ in _WEEKDAYS) + ")"
+_WEEKDAY_RE = "(?:" + "|".join(sorted((re.escape(s) for s, _ in _WEEKDAYS), key=len, reverse=True)) + ")"
 _AGO = _n(r"(?:назад|тому назад|бұрын|бурын|ильгери|ілгері)")
 _UNIT_DAY = _n(r"(?:день|дня|дней|сутки|суток|күн|кун)")
 _UNIT_WEEK = _n(r"(?:неделю|недели|недель|неделя|апта|апта)")
@@ -970,7 +970,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month", re.compile(rf" ({NUM}) ({_MONTH_RE})(?: (\d{{4}}))?(?: {_n('(?:года|г|жылы|жил|жылғы)')})?(?!\S)")),
     # «қазанның 20-сында», "Qazannyn 20-synda": the month (genitive) before the day (ordinal, locative)
     ("month_day", re.compile(rf" ({_MONTH_RE}) ({NUM}) {_n('(?:сында|сінде|ында|інде|нда|нде|сынан|сінен)')}(?!\S)")),
-    ("month_only", re.compile(_n(r" (?:в |во |с |со |до |после |в начале |в конце |с начала |к |еще в |ещё в )") + rf"({_MONTH_RE})(?!\S)"
+    ("month_only", re.compile(_n(r" (?:в |во |с |со |до |после |на (?=наурыз)|в начале |в конце |с начала |к |еще в |ещё в )") + rf"({_MONTH_RE})(?!\S)"
                               + "|" + rf" ({_MONTH_RE})" + _n(r"(?:да|де|та|те|дан|ден|тан|тен|нан|нен)") + "(?!\\S)"
                               + "|" + rf" ({_MONTH_RE}) {_n('айында')}(?!\S)")),
     ("today", re.compile(_n(r" (?:сегодня|бүгін|бугин)(?!\S)"))),
@@ -988,6 +988,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this_week", re.compile(_n(r" (?:на этой неделе|этой неделе|осы аптада)(?!\S)"))),
     ("weekday", re.compile(_n(r" (?:(?:в|во|с|со) )?(?:(прошл\S*|өткен) )?") + rf"({_WEEKDAY_RE})(\S*)(?: {_n('күні')})?(?!\S)")),
     ("day_of_month", re.compile(rf" ({NUM}) (?:{_n('го')} )?{_n('числа')}(?!\S)")),
+    # «осы айдың 3-інде»: a day of this month
+    ("day_of_month", re.compile(rf" {_n('(?:осы|ағымдағы) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|і|ы)')}(?!\S)")),
 ]
 
 

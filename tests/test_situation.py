@@ -786,6 +786,8 @@ DATE_CASES: list[tuple[str, datetime.date | None]] = [
     ("в 10.30", None),  # a time
     ("жұма", None),  # a name as likely as Friday
     ("10 лет назад", None),  # years back are background facts, not the event
+    ("осы айдың 3-інде", datetime.date(2026, 3, 3)),  # a day of this month
+    ("Dusenbi kuni", datetime.date(2026, 3, 16)),  # Latin typing drops the й of «дүйсенбі»
 ]
 
 
