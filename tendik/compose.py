@@ -198,17 +198,6 @@ def _steps_that_fit(builder: _Builder, steps: list[Statement], lang: str, finish
     return [Section(kind="steps", heading=text("answer.steps", lang), items=chosen)] if chosen else []
 
 
-def _fewer_steps_with(builder: _Builder, steps: list[Section], line: list[Section], finish: list[Section]) -> list[Section]:
-    """The most of the first steps (at least one, fewer than given) that fit the budget together with
-    ``line``; [] when there is no line, fewer than two steps, or not even one step fits with it."""
-    items = steps[0].items if steps and line else []
-    for n in range(len(items) - 1, 0, -1):
-        section = Section(kind="steps", heading=steps[0].heading, items=items[:n])
-        if _fits(builder, [section, *line], finish):
-            return [section, *line]
-    return []
-
-
 def _fill_steps(builder: _Builder, steps: list[Statement], lang: str, finish: list[Section], **kw: object) -> AnswerPayload:
     """Add the steps that fit (:func:`_steps_that_fit`), then the closing sections."""
     builder.sections += [*_steps_that_fit(builder, steps, lang, finish), *finish]
@@ -349,10 +338,10 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         tail = _steps_that_fit(b, stage_steps, lang, finish)
         if see_also and _fits(b, [*tail, *see_also], finish):
             tail += see_also
-        elif fewer := _fewer_steps_with(b, tail, see_also, finish):
-            # two or three steps fit but not the line with them: the first steps and the line (the
+        elif see_also and (fewer := _steps_that_fit(b, stage_steps, lang, [*see_also, *finish])):
+            # two or three steps fit but not the line with them: the first steps that fit with the line (the
             # "what to do" button has every step, the line names the norms the button would not)
-            tail = fewer
+            tail = [*fewer, *see_also]
         elif see_also and not tail and not _fits(b, [], finish) and _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):
             # the quoted paragraph alone fills the budget (no step fits): the reply is long anyway, and
             # the line still names the topic's other norms within FIRST_REPLY_MAX
