@@ -362,6 +362,16 @@ GROUND_CASES: list[tuple[str, set[str]]] = [
     # no ground
     ("бір лауазымдағы әріптесіме көбірек төлейді, себебін айтпайды", set()),
     ("продлили испытательный срок без объяснений", set()),
+    # round 23 (batch 23)
+    ("әкімдікте бас маманмын, фейсбуктағы парақшама жол жөндеу туралы сын пост жаздым, бастық сол үшін ескерту берді", {"beliefs"}),
+    ("хозяйка көзің қысық деп мазақтап, жұмыстан шығарды", {"race"}),
+    ("отадан кейін еңбекке жарамсыздық парағым бар еді, «ауыра беретін адам бізге керек емес» деп шығарды", {"health"}),
+    ("плюс китайский білмейсіңдер деп айлықты аз береді", {"language"}),
+    ("кадр бөліміндегі әйел тіркеуіңіз Астанада емес деп алмады", {"residence"}),
+    ("мектепті қазақ сыныбында бітіргенмін, «ты не знаешь русский» деп шығарды", {"language"}),
+    ("Atyraudagy zauytta inzhenermin, ayelimnen ajyrasqanmyn. Bastyq «ayel adamnan prorab shyqpaidy» dep ornyma jigitti qoidy", {"sex"}),
+    ("әйелімнен ажырасқаннан кейін ұлымды жалғыз өзім тәрбиелеп жүрмін, бастық сол үшін курсқа жібермеді", {"single_parent"}),
+    ("Sälem! Qazir 5 ailyq jüktimin, direktor bonusymdy bermei qoidy, men jarnama agenttiginde dizainermin", {"pregnancy"}),
 ]
 
 
@@ -381,6 +391,34 @@ def test_grounds(text: str, grounds: set[str]) -> None:
 def test_one_kazakh_situation_in_every_spelling(text: str) -> None:
     s = _x(text)
     assert (s.grounds, s.stage) == (("pregnancy",), "dismissal")
+
+
+# Latin Kazakh writes «ң» as "ng" ("kelgensing", "myng", "erkingmen") and «әйел» as "ayel": read as the Cyrillic.
+LATIN_NG_CASES: list[tuple[str, list[str]]] = [
+    ("Директор «саяси көзқарасыңды жұмысқа араластырма, өз еркіңмен арыз жаз» деді, жазбасаң себеп табамыз дейді",
+     ["Direktor «sayasi kozqarasyngdy jumysqa aralastyrma, oz erkingmen aryz jaz» dedi, jazbasang sebep tabamyz deidi", "Direktor «saiasi kozkarasingdi jumiska aralastirma, oz erkingmen ariz jaz» dedi, jazbasang sebep tabamiz deydi"]),
+    ("Шебер «сен біржадан келгенсің» деп маған 30 мың аз жазады, басқалармен бірдей жұмыс істеймін",
+     ["Sheber «sen birjadan kelgensing» dep magan 30 myng az jazady, basqalarmen birdei jumys isteimin"]),
+    ("Бастық жиналыста әйелдер туралы былапыт әзіл айтады, «әйелдің орны ас үйде» деп мені ұялтады",
+     ["Bastyk jinalista ayelder turaly bylapyt azil aitady, «ayeldin orny as uide» dep meni uyaltady"]),
+]
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), LATIN_NG_CASES)
+def test_latin_kazakh_reads_as_the_cyrillic(cyrillic: str, latin: list[str]) -> None:
+    expected = _x(cyrillic)
+    assert expected.grounds and expected.stage
+    for text in latin:
+        s = _x(text)
+        assert (s.grounds, s.stage) == (expected.grounds, expected.stage), text
+
+
+@pytest.mark.parametrize("word", ["trening", "treningke", "marketing", "dengi", "angliyskiy", "kholding", "mengerushi"])
+def test_an_ng_that_is_not_the_kazakh_letter_stays(word: str) -> None:
+    # loanwords in -ing, Russian "dengi", «меңгеруші» with "n" for «ң»: the same form as the Cyrillic spelling
+    cyrillic = {"trening": "тренинг", "treningke": "тренингке", "marketing": "маркетинг", "dengi": "деньги",
+                "angliyskiy": "английский", "kholding": "холдинг", "mengerushi": "меңгеруші"}[word]
+    assert situation._norm_word(word) == situation._norm_word(cyrillic)
 
 
 @pytest.mark.parametrize("text", [
@@ -546,6 +584,13 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("Мне 16, хозяин ставит меня на 12 часов без выходных, уйти пораньше не даёт", "conditions"),
     ("Хотел поступить на службу в полицию, все нормативы сдал, кадровик отказал из-за отца", "hiring"),
     ("Заведующая сказала что в платке на приём больше нельзя", "conditions"),
+    # round 23: an order «қызметіне аударды», «әйтпесе ...» is a threat, a feared dismissal, «жарнама агенттігі»
+    ("Ulym tuganda dekretke shyktym. Kelsem direktor meni karapaiym agent kyzmetine audardy", "transfer"),
+    ("бастық «ол ұйымнан шық, әйтпесе келісімшартыңды ұзартпаймыз» деді", "harassment"),
+    ("2 айлық жүктімін, бастыққа айтсам шығарып жібере ме деп қорқамын", None),
+    ("кәсіподақ құрғымыз келеді, бірақ бастық біліп қойса бәрімізді жұмыстан шығарады деп қорқамыз", None),
+    ("men partiya mushesimin, bastyq bilse shygaryp jiberui mumkin be?", None),
+    ("Sälem! Men jarnama agenttiginde dizainermin, jüktimin dep aitqannan keiin bonusymdy bermei qoidy", "pay"),
 ]
 
 
