@@ -372,6 +372,15 @@ GROUND_CASES: list[tuple[str, set[str]]] = [
     ("Atyraudagy zauytta inzhenermin, ayelimnen ajyrasqanmyn. Bastyq «ayel adamnan prorab shyqpaidy» dep ornyma jigitti qoidy", {"sex"}),
     ("әйелімнен ажырасқаннан кейін ұлымды жалғыз өзім тәрбиелеп жүрмін, бастық сол үшін курсқа жібермеді", {"single_parent"}),
     ("Sälem! Qazir 5 ailyq jüktimin, direktor bonusymdy bermei qoidy, men jarnama agenttiginde dizainermin", {"pregnancy"}),
+    # round 24 (batch 24)
+    ("бөлімде бәрі бастықтың ру ағайындары, курсқа тек өз руластарын жібереді", {"origin"}),
+    ("Не взяли водителем на грузовик: женщину, да ещё с годовалым ребёнком, за руль не посадим", {"children_under_3", "sex"}),
+    ("menedzher skazala 's tvoim zhivotom gostei vstrechat ne goditsya' i perevela menya v prachechnuyu", {"pregnancy"}),
+    ("Папа у меня из Судана, кожа у меня тёмная, и на ресепшн меня не взяли", {"race"}),
+    ("Жүкті екенімді айтқан соң бас дәрігер мені хирургиядан тіркеу бөліміне ауыстырды", {"pregnancy"}),
+    ("Менгеруши «еркек адам кишкентай балалармен жумыс истемейди» деп алмады", {"sex"}),
+    ("57-demın, qant diabetım bar, direktor «jasy ülkender qysqarady» deidi", {"age", "health"}),
+    ("у меня гипертония, директор сказал «қан қысымың бар» и уволил", {"health"}),
 ]
 
 
@@ -591,6 +600,17 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("кәсіподақ құрғымыз келеді, бірақ бастық біліп қойса бәрімізді жұмыстан шығарады деп қорқамыз", None),
     ("men partiya mushesimin, bastyq bilse shygaryp jiberui mumkin be?", None),
     ("Sälem! Men jarnama agenttiginde dizainermin, jüktimin dep aitqannan keiin bonusymdy bermei qoidy", "pay"),
+    # round 24: if-then threats, a dismissal feared, a forced resignation, the worker's own courses
+    ("жукти болып калдым, бастыкка айтуга коркамын, шыгарып жибереди ме деп", None),
+    ("бастық түнгі ауысымға қойып жатыр, отказ берсең увольняю дейді", "conditions"),
+    ("салмагым 110 кило, бастык бир айда арыктамасан шыгарамын деди", "harassment"),
+    ("кадровик «профсоюзыңды таратпасаң, сені сокращение етеміз» деді", "harassment"),
+    ("«өз еркіңізбен арыз жазыңыз» деді, жазбасаңыз бәрібір қысқартамыз деді. Амалым қалмай, жаздым", "dismissal"),
+    ("direktor pri vseh nazyvaet menya 'smutyanom' i grozitsya ne prodlit kontrakt", "harassment"),
+    ("Начальник сказал, что я простой оператор и кондиционер мне не положен", "conditions"),
+    ("Мне 63, скоро пенсия. Боюсь, что сразу после этого сократят", None),
+    ("postavil menya tolko v nochnye smeny: ili rabotai kak vse, ili ishi druguyu rabotu", "conditions"),
+    ("po-kazahski govoryu ploho, hozhu na kursy, a premiyu vsem dali, mne net", "pay"),
 ]
 
 
