@@ -119,8 +119,9 @@ _CYRILLIC_SOUND = str.maketrans({"ә": "ä", "ғ": "ğ", "қ": "q", "ң": "ñ", 
 _LATIN_NG_KEEP = re.compile(r"(?:trenin|reytin|reitin|rejtin|marketin|parkin|monitorin|kastin|brifin|konsaltin|lizin|mitin|"
                             r"kempin|holdin|shopin|fitnes|boulin|^rin|^ran)g|^deng|^ang|kongr|sangv|ingush|^menger|^ring")
 # Only where the «ң» is plain: at the end of the word, before a consonant ("erkingmen", "tengge" for «теңге»), in the
-# polite «-ңыз/-ңіз» and in «жаңа»; before other vowels "ng" is also «нг» («дейінгі» "deiingi", «теңге» "tenge").
-_LATIN_NG = re.compile(r"ng(?=$|[^aeiouyıäöüūáóúý]|[yiı]z)|(?<=^zha)ng(?=a)|(?<=^ja)ng(?=a)")
+# polite «-ңыз/-ңіз» at the end and in «жаңа»; before other vowels "ng" is also «нг» («дейінгі» "deiingi", «теңге»
+# "tenge", «енгізді» "engizdi").
+_LATIN_NG = re.compile(r"ng(?=$|[^aeiouyıäöüūáóúý]|[yiı]z$)|(?<=^zha)ng(?=a)|(?<=^ja)ng(?=a)")
 _LATIN_YE = re.compile(r"^(a|kü|ku)ye(?=[lu])")
 
 

@@ -47,10 +47,19 @@ def test_words_typed_without_kazakh_letters(typed: str, restored: str) -> None:
         ("kasipodaq meni sotta qorgai ala ma", "кәсіподақ мені сотта қорғай ала ма"),
         ("qazaqsha", "қазақша"),
         ("kazakša", "қазақша"),
+        # «ң» written "ng" where the letters as written are no word of the vocabulary
+        ("mening enbek kodeksining", "менің еңбек кодексінің"),
+        ("eng bolmasa", "ең болмаса"),
     ],
 )
 def test_latin_alphabets(typed: str, restored: str) -> None:
     assert restore_kazakh(typed) == restored
+
+
+@pytest.mark.parametrize("word", ["engizdi", "mobbing", "pirsing", "deiingi"])
+def test_an_ng_that_may_be_two_letters_is_not_forced_to_the_kazakh_letter(word: str) -> None:
+    # «енгізді», loanwords in -ing, «дейінгі»: "ng" is «нг» there
+    assert "ң" not in restore_kazakh(f"meni tizimge {word} dep", "kk")
 
 
 @pytest.mark.parametrize(

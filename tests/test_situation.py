@@ -422,11 +422,11 @@ def test_latin_kazakh_reads_as_the_cyrillic(cyrillic: str, latin: list[str]) -> 
         assert (s.grounds, s.stage) == (expected.grounds, expected.stage), text
 
 
-@pytest.mark.parametrize("word", ["trening", "treningke", "marketing", "dengi", "angliyskiy", "kholding", "mengerushi"])
+@pytest.mark.parametrize("word", ["trening", "treningke", "marketing", "dengi", "angliyskiy", "kholding", "mengerushi", "engizdi"])
 def test_an_ng_that_is_not_the_kazakh_letter_stays(word: str) -> None:
     # loanwords in -ing, Russian "dengi", «меңгеруші» with "n" for «ң»: the same form as the Cyrillic spelling
     cyrillic = {"trening": "тренинг", "treningke": "тренингке", "marketing": "маркетинг", "dengi": "деньги",
-                "angliyskiy": "английский", "kholding": "холдинг", "mengerushi": "меңгеруші"}[word]
+                "angliyskiy": "английский", "kholding": "холдинг", "mengerushi": "меңгеруші", "engizdi": "енгізді"}[word]
     assert situation._norm_word(word) == situation._norm_word(cyrillic)
 
 
