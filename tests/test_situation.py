@@ -381,6 +381,17 @@ GROUND_CASES: list[tuple[str, set[str]]] = [
     ("Менгеруши «еркек адам кишкентай балалармен жумыс истемейди» деп алмады", {"sex"}),
     ("57-demın, qant diabetım bar, direktor «jasy ülkender qysqarady» deidi", {"age", "health"}),
     ("у меня гипертония, директор сказал «қан қысымың бар» и уволил", {"health"}),
+    # round 25 (batch 25)
+    ("Цех бастығының орны бос қалды, директор «цехты басқаруға мұрты бар адам керек» деп жігітті тағайындады", {"sex"}),
+    ("Төрт балам бар. Бастық «көп балалы ана бәрібір жиі сұранып кетеді» деп сыйлықақыдан мені шығарып тастайды", {"other"}),
+    ("жылдык сыйлыкты тек кенседегилерге берди, сурасам «сендер жай курьерсиндер» дейди", {"official_status"}),
+    ("Эпилепсиям бар, мүгедектік тобым жоқ. Бастық соны біліп мені тек түнгі ауысымдарға жазады", {"health"}),
+    ("бастык «сен киши жуздин баласысын, онын устине Актаудан келгенсин» деп котермейди", {"origin", "residence"}),
+    ("vakansiyada 'ulty qazaq, jasy 30-ga deiin' dep jazylgan. men 34 jastagy tatarmyn", {"age", "nationality"}),
+    ("Маған 61 жас. Директор «жасың келген, оның үстіне қан қысымың бар» деп сынақтан өтпедің деді", {"age", "health"}),
+    ("kasipodak toragasymyn. jalakynyn keshigui turaly facebookta pikirimdi jazdym, meni jumystan shygardy", {"beliefs", "trade_union"}),
+    ("Я в общественном объединении многодетных мам. Начальница сказала «выходи из своего объединения» и перевела меня в архив", {"public_association"}),
+    ("шебер «сен биржадан келгенсің» деп маған басқалардан аз жазады", {"social_status"}),
 ]
 
 
@@ -611,6 +622,18 @@ STAGE_CASES: list[tuple[str, str | None]] = [
     ("Мне 63, скоро пенсия. Боюсь, что сразу после этого сократят", None),
     ("postavil menya tolko v nochnye smeny: ili rabotai kak vse, ili ishi druguyu rabotu", "conditions"),
     ("po-kazahski govoryu ploho, hozhu na kursy, a premiyu vsem dali, mne net", "pay"),
+    # round 25: a bare «кемсітеді» tells no stage; shouting; shifts; a demotion; half the pay; a resignation demanded
+    ("еки баламды жалгыз осирип отырмын. бастык жексенби сайын кезекшиликке тек мени кояды", "conditions"),
+    ("juma kúni namazǵa baram. Bastyq 'meshitke barsań, ózińe basqa jumys izde' dedi", "harassment"),
+    ("Жұмыста мені ұлтым үшін кемсітеді, мен дүнгенмін. Қайда барамын?", None),
+    ("Бастық каждый день бәрімізге айқайлайды, матерится етеді", "harassment"),
+    ("«кәсіподақтан шықпасаң, келесі қысқартуда бірінші сен кетесің» деп қорқытты. Әзірге ешкім шығарған жоқ", "harassment"),
+    ("Keñsege kelgenımde arbany körıp 'oryn tolyp qaldy' dedı, al vakansiia äli saityında tūr", "hiring"),
+    ("Күйеуім сотталған. Директор мені бас бухгалтер орнынан обычный бухгалтерге түсірді", "transfer"),
+    ("администратор «покупатели пугаются» деп мені кіреберістен алып, складқа разгрузкаға жіберді", "transfer"),
+    ("қожайын «кәмелетке толмағансың» деп уәде еткен ақшаның жартысын ғана береді", "pay"),
+    ("бас медбике «арызыңды жаз» деді, жазбасаң бір бапты тауып шығарамыз дейді", "dismissal"),
+    ("Бас аспаз «сен ұйғырсың» деп барлығының алдында кемсітіп, атымды атамайды", "harassment"),
 ]
 
 
