@@ -809,6 +809,7 @@ DATE_CASES: list[tuple[str, datetime.date | None]] = [
     ("сегодня", datetime.date(2026, 3, 20)),
     ("вчера", datetime.date(2026, 3, 19)),
     ("позавчера", datetime.date(2026, 3, 18)),
+    ("14 saurde", datetime.date(2025, 4, 14)),  # Latin «сәуірде» without the і
     ("3 дня назад", datetime.date(2026, 3, 17)),
     ("три дня назад", datetime.date(2026, 3, 17)),
     ("пять дней назад", datetime.date(2026, 3, 15)),
