@@ -422,18 +422,15 @@ def _restore_cyrillic(low: str, vocab: Vocabulary, kazakh: bool) -> str | None:
     return found
 
 
-# Latin Kazakh often writes «ң» as "ng" ("mening", "kelgensing", "tengge"): where the letters as written match no
-# word of the vocabulary, "ng" read as «ң» is tried against it ("zhanga" -> «жаңа»). Not for a word the vocabulary
-# lacks: "ng" is also «нг» («енгізді») and loanwords end in -ing ("mobbing", "pirsing").
-
-
 def _restore_latin(low: str, vocab: Vocabulary, kazakh: bool, latin_kazakh: bool, strict: bool) -> str | None:
     reading = read_latin(low)
     candidates = vocab.by_skeleton.get(reading.skeleton)
     if not candidates and "ng" in low:
+        # Latin Kazakh often writes «ң» as "ng" ("mening", "kelgensing", "zhanga"): tried against the vocabulary only,
+        # since "ng" is also «нг» («енгізді») and loanwords end in -ing ("mobbing", "pirsing").
         alt = read_latin(low.replace("ng", "ñ"))
-        if vocab.by_skeleton.get(alt.skeleton):
-            reading, candidates = alt, vocab.by_skeleton[alt.skeleton]
+        if alt_candidates := vocab.by_skeleton.get(alt.skeleton):
+            reading, candidates = alt, alt_candidates
     if candidates:
         hints = reading.strict_hints if strict else reading.hints
         best = max(candidates[:12], key=lambda wc: (_agreement(wc[0], hints), wc[1]))[0]
