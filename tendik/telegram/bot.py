@@ -25,7 +25,7 @@ __all__ = ["create_bot"]
 # aiogram checks every Bot API answer as ``Response[<the method's result type>]``, made inside a
 # function, where pydantic caches the parametrized model only weakly: the garbage collector drops it
 # between requests and the next answer builds its whole schema again (~3 ms; about 7 % of the bot's
-# CPU under load, bench/load/RESULTS.md). One strong reference per result type keeps the cache.
+# Python time under load, bench/load/RESULTS.md). One strong reference per result type keeps the cache.
 _RESULT_MODELS: list[Any] = []
 
 

@@ -1,7 +1,7 @@
 """aiogram checks every Bot API answer as ``Response[<the method's result type>]`` from inside a
 function, where pydantic caches the parametrized model only weakly: without a strong reference the
 garbage collector drops it and the next request builds its whole schema again (the bot's profile
-under load: about 7 % of its CPU). The bot's factory keeps one per result type (tendik/telegram/bot.py)."""
+under load: about 7 % of its Python time). The bot's factory keeps one per result type (tendik/telegram/bot.py)."""
 
 from __future__ import annotations
 
