@@ -5,7 +5,7 @@ the rules as they were before that batch was written. This replays that moment f
 a recorded round (``ROUNDS``: the commit that first changed the rules for the batch; its parent holds
 the rules the batch met), with a model fitted on the EARLIER batches only, and reports the exact-set
 ground accuracy per language for the rules alone and for the rules checked by the model, over a grid
-of the two thresholds (tendik/situation_model.py). A batch without a recorded round (``--fresh NN``)
+of its thresholds (tendik/situation_model.py). A batch without a recorded round (``--fresh NN``)
 meets the current rules and a model fitted on every earlier batch: a measurement on unseen text.
 
     .venv/bin/python -m bench.situation_model [--fresh 16 17] [--json bench/situation_model.json]
@@ -33,14 +33,27 @@ import yaml
 
 from tendik.paths import ROOT
 from tendik.situation import extract
-from tendik.situation_model import ADD_FROM, DEVSET, DROP_BELOW, DROP_MIN_WORDS, checked, fit, tells_a_situation
+from tendik.situation_model import (
+    ADD_FROM,
+    DEVSET,
+    DROP_BELOW,
+    DROP_MIN_WORDS,
+    REFILL_FROM,
+    SECOND_FROM,
+    checked,
+    fit,
+    tells_a_situation,
+)
 
 # batch -> the commit of its extractor round (the rules it met are that commit's parent's).
 ROUNDS = {10: "dcb2cee", 11: "a7a137a", 12: "7ac1846", 13: "07c6a6e", 14: "3000312", 15: "939922d", 16: "1533d14",
-          17: "1533d14", 18: "ec8f484", 19: "216b835", 20: "24ddddb"}
+          17: "1533d14", 18: "ec8f484", 19: "216b835", 20: "24ddddb", 21: "43def0f", 22: "ae1129c", 23: "a7b871b",
+          24: "43bfb18", 25: "64760a8"}
 TODAY = datetime.date(2026, 12, 2)
 DROPS = (None, 0.05, 0.1, 0.15, 0.2, 0.3)
 ADDS = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
+REFILLS = (None, 0.5, 0.7)
+SECONDS = (None, 0.8, 0.9)
 
 
 def batch_of(q: dict[str, Any]) -> int:
@@ -62,10 +75,12 @@ def _old_rules(commit: str, workdir: Path) -> Any:
 
 
 def _corrected(probs: dict[str, float], rules: tuple[str, ...], negated: tuple[str, ...], told: bool, words: int,
-               drop: float | None, add: float | None, min_words: int) -> set[str]:
+               drop: float | None, add: float | None, min_words: int, refill: float | None = None,
+               second: float | None = None) -> set[str]:
     """tendik.situation_model.checked with a threshold switched off by None (keep all, add none)."""
     return set(checked(probs, rules, negated, told, words >= min_words, 0.0 if drop is None else drop,
-                       math.inf if add is None else add))
+                       math.inf if add is None else add, math.inf if refill is None else refill,
+                       math.inf if second is None else second))
 
 
 def replay(questions: list[dict[str, Any]], fresh: list[int]) -> dict[str, Any]:
@@ -86,17 +101,19 @@ def replay(questions: list[dict[str, Any]], fresh: list[int]) -> dict[str, Any]:
                              "told": tells_a_situation(q["text"], s), "words": len(q["text"].split()),
                              "probs": model.probabilities(q["text"])})
     grid = []
-    for drop, add, min_words in itertools.product(DROPS, ADDS, (0, DROP_MIN_WORDS)):
-        if drop is None and min_words:
+    for drop, add, min_words, refill, second in itertools.product(DROPS, ADDS, (0, DROP_MIN_WORDS), REFILLS, SECONDS):
+        if (drop is None and min_words) or (drop is None and refill is not None):
             continue
         right: Counter[str] = Counter()
         n: Counter[str] = Counter()
         for r in rows:
             k = f"{'replay' if r['batch'] in ROUNDS else 'fresh'} {r['lang']}"
-            got = _corrected(r["probs"], r["rules"], r["negated"], r["told"], r["words"], drop, add, min_words)
+            got = _corrected(r["probs"], r["rules"], r["negated"], r["told"], r["words"], drop, add, min_words, refill,
+                             second)
             n[k] += 1
             right[k] += got == set(r["want"])
-        grid.append({"drop_below": drop, "add_from": add, "drop_min_words": min_words,
+        grid.append({"drop_below": drop, "add_from": add, "drop_min_words": min_words, "refill_from": refill,
+                     "second_from": second,
                      **{k: round(right[k] / n[k], 3) for k in sorted(n)}, "n": dict(sorted(n.items()))})
     return {"batches": sorted({r["batch"] for r in rows}), "grid": grid}
 
@@ -109,16 +126,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     questions = [q for q in yaml.safe_load(args.devset.read_text(encoding="utf-8"))["questions"] if q.get("split") == "tune"]
     result = replay(questions, args.fresh)
-    result["chosen"] = {"drop_below": DROP_BELOW, "add_from": ADD_FROM, "drop_min_words": DROP_MIN_WORDS}
+    result["chosen"] = {"drop_below": DROP_BELOW, "add_from": ADD_FROM, "drop_min_words": DROP_MIN_WORDS,
+                        "refill_from": REFILL_FROM, "second_from": SECOND_FROM}
     result["command"] = ".venv/bin/python -m bench.situation_model" + (
         f" --fresh {' '.join(map(str, args.fresh))}" if args.fresh else "") + (f" --json {args.json.as_posix()}" if args.json else "")
     keys = [k for k in result["grid"][0] if " " in k]
-    print("drop_below add_from min_words " + " ".join(f"{k:>11}" for k in keys))
+    print("drop_below add_from min_words refill second " + " ".join(f"{k:>11}" for k in keys))
+    chosen = tuple(result["chosen"][k] for k in ("drop_below", "add_from", "drop_min_words", "refill_from", "second_from"))
     for row in result["grid"]:
-        chosen = (row["drop_below"], row["add_from"], row["drop_min_words"]) == (DROP_BELOW, ADD_FROM, DROP_MIN_WORDS)
-        mark = " <- chosen" if chosen else ""
-        mark += " (rules alone)" if row["drop_below"] is None and row["add_from"] is None else ""
-        print(f"{row['drop_below']!s:>10} {row['add_from']!s:>8} {row['drop_min_words']:>9} " + " ".join(f"{row[k]:>11}" for k in keys) + mark)
+        this = tuple(row[k] for k in ("drop_below", "add_from", "drop_min_words", "refill_from", "second_from"))
+        mark = " <- chosen" if this == chosen else ""
+        mark += " (rules alone)" if this[:2] == (None, None) and this[3:] == (None, None) else ""
+        print(f"{row['drop_below']!s:>10} {row['add_from']!s:>8} {row['drop_min_words']:>9} {row['refill_from']!s:>6} "
+              f"{row['second_from']!s:>6} " + " ".join(f"{row[k]:>11}" for k in keys) + mark)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -822,6 +822,14 @@ _KK_REASON_DENIED = re.compile(_n(r"^(?: (?:болғаным|болғанымд�
                                   r"|^ емес (?:екен|болып шықты)"  # «кредит емес екен»: "it was not the loan"
                                   r"|^(?: тут| здесь| точно| вообще| совсем| совершенно)* ни при ч[её]м"  # "язык тут ни при чём"
                                   r"|^(?: тут| здесь| точно| вообще| совсем| совершенно)* не (?:причина|при ч[её]м)"))  # "... тут не причина"
+# A ground named in the locative ("it is not in my age") before a bare «емес»: «жасымда емес», «ұлтымда емес»,
+# «кәсіподақта емес». The rules know no cue in «жасымда» alone, so the denial is read here (and the learned
+# check, told the ground is denied, adds nothing back).
+_KK_LOCATIVE_GROUNDS = {"жас": "age", "ұлт": "nationality", "жыныс": "sex", "дін": "religion", "тіл": "language",
+                        "денсаулық": "health", "ауру": "health", "мүгедектік": "disability", "кәсіподақ": "trade_union",
+                        "жүктілік": "pregnancy", "тег": "origin", "тіркеу": "residence"}
+_KK_LOCATIVE_DENIED = re.compile(" (" + "|".join(_n(stem) for stem in _KK_LOCATIVE_GROUNDS) + ")"
+                                 + _n(r"(?:ым|ім|ың|ің|ымыз|іміз|ыңыз|іңіз|ы|і|м)?(?:да|де|та|те|нда|нде) емес(?!\S)"))
 # Said not to matter, in the same sentence: "у меня диабет, но на работе это никак не влияет".
 _NOT_RELEVANT = re.compile(_n(r"^ (?:но|а|бірақ|бирак)(?: \S+){0,3} (?:никак |ни на что |вообще |совсем )?не влия"))
 
@@ -1022,8 +1030,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this_week", re.compile(_n(r" (?:на этой неделе|этой неделе|осы аптада)(?!\S)"))),
     ("weekday", re.compile(_n(r" (?:(?:в|во|с|со) )?(?:(прошл\S*|өткен) )?") + rf"({_WEEKDAY_RE})(\S*)(?: {_n('күні')})?(?!\S)")),
     ("day_of_month", re.compile(rf" ({NUM}) (?:{_n('го')} )?{_n('числа')}(?!\S)")),
-    # «осы айдың 3-інде»: a day of this month
-    ("day_of_month", re.compile(rf" {_n('(?:осы|ағымдағы) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|і|ы)')}(?!\S)")),
+    # «осы айдың 3-інде», «осы айдың 1-інен бастап»: a day of this month
+    ("day_of_month", re.compile(rf" {_n('(?:осы|ағымдағы) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|інен|ынан|сінен|сынан|нен|нан|і|ы)')}(?!\S)")),
+    # «өткен айдың 20-сында»: a day of last month
+    ("day_of_last_month", re.compile(rf" {_n('(?:өткен|откен) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|інен|ынан|сінен|сынан|нен|нан|і|ы)')}(?!\S)")),
 ]
 
 
@@ -1133,6 +1143,13 @@ def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today
         if past:
             return _DateHit(today - datetime.timedelta(days=today.weekday() + 7 - wd), text, first, last)
         return _DateHit(today - datetime.timedelta(days=(today.weekday() - wd) % 7), text, first, last)
+    if kind == "day_of_last_month":
+        day = _number(m.group(1))
+        if day is None or day != int(day):
+            return None
+        last_month = _months_back(datetime.date(today.year, today.month, 1), 1)
+        d = _valid(last_month.year, last_month.month, int(day))
+        return _DateHit(d, text, first, last) if d else None
     if kind == "day_of_month":
         day = _number(m.group(1))
         if day is None or day != int(day) or not 1 <= day <= 31:
@@ -1442,6 +1459,11 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
             denied.add(mention.label)
         if mention.negated and mention.label == "pregnancy" and not mention.tag.startswith("decree"):
             denied.add("pregnancy")  # «"жүктісіз бе?" деп сұрады, жүкті емеспін»: the question is not one either
+    for hit in _KK_LOCATIVE_DENIED.finditer(t.norm):
+        label = _KK_LOCATIVE_GROUNDS[next(k for k in _KK_LOCATIVE_GROUNDS if _n(k) == hit.group(1))]
+        first, last = t.tokens(hit.start(), hit.end())
+        mentions.append(_Mention(label, first, last, weak=False, negated=True))
+        denied.add(label)
     # A ground the message says is NOT the reason ("дело не в возрасте", «жасым үшін емес») does not count
     # for its other mentions either ("мне 50 ... дело не в возрасте").
     for mention in mentions:

@@ -677,6 +677,12 @@ def test_the_decisive_moment_wins() -> None:
     ("жоқ, ауруым үшін емес, жасым үшін шығарды", ("age",), ("health",)),
     ("не из-за возраста, а из-за того что я казах", ("nationality",), ("age",)),
     ("уволили не из-за национальности, а из-за беременности", ("pregnancy",), ("nationality",)),
+    # The ground in the locative before a bare «емес» ("it is not in my age"), no cue of its own.
+    ("Жоқ, жасымда емес, 41-ге жаңа толдым ғой, ол негізі диабетім үшін шығарды", ("health",), ("age",)),
+    ("jasymda emes, diabetim ushin shygardy", ("health",), ("age",)),
+    ("бірақ мәселе тілде емес, хиджаб таққаным үшін шығарды", ("religion",), ("language",)),
+    ("ұлтымда емес, кәсіподаққа кіргенім үшін қысқартты", ("trade_union",), ("nationality",)),
+    ("жасымда емеспін", (), ()),  # not a bare «емес»: no denial read
 ])
 def test_negation_and_correction(text: str, grounds: tuple[str, ...], negated: tuple[str, ...]) -> None:
     s = _x(text)
@@ -883,6 +889,11 @@ DATE_CASES: list[tuple[str, datetime.date | None]] = [
     ("10 лет назад", None),  # years back are background facts, not the event
     ("осы айдың 3-інде", datetime.date(2026, 3, 3)),  # a day of this month
     ("Dusenbi kuni", datetime.date(2026, 3, 16)),  # Latin typing drops the й of «дүйсенбі»
+    ("осы айдың 1-інен", datetime.date(2026, 3, 1)),  # "from the 1st of this month"
+    ("osy aidyñ 1-ınen", datetime.date(2026, 3, 1)),
+    ("өткен айдың 20-сында", datetime.date(2026, 2, 20)),  # a day of last month
+    ("Otken aidyn 20-synda", datetime.date(2026, 2, 20)),
+    ("өткен айдың 31-інде", None),  # February has no 31st
 ]
 
 

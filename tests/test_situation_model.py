@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 from pathlib import Path
 
 import numpy as np
@@ -87,12 +88,13 @@ def test_save_and_load_keep_the_probabilities(tmp_path: Path) -> None:
         assert got == pytest.approx(want, abs=1e-5)
 
 
-def _fixed(probs: dict[str, float]) -> GroundModel:
-    """A model whose probabilities do not depend on the text: weights zero, the bias gives each one."""
+def _fixed(probs: dict[str, float], refill_from: float = math.inf, second_from: float = math.inf) -> GroundModel:
+    """A model whose probabilities do not depend on the text: weights zero, the bias gives each one. The refill
+    and the second ground are off unless asked for, so that each rule is tested alone."""
     grounds = tuple(probs)
     bias = np.array([np.log(p / (1 - p)) for p in probs.values()])
     return GroundModel(grounds=grounds, index={"xx": 0}, idf=np.ones(1), weights=np.zeros((1, len(grounds))), bias=bias,
-                       drop_below=0.1, add_from=0.7)
+                       drop_below=0.1, add_from=0.7, refill_from=refill_from, second_from=second_from)
 
 
 STORY = " ".join(["слово"] * DROP_MIN_WORDS)  # long enough to be a story
@@ -114,6 +116,34 @@ def test_correct_adds_only_when_the_rules_found_and_denied_nothing() -> None:
     assert m.correct("…", (), negated=("age",)) == ()  # "не из-за возраста": the model adds nothing
     assert m.correct("…", ("sex",)) == ("sex",)
     assert m.correct("…", (), told=False) == ()  # not a situation at work: nothing is added
+
+
+def test_when_the_drop_leaves_nothing_the_models_sure_grounds_replace_the_background() -> None:
+    m = _fixed({"age": 0.05, "official_status": 0.81, "sex": 0.3}, refill_from=0.5)
+    assert m.correct(STORY, ("age",)) == ("official_status",)  # "мне 58 ..." was background; the rank was the reason
+    assert m.correct(STORY, ("age",), told=False) == ()  # not a situation at work: nothing in its place
+    assert m.correct(STORY, ("age",), negated=("official_status",)) == ()  # a denied ground never comes back
+    short = " ".join(["слово"] * (DROP_MIN_WORDS - 1))
+    assert m.correct(short, ("age",)) == ("age",)  # nothing dropped in a short message, so nothing to refill
+    assert _fixed({"age": 0.05, "official_status": 0.81}).correct(STORY, ("age",)) == ()  # the refill off: as before
+
+
+def test_a_second_ground_the_model_is_sure_of_joins_the_rules_ones() -> None:
+    m = _fixed({"age": 0.6, "sex": 0.9, "religion": 0.85, "health": 0.79}, second_from=0.8)
+    assert m.correct("…", ("age",)) == ("age", "sex", "religion")  # the rules' first, then the most probable
+    assert m.correct("…", ("age",), negated=("sex",)) == ("age", "religion")  # "не из-за того что я женщина"
+    assert m.correct("…", ("sex",)) == ("sex", "religion")  # never twice
+    assert m.correct(STORY, ("age", "health")) == ("age", "health", "sex", "religion")
+    assert m.correct("…", ()) == ("sex", "religion", "health")  # no rules' ground: add_from (0.7) decides, as before
+
+
+def test_read_takes_the_models_reason_when_the_rules_read_only_background() -> None:
+    text = ("Мне 58 лет, работаю в районном акимате главным специалистом восемь лет. Новый аким сказал, что "
+            "обычным специалистам повышение не положено, и отдал должность своему водителю, хотя конкурс я прошла")
+    rules = extract(text, TODAY)
+    assert "age" in rules.grounds and rules.stage is not None
+    read_ = read(text, TODAY, model=_fixed({"age": 0.02, "official_status": 0.9, "sex": 0.2}, refill_from=0.5))
+    assert read_.grounds == ("official_status",) and read_.stage == rules.stage
 
 
 @pytest.mark.parametrize(("text", "told"), [
