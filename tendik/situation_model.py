@@ -4,7 +4,7 @@ The rules name a ground only when one of their cues fires; a story phrased in a 
 ground, and a cue that fires on background ("мне 45, работаю 10 лет ...") gets one too many. This model is a
 one-vs-rest logistic regression per ground over character 2-5-grams of the folded text (``tendik.lang.fold``:
 every spelling of Kazakh and Russian reads alike), TF-IDF weighted, trained on the situation dev set's *tune*
-split (the held-out split is never read). It only corrects the rules, in two ways:
+split (the held-out split is never read). It only corrects the rules:
 
 * in a story (``DROP_MIN_WORDS`` words or more, where a fact is often only background: "мне 45, ипотека,
   ..."), a ground the rules found is dropped when the model gives it a probability below ``drop_below``;
