@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bench.metrics import macro_f1
 from tendik.paths import ROOT
 
 DEVSET = ROOT / "bench" / "devset"
@@ -36,18 +37,6 @@ def _blind(name: str, tune: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     if unknown:
         raise SystemExit(f"{name}: not tune ids of the dev set: {unknown[:5]}")
     return list(items)
-
-
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    """Macro-F1 over the labels of the dev set (as scikit-learn's f1_score(average='macro') with those labels)."""
-    labels = sorted({want for want, _ in pairs} | {got for _, got in pairs})
-    scores = []
-    for label in labels:
-        tp = sum(w == label and g == label for w, g in pairs)
-        fp = sum(w != label and g == label for w, g in pairs)
-        fn = sum(w == label and g != label for w, g in pairs)
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores) if scores else 0.0
 
 
 def situations(show: bool = False) -> dict[str, dict[str, float]]:
@@ -76,7 +65,7 @@ def intents(show: bool = False) -> dict[str, dict[str, float]]:
         if show and q["intent"] != item["intent"]:
             print(f"  {item['id']}: dev set {q['intent']}, blind {item['intent']}")
     return {lang: {"questions": len(p), "accuracy": round(sum(w == g for w, g in p) / len(p), 3),
-                   "macro_f1": round(macro_f1(p), 3)} for lang, p in sorted(pairs.items())}
+                   "macro_f1": macro_f1(p)} for lang, p in sorted(pairs.items())}
 
 
 def main(argv: list[str] | None = None) -> int:

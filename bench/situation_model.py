@@ -102,7 +102,7 @@ def replay(questions: list[dict[str, Any]], fresh: list[int]) -> dict[str, Any]:
                              "probs": model.probabilities(q["text"])})
     grid = []
     for drop, add, min_words, refill, second in itertools.product(DROPS, ADDS, (0, DROP_MIN_WORDS), REFILLS, SECONDS):
-        if (drop is None and min_words) or (drop is None and refill is not None):
+        if drop is None and (min_words or refill is not None):  # nothing dropped: no length limit, nothing to refill
             continue
         right: Counter[str] = Counter()
         n: Counter[str] = Counter()

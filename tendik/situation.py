@@ -825,10 +825,11 @@ _KK_REASON_DENIED = re.compile(_n(r"^(?: (?:болғаным|болғанымд�
 # A ground named in the locative ("it is not in my age") before a bare «емес»: «жасымда емес», «ұлтымда емес»,
 # «кәсіподақта емес». The rules know no cue in «жасымда» alone, so the denial is read here (and the learned
 # check, told the ground is denied, adds nothing back).
-_KK_LOCATIVE_GROUNDS = {"жас": "age", "ұлт": "nationality", "жыныс": "sex", "дін": "religion", "тіл": "language",
-                        "денсаулық": "health", "ауру": "health", "мүгедектік": "disability", "кәсіподақ": "trade_union",
-                        "жүктілік": "pregnancy", "тег": "origin", "тіркеу": "residence"}
-_KK_LOCATIVE_DENIED = re.compile(" (" + "|".join(_n(stem) for stem in _KK_LOCATIVE_GROUNDS) + ")"
+_KK_LOCATIVE_GROUNDS = {_n(stem): label for stem, label in {
+    "жас": "age", "ұлт": "nationality", "жыныс": "sex", "дін": "religion", "тіл": "language", "денсаулық": "health",
+    "ауру": "health", "мүгедектік": "disability", "кәсіподақ": "trade_union", "жүктілік": "pregnancy", "тег": "origin",
+    "тіркеу": "residence"}.items()}  # the stems as the normalised text spells them
+_KK_LOCATIVE_DENIED = re.compile(" (" + "|".join(_KK_LOCATIVE_GROUNDS) + ")"
                                  + _n(r"(?:ым|ім|ың|ің|ымыз|іміз|ыңыз|іңіз|ы|і|м)?(?:да|де|та|те|нда|нде) емес(?!\S)"))
 # Said not to matter, in the same sentence: "у меня диабет, но на работе это никак не влияет".
 _NOT_RELEVANT = re.compile(_n(r"^ (?:но|а|бірақ|бирак)(?: \S+){0,3} (?:никак |ни на что |вообще |совсем )?не влия"))
@@ -1007,6 +1008,8 @@ _UNIT_DAY = _n(r"(?:день|дня|дней|сутки|суток|күн|кун
 _UNIT_WEEK = _n(r"(?:неделю|недели|недель|неделя|апта|апта)")
 _UNIT_MONTH = _n(r"(?:месяц|месяца|месяцев|ай)")
 _NOT_AFTER_NUMBER = re.compile(_n(r"(?:год|лет|мес|жас|тыс|мың|млн|км|раз|час|сағат|минут|%|процент|тенге|теңге|кг|см|м(?!\S))"))
+# The ending of a day written as a number after «айдың» (of the month): «3-інде», «20-сында», «1-інен».
+_KK_DAY_ENDING = _n("(?:інде|ында|сінде|сында|нде|нда|інен|ынан|сінен|сынан|нен|нан|і|ы)")
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r" \d{1,2}\.\d{1,2}(?:\.\d{2,4})?(?!\S)")),
     ("day_month", re.compile(rf" ({NUM}) ({_MONTH_RE})(?: (\d{{4}}))?(?: {_n('(?:года|г|жылы|жил|жылғы)')})?(?!\S)")),
@@ -1031,9 +1034,9 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(_n(r" (?:(?:в|во|с|со) )?(?:(прошл\S*|өткен) )?") + rf"({_WEEKDAY_RE})(\S*)(?: {_n('күні')})?(?!\S)")),
     ("day_of_month", re.compile(rf" ({NUM}) (?:{_n('го')} )?{_n('числа')}(?!\S)")),
     # «осы айдың 3-інде», «осы айдың 1-інен бастап»: a day of this month
-    ("day_of_month", re.compile(rf" {_n('(?:осы|ағымдағы) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|інен|ынан|сінен|сынан|нен|нан|і|ы)')}(?!\S)")),
+    ("day_of_month", re.compile(rf" {_n('(?:осы|ағымдағы) айдың')} ({NUM}) {_KK_DAY_ENDING}(?!\S)")),
     # «өткен айдың 20-сында»: a day of last month
-    ("day_of_last_month", re.compile(rf" {_n('(?:өткен|откен) айдың')} ({NUM}) {_n('(?:інде|ында|сінде|сында|нде|нда|інен|ынан|сінен|сынан|нен|нан|і|ы)')}(?!\S)")),
+    ("day_of_last_month", re.compile(rf" {_n('(?:өткен|откен) айдың')} ({NUM}) {_KK_DAY_ENDING}(?!\S)")),
 ]
 
 
@@ -1460,7 +1463,7 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
         if mention.negated and mention.label == "pregnancy" and not mention.tag.startswith("decree"):
             denied.add("pregnancy")  # «"жүктісіз бе?" деп сұрады, жүкті емеспін»: the question is not one either
     for hit in _KK_LOCATIVE_DENIED.finditer(t.norm):
-        label = _KK_LOCATIVE_GROUNDS[next(k for k in _KK_LOCATIVE_GROUNDS if _n(k) == hit.group(1))]
+        label = _KK_LOCATIVE_GROUNDS[hit.group(1)]
         first, last = t.tokens(hit.start(), hit.end())
         mentions.append(_Mention(label, first, last, weak=False, negated=True))
         denied.add(label)

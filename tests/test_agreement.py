@@ -7,6 +7,7 @@ import yaml
 from sklearn.metrics import f1_score
 
 from bench import agreement
+from bench.metrics import macro_f1
 
 
 @pytest.mark.parametrize(("blind", "devset"), [("situations_blind.yml", "situations.yml"),
@@ -20,11 +21,19 @@ def test_the_blind_labels_are_of_tune_messages_only_each_once(blind: str, devset
     assert {split.get(i) for i in ids} == {"tune"}
 
 
-def test_macro_f1_is_scikit_learns() -> None:
-    pairs = [("a", "a"), ("a", "b"), ("b", "b"), ("c", "b"), ("c", "c"), ("c", "c"), ("d", "a")]
-    want = f1_score([w for w, _ in pairs], [g for _, g in pairs], average="macro")
-    assert agreement.macro_f1(pairs) == pytest.approx(want)
-    assert agreement.macro_f1([("a", "a")]) == 1.0
+def test_intents_are_scored_with_the_evals_macro_f1(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The intent agreement uses bench/eval.py's macro-F1 (averaged over the dev set's labels), so it compares
+    with the intent target: a blind label outside them ("greet") lowers recall, it adds no class of its own."""
+    questions = yaml.safe_load((agreement.DEVSET / "questions.yml").read_text(encoding="utf-8"))["questions"]
+    tune = [q for q in questions if q["split"] == "tune" and q["lang"] == "kk"][:4]
+    blind = [q["intent"] for q in tune[:3]] + ["greet"]
+    (tmp_path / "intents_blind.yml").write_text(
+        "".join(f"- id: {q['id']}\n  intent: {b}\n" for q, b in zip(tune, blind)), encoding="utf-8")
+    monkeypatch.setattr(agreement, "AGREEMENT", tmp_path)
+    row = agreement.intents()["kk"]
+    pairs = [(q["intent"], b) for q, b in zip(tune, blind)]
+    assert row == {"questions": 4, "accuracy": 0.75, "macro_f1": macro_f1(pairs)}
+    assert row["macro_f1"] != round(f1_score(*zip(*pairs), average="macro"), 3)  # not over the union of labels
 
 
 def test_a_blind_label_of_a_held_out_id_is_refused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
