@@ -43,6 +43,8 @@ FIRST_REPLY_BUDGET = 700  # visible characters the first reply aims at (buttons 
 FIRST_REPLY_MAX = 1000  # ... and stays under: an answer to a question drops the related-norms line past this
 MAX_STEPS = 3
 QUOTE_MAX = 500  # a paragraph longer than this is not the one a short reply quotes if another fits
+ALSO_FROM = 0.2  # the classifier's second topic at this confidence or more is named too (other_reading)
+ALSO_NORMS_MAX = 2  # paragraphs of that topic's lead named in its line
 OTHER_CODES_MAX = 2  # acts named in the first reply's "see also" line (all of them: the law view)
 VIEWS = ("law", "steps", "route", "full")
 
@@ -212,15 +214,31 @@ def norms_line(kb: KnowledgeBase, exp: Explanation | None, quoted: list[Citation
         return "", []
     shown = {c.norm_id for c in quoted}
     others = [c for c in explanation_citations(kb, exp, lang) if c.norm_id not in shown]
+    named = list(dict.fromkeys(kb.norms[c.norm_id].code for c in others))[:OTHER_CODES_MAX]
+    return _articles_line(kb, others, lang), [c for c in others if kb.norms[c.norm_id].code in named]
+
+
+def _articles_line(kb: KnowledgeBase, citations: list[Citation], lang: str) -> str:
+    """Cited norms as one compact line by act ("ТК РК — ст. 99, 100" / «ҚР ЕК — 99, 100-баптар»)."""
     by_code: dict[str, list[str]] = {}
-    for c in others:
+    for c in citations:
         norm = kb.norms[c.norm_id]
         articles = by_code.setdefault(norm.code, [])
         if norm.article not in articles:
             articles.append(norm.article)
-    named = list(by_code)[:OTHER_CODES_MAX]
-    line = "; ".join(format_articles(code, by_code[code], lang) for code in named)
-    return line, [c for c in others if kb.norms[c.norm_id].code in named]
+    return "; ".join(format_articles(code, by_code[code], lang) for code in list(by_code)[:OTHER_CODES_MAX])
+
+
+def other_reading(kb: KnowledgeBase, exp: Explanation, lang: str) -> tuple[Section, list[Citation], Button]:
+    """The topic a question may also be about (the classifier's second reading, :data:`ALSO_FROM`): a line
+    naming that topic and the norms its lead rests on ("Если вы спрашивали о другом: Декрет и отпуск по уходу
+    за ребёнком — ТК РК — ст. 99, 100"), their paragraph citations, and a button that opens its answer."""
+    lead = exp.lead or exp.statements[:1]
+    refs = list(dict.fromkeys(r for st in lead for r in st.rests_on)) or exp.linked()[:1]
+    cites = [short_citation(kb, r, lang) for r in refs[:ALSO_NORMS_MAX]]
+    line = f"{exp.title[lang]}: {_articles_line(kb, cites, lang)}" if cites else exp.title[lang]
+    section = Section(kind="see_also", heading=text("answer.also_topic", lang), text=line)
+    return section, cites, Button(exp.title[lang], "/" + exp.intent)
 
 
 def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
@@ -229,10 +247,13 @@ def _ids(topic: str | None, citations: list[Citation]) -> list[str]:
 
 # ---------------------------------------------------------------- first replies
 def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, lead_in: str | None = None,
-                       source: str = "intent", situation: Iterable[ParagraphRef] = ()) -> AnswerPayload:
+                       source: str = "intent", situation: Iterable[ParagraphRef] = (),
+                       also: Explanation | None = None) -> AnswerPayload:
     """The first reply to a topic question. ``situation``: the paragraphs of the situation the worker
     told before (:meth:`SituationKnowledge.situation_paragraphs`): "а штраф будет?" after an unequal-pay
-    story quotes the lead's paragraph on that fine (КоАП 90(1)), not its shortest (90(3), job ads)."""
+    story quotes the lead's paragraph on that fine (КоАП 90(1)), not its shortest (90(3), job ads).
+    ``also``: another topic the question may be about (:func:`other_reading`): its line comes before the
+    disclaimer (a step gives way to it) while the reply stays within FIRST_REPLY_MAX, and its button after the topic's."""
     lang = _lang(lang)
     b = _Builder(lang)
     if lead_in:
@@ -254,9 +275,17 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     if line:
         b.add("see_also", line, heading=text("answer.other_norms", lang))
     finish = [Section(kind="disclaimer", text=text("answer.disclaimer_short", lang))]
+    also_cites: list[Citation] = []
+    also_button: list[Button] = []
+    if also is not None and also.id != exp.id:
+        section, cites, button = other_reading(kb, also, lang)
+        also_button = [button]
+        if _fits(b, [section], finish, limit=FIRST_REPLY_MAX):  # else only its button: the reply is long already
+            finish.insert(0, section)
+            also_cites = cites
     payload = _fill_steps(b, exp.steps, lang, finish, topic=exp.id, source=source, view="short")
-    payload.citations = [*payload.citations, *others]
-    payload.buttons = [*more_buttons(exp.id, lang), *lesson_button(exp.id, lang)]
+    payload.citations = [*payload.citations, *others, *also_cites]
+    payload.buttons = [*more_buttons(exp.id, lang), *lesson_button(exp.id, lang), *also_button]
     payload.knowledge_ids = _ids(exp.id, payload.citations)
     return payload
 

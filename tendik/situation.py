@@ -840,6 +840,9 @@ _CAUSE_BEFORE = re.compile(_alternatives(["из за", "изза", "потому
                                           "из-за"]))
 _CAUSE_AFTER = {_n(w) for w in "үшін учун деп екенімді екенін екенін екенім екен білген біліп көріп естіп себепті салдарынан "
                 "байланысты болғандықтан болғаным болғанымды соң".split()}
+_FOR = _n("үшін")
+# a Kazakh verbal noun (ажырасу, тұрмысқа шығу, оқу) before «үшін»: "in order to", not "because of" (the noun «ауру» is an illness)
+_PURPOSE = re.compile(_n("(?:[^р]|[^а]р)(?:у|ю)$"))
 _MEMBERSHIP = re.compile(_alternatives(["член", "состо", "вступ", "участ", "актив", "деятельност", "волонт", "мүше", "белсенді", "ерікті",
                                         "қатыс"]))
 
@@ -1321,7 +1324,10 @@ def _with_reason(t: _Text, first: int, last: int) -> bool:
     window = " " + " ".join(t.words[lo:first])
     if _CAUSE_BEFORE.search(window):
         return True
-    return any(w in _CAUSE_AFTER for w in t.words[last + 1 : last + 4])
+    after = t.words[last + 1 : last + 4]
+    if after and after[0] == _FOR and _PURPOSE.search(t.words[last]):
+        return False  # a purpose, not a reason: «ажырасу үшін қандай құжат керек» (the verbal noun in -у + үшін)
+    return any(w in _CAUSE_AFTER for w in after)
 
 
 def _near(regex: re.Pattern[str], t: _Text, first: int, last: int, width: int) -> bool:

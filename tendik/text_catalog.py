@@ -58,6 +58,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "answer.more_on_topic": {"kk": "Тақырып бойынша толығырақ", "ru": "Подробнее по теме"},
     "answer.other_norms": {"kk": "Тағы қараңыз", "ru": "См. также"},
+    "answer.also_topic": {"kk": "Егер басқа жайт туралы сұрасаңыз", "ru": "Если вы спрашивали о другом"},
     # The short first reply and the views one tap away (tendik.compose).
     "answer.disclaimer_short": {
         "kk": "ℹ️ Бұл — құқықтық ақпарат, жеке заң кеңесі емес.",

@@ -93,3 +93,55 @@ def test_unanswerable_fallback_says_so_and_offers_topics() -> None:
                                                     ranking=[{"name": "nlu_fallback", "confidence": 0.2}, {"name": "out_of_scope", "confidence": 0.2}]))
     assert all(not p["citations"] for p in payloads(dispatcher))
     assert "не буду гадать" in dispatcher.messages[0]["text"]
+
+
+def _second_reading(text: str, second: str, confidence: float, lang: str = "ru",
+                    first: str = "ask_pregnant_dismissal") -> tuple[CollectingDispatcher, dict]:
+    ranking = [{"name": first, "confidence": round(0.95 - confidence, 3)},
+               {"name": second, "confidence": confidence}, {"name": "ask_time_limits", "confidence": 0.05}]
+    dispatcher, _ = run(ActionAnswer(), make_tracker(text, first, ranking[0]["confidence"], slots={"language": lang}, ranking=ranking))
+    [payload] = payloads(dispatcher)
+    return dispatcher, payload
+
+
+def test_a_question_between_two_topics_names_the_second_too() -> None:
+    """The classifier's second topic at ALSO_FROM or more: a line naming it and the norms its lead rests on
+    (cited), and a button that opens its answer; the first reply stays within its length."""
+    from tendik.actions.actions import knowledge
+    from tendik.compose import ALSO_FROM, FIRST_REPLY_MAX
+
+    exp = knowledge().by_intent("ask_maternity_leave")
+    assert exp is not None
+    lead_norms = {r.norm_id for st in (exp.lead or exp.statements[:1]) for r in st.rests_on}
+    text = "после декрета не вернули на мою должность, обязаны вернуть?"
+    for lang, heading in (("ru", "Если вы спрашивали о другом"), ("kk", "Егер басқа жайт туралы сұрасаңыз")):
+        dispatcher, payload = _second_reading(text, "ask_maternity_leave", ALSO_FROM + 0.05, lang, first="ask_probation")
+        [also] = [s for s in payload["sections"] if s["heading"] == heading]
+        assert also["kind"] == "see_also" and also["text"].startswith(exp.title[lang] + ": ")
+        cited = {c["norm_id"] for c in payload["citations"]}
+        assert lead_norms & cited and "tk-036" in cited  # the first topic's paragraph is still quoted
+        assert {"title": exp.title[lang], "payload": "/ask_maternity_leave"} in dispatcher.messages[0]["buttons"]
+        assert len(dispatcher.messages[0]["text"]) <= FIRST_REPLY_MAX
+
+
+def test_a_long_reply_gets_only_the_second_topics_button() -> None:
+    """The pregnant-dismissal reply is at FIRST_REPLY_MAX already: the second topic is one tap away, not a line."""
+    text = "после декрета не вернули на должность"
+    dispatcher, payload = _second_reading(text, "ask_maternity_leave", 0.4)
+    alone, _ = _second_reading(text, "out_of_scope", 0.4)
+    assert not any(s["heading"] == "Если вы спрашивали о другом" for s in payload["sections"])
+    assert not {"tk-099", "tk-100"} & {c["norm_id"] for c in payload["citations"]}
+    assert any(b["payload"] == "/ask_maternity_leave" for b in dispatcher.messages[0]["buttons"])
+    assert dispatcher.messages[0]["text"] == alone.messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "second", "confidence"), [
+    ("после декрета не вернули на мою должность, обязаны вернуть?", "ask_maternity_leave", 0.15),  # too unsure
+    ("после декрета не вернули на мою должность, обязаны вернуть?", "out_of_scope", 0.4),  # not a topic
+    ("после декрета не вернули на мою должность, обязаны вернуть?", "ask_pregnant_dismissal", 0.4),  # the same topic
+    ("/ask_pregnant_dismissal", "ask_maternity_leave", 0.4),  # a button pressed: no second reading
+])
+def test_no_second_topic_when_it_is_unsure_not_a_topic_or_a_button(text: str, second: str, confidence: float) -> None:
+    dispatcher, payload = _second_reading(text, second, confidence)
+    assert not any(s["heading"] == "Если вы спрашивали о другом" for s in payload["sections"])
+    assert not any(b["payload"] == "/ask_maternity_leave" for b in dispatcher.messages[0]["buttons"])

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.unit
     "шағымды қайда беремін",
     "сотқа қанша уақыт ішінде жүгінуге болады",
     "енді не істеуім керек",
+    "мне ставят самые тяжелые ночные смены а другим нормальные, это считается нарушением или нет",
+    "mne stavyat samye tyazhelye nochnye smeny, eto schitaetsya narusheniem ili net",
+    "маған ғана түнгі ауысым береді, бұл кемсіту әлде жоқ",
 ])
 def test_questions(text: str) -> None:
     assert asks_question(text)

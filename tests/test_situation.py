@@ -1286,10 +1286,22 @@ def test_fresh_messages(text: str, grounds: set[str], stage: str | None) -> None
     "в положении о премировании написано одно, а платят другое",
     "говорите негромко, пожалуйста",
     "у меня карта зарплатная в другом банке",
+    # «-у үшін» is a purpose ("in order to divorce", "to rent a flat"), not a reason
+    "Ажырасу үшін қандай құжаттар керек?",
+    "azhyrasu ushin kandai kuzhattar kerek",
+    "Пәтер жалдау үшін қандай құжат керек?",
 ])
 def test_plain_labour_questions_have_no_ground(text: str) -> None:
     s = _x(text)
     assert s.grounds == () and s.negated == (), s
+
+
+@pytest.mark.parametrize(("text", "ground"), [
+    ("ажырасқаным үшін жұмыстан шығарды", "other"),
+    ("ауру үшін жұмыстан шығарды", "health"),  # the noun «ауру» (an illness) before «үшін» is a reason
+])
+def test_a_reason_before_ushin_still_counts(text: str, ground: str) -> None:
+    assert ground in _x(text).grounds
 
 
 def test_plain_questions_still_get_their_stage() -> None:

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tendik.asking import asks_question
 from tendik.compose import (
+    ALSO_FROM,
     MESSAGE_MAX,
     VIEWS,
     SituationState,
@@ -187,6 +188,21 @@ class ActionAnswer(Action):
         return payload
 
     @staticmethod
+    def _second_topic(kb: KnowledgeBase, message: dict[str, Any], exp: Explanation) -> Explanation | None:
+        """The classifier's second reading when it is another topic at ALSO_FROM or more: a question
+        between two topics ("после декрета не вернули на должность": the leave or the dismissal?) names both."""
+        others = [r for r in message.get("intent_ranking") or []
+                  if isinstance(r, dict) and isinstance(r.get("name"), str)
+                  and r["name"] not in ("nlu_fallback", "inform_situation", exp.intent)]
+        if not others:
+            return None
+        second = kb.by_intent(others[0]["name"])
+        confidence = others[0].get("confidence")
+        if second is None or second.id == exp.id or not isinstance(confidence, (int, float)) or confidence < ALSO_FROM:
+            return None
+        return second
+
+    @staticmethod
     def _last_topic(kb: KnowledgeBase, tracker: Tracker) -> Explanation | None:
         for kid in tracker.get_slot("last_knowledge") or []:
             if isinstance(kid, str) and kid in kb.explanations:
@@ -283,7 +299,8 @@ class ActionAnswer(Action):
         elif exp is not None:
             # a question after a told situation quotes the paragraph of the topic that fits it
             told = situations().situation_paragraphs(state.grounds, state.stage) if state.known else []
-            payload = short_topic_answer(kb, exp, lang, situation=told)
+            also = None if text.startswith("/") else self._second_topic(kb, message, exp)
+            payload = short_topic_answer(kb, exp, lang, situation=told, also=also)
             payload.scores = {"intent_confidence": round(float((message.get("intent") or {}).get("confidence") or 0), 4)}
         elif intent == "inform_situation":
             # an employer or a date without a ground or stage yet: ask what happened
