@@ -23,6 +23,7 @@ from tendik.telegram.conversation import render_reply
 from tendik.telegram.html_text import TELEGRAM_LIMIT, utf16_len
 from tendik.telegram.keyboards import MoreView, more_callback
 from tendik.telegram.render import answer_payload, render_answer, section_blocks
+from tendik.texts import text as catalog_text
 from tests.fakes.telegram_api import parse_telegram_html
 
 pytestmark = pytest.mark.unit  # no services: `make test-unit`
@@ -35,8 +36,10 @@ LANGS = ("kk", "ru")
 def all_answers(lang: str) -> list[tuple[str, AnswerPayload]]:
     """Every first reply and every view of every topic, and a few situations, in ``lang``."""
     out: list[tuple[str, AnswerPayload]] = []
-    for exp in KB.explanations.values():
+    topics = list(KB.explanations.values())
+    for exp, other in zip(topics, [*topics[1:], topics[0]], strict=True):
         out.append((f"{exp.id}/short", short_topic_answer(KB, exp, lang)))
+        out.append((f"{exp.id}/short+{other.id}", short_topic_answer(KB, exp, lang, also=other)))  # a second reading
         for view in VIEWS:
             out.append((f"{exp.id}/{view}", view_answer(KB, SK, exp, view, lang)))
     for grounds, stage, employer in [(("pregnancy",), "dismissal", None), (("sex",), "pay", "too"), ((), "hiring", None),
@@ -189,6 +192,21 @@ def test_pages_of_a_long_view_round_trip() -> None:
 def test_garbage_more_payloads_are_refused(bad: object) -> None:
     assert parse_show_more(bad) is None
     assert more_callback(bad) is None if isinstance(bad, str) else True
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_second_topics_line_and_button_render_from_the_payload(lang: str) -> None:
+    """A reply that also names another topic: its line is shown under its heading, and its button sends that
+    topic's intent to Rasa like the topic menu's buttons."""
+    first, other = KB.explanations["exp-equal-pay"], KB.explanations["exp-employer-liability"]
+    payload = short_topic_answer(KB, first, lang, also=other)
+    [also] = [sec for sec in payload.sections if sec.heading == catalog_text("answer.also_topic", lang)]
+    [message] = render_answer(AnswerPayload.from_dict(payload.to_dict()))
+    shown = flat(visible([message])[0])
+    assert flat(also.heading) in shown and flat(also.text) in shown and other.title[lang] in also.text
+    out = render_reply([BotMessage(text=payload.plain_text(), answer=payload.to_dict())], Payloads(), lang)
+    buttons = [b for row in out[-1].markup.inline_keyboard for b in row]
+    assert any(b.text == other.title[lang] and b.callback_data == f"r:/{other.intent}" for b in buttons)
 
 
 def test_other_rasa_buttons_keep_their_registry_callbacks() -> None:

@@ -32,8 +32,10 @@ SK = load_situations()
 
 
 def answers(lang: str):  # noqa: ANN201
-    for exp in KB.explanations.values():
+    topics = list(KB.explanations.values())
+    for exp, other in zip(topics, [*topics[1:], topics[0]], strict=True):
         yield short_topic_answer(KB, exp, lang)
+        yield short_topic_answer(KB, exp, lang, also=other)  # a second reading: its line and its button
         for view in VIEWS:
             yield view_answer(KB, SK, exp, view, lang)
     yield situation_answer(KB, SK, SituationState(grounds=("pregnancy",), stage="dismissal"), lang)

@@ -22,6 +22,7 @@ from tendik.compose import short_topic_answer, view_answer
 from tendik.knowledge.explanations import load_knowledge
 from tendik.knowledge.situations import load_situations
 from tendik.payload import AnswerPayload
+from tendik.texts import text as catalog_text
 from tendik.web.assets import WIDGET
 from tendik.web.present import messages_json
 
@@ -65,6 +66,10 @@ class FakeApi:
             p.sections[1].text = EVIL
             p.buttons[0].title = EVIL
             rest = as_rest(p)
+        elif message == "also":  # a question between two topics: the second one's line and button
+            rest = as_rest(short_topic_answer(KB, exp, self.lang, also=KB.explanations[ALSO]))
+        elif message.startswith("/ask_"):
+            rest = as_rest(short_topic_answer(KB, KB.explanations[ALSO], self.lang))
         elif more:
             rest = as_rest(view_answer(KB, SK, KB.explanations[more.topic], more.view, self.lang, page=more.page or 1))
         else:
@@ -168,6 +173,34 @@ def test_answer_sections_and_the_law_button_at_360px(small, shots, lang: str, to
     assert msg.locator(".tw-chip").all_inner_texts() == [b.title for b in law.buttons]
     f = fits(page)
     assert f["logOverflow"] <= 0 and f["pageOverflow"] <= 0 and f["widest"] <= 360, f
+    assert page.problems == []
+
+
+ALSO = "exp-employer-liability"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_second_topic_is_a_line_and_a_quick_reply_at_360px(small, shots, lang: str) -> None:  # noqa: ANN001
+    page = small
+    api = FakeApi(lang, "exp-equal-pay")
+    start(page, api)
+    ask(page, "also")
+    first = short_topic_answer(KB, KB.explanations["exp-equal-pay"], lang, also=KB.explanations[ALSO])
+    [line] = [sec for sec in first.sections if sec.heading == catalog_text("answer.also_topic", lang)]
+    msg = last_bot(page)
+    shots(page, f"second-topic-{lang}")
+    section = msg.locator(".tw-a-see_also").filter(has_text=line.heading)
+    assert section.count() == 1 and section.is_visible() and line.text in section.inner_text()
+    other = KB.explanations[ALSO].title[lang]
+    chip = msg.locator(".tw-chip").filter(has_text=other)
+    assert chip.count() == 1
+    f = fits(page)
+    assert f["logOverflow"] <= 0 and f["pageOverflow"] <= 0 and f["widest"] <= 360 and f["leftmost"] >= 0, f
+    before = page.evaluate(f"{ROOT_JS}.querySelectorAll('.tw-msg-bot:not(.tw-welcome)').length")
+    chip.tap()
+    wait_reply(page, before)
+    assert api.sent[-1] == "/ask_employer_liability"  # the topic's intent, as the topic menu sends it
+    assert last_bot(page).locator(".tw-a-title").inner_text() == KB.explanations[ALSO].title[lang]
     assert page.problems == []
 
 
