@@ -744,6 +744,20 @@ def test_speaking_a_language_well_is_no_ground() -> None:
     assert "language" not in _x("по-казахски говорю лучше многих, но перевели на склад").grounds
 
 
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("в вакансии «только славяне», я уйгурка, по-русски говорю отлично, это законно?", {"nationality"}),
+    ("свободно говорю по-казахски, но в объявлении «только славяне», а я казах", {"nationality"}),
+    ("меня травят за то что я русский", {"nationality"}),
+    # a lack beside it, a requirement, a denial: still the language
+    ("по-казахски говорю свободно а по-русски плохо, поэтому не взяли", {"language"}),
+    ("директор сказал, что начальник должен свободно говорить по-казахски, а я говорю плохо, не повысили", {"language"}),
+    ("по-казахски говорю не очень хорошо, за это сняли премию", {"language"}),
+    ("Қытайдан келген қандаспын, қазақша еркін сөйлеймін, бірақ орысша білмеймін деп аз төлейді", {"origin", "language"}),
+])
+def test_speaking_well_beside_a_nationality_or_a_lack(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
+
+
 # --------------------------------------------------------------------------------------------------
 # Employer kind and size
 
