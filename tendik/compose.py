@@ -214,29 +214,35 @@ def norms_line(kb: KnowledgeBase, exp: Explanation | None, quoted: list[Citation
         return "", []
     shown = {c.norm_id for c in quoted}
     others = [c for c in explanation_citations(kb, exp, lang) if c.norm_id not in shown]
-    named = list(dict.fromkeys(kb.norms[c.norm_id].code for c in others))[:OTHER_CODES_MAX]
-    return _articles_line(kb, others, lang), [c for c in others if kb.norms[c.norm_id].code in named]
+    line, named = _articles_line(kb, others, lang)
+    return line, [c for c in others if kb.norms[c.norm_id].code in named]
 
 
-def _articles_line(kb: KnowledgeBase, citations: list[Citation], lang: str) -> str:
-    """Cited norms as one compact line by act ("ТК РК — ст. 99, 100" / «ҚР ЕК — 99, 100-баптар»)."""
+def _articles_line(kb: KnowledgeBase, citations: list[Citation], lang: str) -> tuple[str, list[str]]:
+    """Cited norms as one compact line by act ("ТК РК — ст. 99, 100" / «ҚР ЕК — 99, 100-баптар»), at most
+    OTHER_CODES_MAX acts, and the codes of the acts it names."""
     by_code: dict[str, list[str]] = {}
     for c in citations:
         norm = kb.norms[c.norm_id]
         articles = by_code.setdefault(norm.code, [])
         if norm.article not in articles:
             articles.append(norm.article)
-    return "; ".join(format_articles(code, by_code[code], lang) for code in list(by_code)[:OTHER_CODES_MAX])
+    named = list(by_code)[:OTHER_CODES_MAX]
+    return "; ".join(format_articles(code, by_code[code], lang) for code in named), named
+
+
+def _lead_refs(exp: Explanation) -> list[ParagraphRef]:
+    """The paragraphs the topic's lead rests on, in order, once each (else its first linked paragraph)."""
+    lead = exp.lead or exp.statements[:1]
+    return list(dict.fromkeys(r for st in lead for r in st.rests_on)) or exp.linked()[:1]
 
 
 def other_reading(kb: KnowledgeBase, exp: Explanation, lang: str) -> tuple[Section, list[Citation], Button]:
     """The topic a question may also be about (the classifier's second reading, :data:`ALSO_FROM`): a line
     naming that topic and the norms its lead rests on ("Если вы спрашивали о другом: Декрет и отпуск по уходу
     за ребёнком — ТК РК — ст. 99, 100"), their paragraph citations, and a button that opens its answer."""
-    lead = exp.lead or exp.statements[:1]
-    refs = list(dict.fromkeys(r for st in lead for r in st.rests_on)) or exp.linked()[:1]
-    cites = [short_citation(kb, r, lang) for r in refs[:ALSO_NORMS_MAX]]
-    line = f"{exp.title[lang]}: {_articles_line(kb, cites, lang)}" if cites else exp.title[lang]
+    cites = [short_citation(kb, r, lang) for r in _lead_refs(exp)[:ALSO_NORMS_MAX]]
+    line = f"{exp.title[lang]}: {_articles_line(kb, cites, lang)[0]}" if cites else exp.title[lang]
     section = Section(kind="see_also", heading=text("answer.also_topic", lang), text=line)
     return section, cites, Button(exp.title[lang], "/" + exp.intent)
 
@@ -261,10 +267,9 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
     b.add("title", exp.title[lang])
     lead = exp.lead or exp.statements[:1]
     b.add("lead", _join(lead, lang))
-    refs = [r for st in lead for r in st.rests_on] or exp.linked()[:1]
     # the first paragraph the lead rests on that the told situation rests on too; else the first one
     # (the one it names), unless it is too long for a short reply: then the shortest
-    refs, wanted = list(dict.fromkeys(refs)), set(situation)
+    refs, wanted = _lead_refs(exp), set(situation)
     told = [r for r in refs if r in wanted]
     quotes = [short_citation(kb, r, lang) for r in (told[:1] or refs)]
     quotes = [next((c for c in quotes if len(c.text) <= QUOTE_MAX), min(quotes, key=lambda c: len(c.text)))]

@@ -1446,8 +1446,8 @@ def _language_mentions(t: _Text, has_stage: bool) -> list[_Mention]:
     return out
 
 
-_I = re.compile(_n(" (?:я|мен)(?!\\S)"))
 _I_WORDS = {_n("я"), _n("мен")}
+_I = re.compile(" (?:" + "|".join(sorted(_I_WORDS)) + ")(?!\\S)")
 
 
 def _speaks_well(t: _Text, first: int, last: int) -> bool:
@@ -1457,11 +1457,16 @@ def _speaks_well(t: _Text, first: int, last: int) -> bool:
     lack next to it ("по-казахски свободно, а по-русски плохо" keeps the Russian)."""
     after = " " + " ".join(t.words[last + 1 : last + 4])
     before = " " + " ".join(t.words[max(0, first - 3) : first])
-    m = _LANGUAGE_WELL.match(after) or _LANGUAGE_WELL.search(before + " ")
-    if not m or _NOT_WELL.search(before if m.string is after else before[: m.start()]):
+    if _LANGUAGE_WELL.match(after):
+        denied = _NOT_WELL.search(before)  # the words before the language word
+    elif well := _LANGUAGE_WELL.search(before + " "):
+        denied = _NOT_WELL.search(before[: well.start()])  # the words before the phrase
+    else:
         return False
     near = " ".join(t.words[max(0, first - 4) : last + 4])
-    return not _LANGUAGE_TROUBLE.search(" " + near)
+    return not denied and not _LANGUAGE_TROUBLE.search(" " + near)
+
+
 _FIRST_PERSON_PAST = tuple(_n(e) for e in ("дым", "дім", "тым", "тім"))  # «сөйледім», «шықтым»
 
 

@@ -198,7 +198,7 @@ class ActionAnswer(Action):
             return None
         second = kb.by_intent(others[0]["name"])
         confidence = others[0].get("confidence")
-        if second is None or second.id == exp.id or not isinstance(confidence, (int, float)) or confidence < ALSO_FROM:
+        if second is None or not isinstance(confidence, (int, float)) or confidence < ALSO_FROM:
             return None
         return second
 
