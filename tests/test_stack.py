@@ -193,3 +193,18 @@ def test_down_stops_everything_in_order(stack: Stack) -> None:
     # the public port is closed
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(stack.public + "/healthz", timeout=5)
+
+
+def test_component_ports_never_take_nginx_ports_or_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nginx starts after Redis and the action servers, so its two ports are not bound yet when those pick theirs:
+    a port the OS hands out again (make test at 00:48 on 2026-12-05: Redis and nginx's public port were both
+    51121) is skipped. The OS's answers are replayed here to make that race happen every time."""
+    import argparse
+
+    from tendik.ops import stack as stack_module
+
+    monkeypatch.setenv("TENDIK_DATA_DIR", str(tmp_path))
+    replies = iter([41001, 41002, 41001, 41003, 41003, 41002, 41004])
+    monkeypatch.setattr(stack_module, "free_port", lambda: next(replies))
+    s = stack_module.Starter(argparse.Namespace(port=41001, internal_port=41002))
+    assert [s.free_port(), s.free_port()] == [41003, 41004]

@@ -333,6 +333,15 @@ class Starter:
         self.public_port: int = args.port
         self.internal_port: int = args.internal_port
         self.state.update(public_url=f"http://127.0.0.1:{self.public_port}", internal_url=f"http://127.0.0.1:{self.internal_port}")
+        self.chosen_ports: set[int] = {self.public_port, self.internal_port}
+
+    def free_port(self) -> int:
+        """A free port for a component, never nginx's two ports nor one given to another component: those
+        may not be bound yet (nginx starts after Redis and the action servers), so the OS could hand them out."""
+        while (port := free_port()) in self.chosen_ports:
+            pass
+        self.chosen_ports.add(port)
+        return port
 
     def add(self, c: Component) -> Component:
         self.state["components"].append(asdict(c))
@@ -365,7 +374,7 @@ class Starter:
         pg = Postgres()
         if pg.init():
             say(f"PostgreSQL: made a new cluster in {pg.dir}")
-        port = free_port()
+        port = self.free_port()
         say(f"starting PostgreSQL on 127.0.0.1:{port} ...")
         pid = pg.start(port)
         pg.create_db(port)
@@ -382,7 +391,7 @@ class Starter:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(binary).exists():
             fail("redis-server not found (apt-get install redis-server), or set TENDIK_REDIS_URL")
-        port = free_port()
+        port = self.free_port()
         rdir = keys.private_dir(self.root / "redis")
         conf = rdir / "redis.conf"
         password = secret("redis_password")
@@ -421,7 +430,7 @@ class Starter:
 
         upgrade(db)
         internal = f"http://127.0.0.1:{self.internal_port}"
-        web_port = free_port() if a.web else None
+        web_port = self.free_port() if a.web else None
         svc = Services(db_url=db, log_dir=self.logs, redis_url=redis_url, web_port=web_port, front_rasa_url=internal,
                        action_endpoint=f"{internal}/actions/webhook",
                        extra_env={"TENDIK_REDIS_URL": redis_url, "TENDIK_WEB_TRUST_PROXY": "true", "TENDIK_WEB_HOST": "127.0.0.1",
@@ -431,7 +440,7 @@ class Starter:
         # few at a time: on a small machine N replicas loading TensorFlow at once starve each other.
         actions = []
         for k in range(1, a.actions + 1):
-            port = free_port()
+            port = self.free_port()
             say(f"starting action server {k}/{a.actions} on 127.0.0.1:{port} ...")
             proc = svc.start_actions(wait=False, name=f"actions-{k}", port=port)
             actions.append(self.add(Component(f"actions-{k}", "action-server", proc.pid, port, f"http://127.0.0.1:{port}",
@@ -441,8 +450,8 @@ class Starter:
             svc.warm_up(action_url=c.url)
         # nginx next (the replicas' ports are chosen now): a Rasa replica is healthy once it reaches
         # an action server, and it does so through nginx's internal listener.
-        rasa_ports = [free_port() for _ in range(a.rasa)]
-        tg_port = free_port() if a.telegram else None
+        rasa_ports = [self.free_port() for _ in range(a.rasa)]
+        tg_port = self.free_port() if a.telegram else None
         tg_path = webhook_path()
         say(f"starting nginx: public 127.0.0.1:{self.public_port}, internal 127.0.0.1:{self.internal_port} ...")
         proxy = self.add(self.nginx(nginx, rasa_ports, [c.port for c in actions], web_port, tg_port, tg_path))
