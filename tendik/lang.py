@@ -65,6 +65,8 @@ _RU_FUNCTION_WORDS = set(
     "они же ли бы или когда если чтобы потому при для без после тоже еще ещё сам сама нас нам их мой моя мою моё "
     "мое был была были есть нет который которая которые где почему теперь сейчас даже очень".split()
 )
+# Russian grammar words that are no Kazakh words («не» is "what", «он» is "ten"): the word vote of a mixed message.
+_RU_ONLY_GRAMMAR = frozenset(_RU_FUNCTION_WORDS - {"не", "он"})
 # Quoted speech («...», "...", “...”, '...'; not the apostrophes inside Latin Kazakh words: "Sa'lem"): someone
 # else's words. The language detector ignores them when the writer has this many words of their own; the
 # situation extractor reads a reason in them (tendik.situation).
@@ -260,6 +262,24 @@ class LanguageDetector:
             lang, confidence = self._naive_bayes(rest, [ch for ch in rest if ch.isalpha()])
             if lang == "ru" and confidence >= 0.9:
                 return "ru", round(confidence * (1 - len(marked) / len(words)), 3)
+        return self._word_majority(words)
+
+    @staticmethod
+    def _word_majority(words: list[str]) -> tuple[str, float]:
+        """A message with Kazakh letters is Kazakh unless at least as many of its words are Russian as
+        Kazakh (``tendik.restore``'s word vote: Kazakh letters or a Kazakh word of the project's texts
+        against a Russian word of them; a word both know counts as Russian when it is a Russian grammar
+        word that is no Kazakh word: что, по, это ...). Half-and-half messages ("Мен жүктімін, 5 айлық,
+        горничная болып работаю по срочному договору. Менеджер сказал договор заканчивается...") are
+        answered in Russian; the confidence is the Russian words' share, so such a message in a Kazakh
+        conversation keeps Kazakh unless it is mostly Russian (DETECT_MIN_CONFIDENCE)."""
+        from tendik.restore import vocabulary, word_vote  # tendik.restore imports this module
+
+        vocab = vocabulary()  # never raises: an empty vocabulary when the texts are unreadable
+        votes = [word_vote(w, vocab) or -(w in _RU_ONLY_GRAMMAR) for w in words if len(w) >= 2]
+        kazakh, russian = sum(v > 0 for v in votes), sum(v < 0 for v in votes)
+        if russian and russian >= kazakh:
+            return "ru", round(russian / (kazakh + russian), 3)
         return "kk", 1.0
 
     def _naive_bayes(self, low: str, letters: list[str]) -> tuple[str | None, float]:

@@ -363,10 +363,10 @@ def reads_as_kazakh(text: str) -> bool:
 
 
 def _reads_as_kazakh(words: list[str], vocab: Vocabulary) -> bool:
-    return sum(_vote(word, vocab) for word in words) > 0
+    return sum(word_vote(word, vocab) for word in words) > 0
 
 
-def _vote(word: str, vocab: Vocabulary) -> int:
+def word_vote(word: str, vocab: Vocabulary) -> int:
     """+1 for a Kazakh word, -1 for a Russian one, 0 for a word that tells nothing."""
     cached = _votes.get(word)
     if cached is not None:

@@ -54,6 +54,12 @@ def test_detects_language_for_unseen_sentences(detector: LanguageDetector, text:
         ("Сәлеметсіз бе. я третий год кассиром, а когда узнали что я беременна, меня перевели на склад. так можно?", "ru"),
         # Kazakh verb endings are Kazakh grammar even when the nouns are Russian
         ("Мы в компании 4 года работаем, планды орындаймыз, бірақ премияны тек жергіліктілерге береді", "kk"),
+        # Kazakh grammar words in both halves: the words' majority decides, a tie is Russian
+        ("Мен жүктімін, 4 айлық. В ресторане официанткой работаю по срочному договору, менеджер сказал что его "
+         "уже не продлят, бұл заңды ма?", "ru"),
+        ("Мен жүктімін, 4 айлық, мейрамханада даяшы болып істеймін, менеджер шартты ұзартпаймыз деді, это законно?", "kk"),
+        ("бастық сказал что в декрет уходить нельзя, иначе уволит, бұл дұрыс па", "ru"),
+        ("бастық декретке кетсең жұмыстан шығарамын дейді, так можно?", "kk"),
     ],
 )
 def test_mixed_sentences_follow_their_grammar(detector: LanguageDetector, text: str, lang: str) -> None:
@@ -118,6 +124,21 @@ def test_decision_order_channel_then_preference_then_message_then_conversation(d
     assert payload.reply == "kk" and payload.text is None  # a button carries no language of its own
     assert decide_language("👍", DETECTOR, current="ru").reply == "ru"
     assert decide_language("👍", DETECTOR).reply is None
+
+
+def test_a_half_russian_message_keeps_a_kazakh_conversation_kazakh(detector: LanguageDetector) -> None:
+    """A mixed message read as Russian by a narrow majority of words starts a conversation in Russian, but in
+    a Kazakh conversation its confidence (the Russian words' share) is too low to switch; a mostly Russian one
+    switches."""
+    from tendik.lang import decide_language
+
+    half = "бастық сказал что в декрет уходить нельзя, иначе уволит, бұл дұрыс па"
+    lang, confidence = detector.detect(half)
+    assert lang == "ru" and 0.5 <= confidence < 0.7
+    assert decide_language(half, detector).reply == "ru"
+    assert decide_language(half, detector, current="kk").reply == "kk"
+    mostly = "начальник сказал что в декрет уходить нельзя, иначе уволит, это вообще законно? бастық солай дейді"
+    assert decide_language(mostly, detector, current="kk").reply == "ru"
 
 
 def test_decision_says_which_language_a_switch_would_choose(detector: LanguageDetector) -> None:

@@ -79,6 +79,9 @@ def train_rasa() -> None:
         [
             str(RASA_VENV / "bin" / "rasa"), "train", "--config", "nlu_data/config.yml", "--domain", "nlu_data/domain",
             "--data", "nlu_data/data", "--out", str(RASA_MODEL.parent), "--fixed-model-name", "tendik",
+            # Rasa's own cache keys a component on its config and data, not on our code (lang.py, restore.py ...):
+            # this step runs only when one of the inputs above changed, so nothing cached may be reused.
+            "--force",
         ],
         env=rasa_env(),
     )
