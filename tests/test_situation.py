@@ -1368,6 +1368,63 @@ def test_a_fine_on_the_worker_is_a_condition_of_work(text: str, stage: str) -> N
 
 
 # --------------------------------------------------------------------------------------------------
+# Batch 28's lessons: shared reasons, interview questions about marriage, denials that point back, the same
+# treatment for everyone, unpaid extra hours
+
+
+@pytest.mark.parametrize(("text", "grounds", "stage"), [
+    # Kazakh reasons joined by «әрі», «және», «оның үстіне» share the reason word after the last one
+    ("Ипотекам бар әрі ұлымды жалғыз тәрбиелеймін деп, бастық мені оқуға жібермеді", {"property_status", "single_parent"},
+     "promotion_training"),
+    ("Қарызым бар және ауылданмын деп бастық жалақымды аз төлейді", {"property_status", "residence"}, "pay"),
+    # asked at an interview about marriage: the marital status («other»)
+    ("Әңгімелесуде тұрмыс құрғансыз ба деп сұрады, жоқ дедім, сосын алмады", {"other"}, "hiring"),
+    ("на собеседовании спросили, собираетесь ли вы замуж, и не взяли", {"other"}, "hiring"),
+    # blood pressure told as the reason
+    ("Бастық «давлениең бар, сапарға жарамайсың» деп іссапарға жібермеді", {"health"}, None),
+    # an open letter criticising the authorities: a conviction
+    ("Әкімдікті сынаған ашық хатқа қол қойдым, содан кейін сыйақыдан айырды", {"beliefs"}, "pay"),
+    # a renting worker, the Russian word order of a mixed message; "своё жильё" asked about at an interview
+    ("Пәтер жоқ, комнату снимаю деп мені кассаға қоймады", {"property_status"}, None),
+    ("на собеседовании спросили, есть ли у меня своё жильё, я сказала нет, и мне отказали", {"property_status"}, "hiring"),
+])
+def test_batch_28_reasons(text: str, grounds: set[str], stage: str | None) -> None:
+    s = _x(text)
+    assert set(s.grounds) == grounds
+    if stage is not None:
+        assert s.stage == stage
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    # a word pointing back at the ground, later in its sentence
+    ("У меня диабет, но перевели меня не из-за этого, а из-за реорганизации", "health"),
+    ("Мүгедектігім бар, бірақ жұмыстан сол үшін емес шығарды, бүкіл цех жабылды", "disability"),
+    # a Kazakh verbal noun between the ground word and the denial
+    ("Хиджаб киетініне байланысты емес, оны бұрын да киіп жүрген, әйелімді жүкті болғаны үшін ауыстырды", "religion"),
+])
+def test_a_denial_after_the_ground(text: str, denied: str) -> None:
+    s = _x(text)
+    assert denied not in s.grounds and denied in s.negated
+
+
+@pytest.mark.parametrize("text", [
+    "кассирмін, аға кассир айқайлап сөйлейді, маған да, басқаларға да",
+    "я уборщица, начальник на всех орёт, не только на меня",
+])
+def test_the_same_treatment_for_everyone_has_no_weak_ground(text: str) -> None:
+    assert _x(text).grounds == ()
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("Қожайын қосымша сағаттар үшін бір тиын төлемеді", "pay"),
+    ("Ауысымды 24 сағатқа созды, үстеме ақы төлемеді, «кеткің келсе кет» дейді", "pay"),
+    ("пришла на собеседование, посмотрел на меня и не взял меня", "hiring"),
+])
+def test_batch_28_stages(text: str, stage: str) -> None:
+    assert _x(text).stage == stage
+
+
+# --------------------------------------------------------------------------------------------------
 # The measuring command and the speed
 
 
