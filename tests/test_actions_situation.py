@@ -6,6 +6,7 @@ the views. Real Tracker + CollectingDispatcher, real knowledge, nothing mocked."
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -321,6 +322,27 @@ def test_a_topic_question_told_with_a_situation_names_the_asked_topics_norms(lan
     assert f'/show_more{{"view":"law","topic":"{asked.id}"}}' in {b.payload for b in payload.buttons}
     story, _, _ = answer("вот что случилось", "inform_situation", lang, **told)
     assert {c.norm_id for c in story.quoted()} == {c.norm_id for c in payload.quoted()}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("intent", ["ask_discrimination_definition", "ask_protected_grounds"])
+def test_is_this_discrimination_about_a_situation_without_a_ground_names_art_6(lang: str, intent: str) -> None:
+    """"мне ставят самые тяжёлые смены, а другим нормальные, это дискриминация?" (no ground told): the reply
+    answers the stage (its paragraph quoted) and names what was asked, TK art. 6, one tap away; with a
+    ground told, the ground's answer is unchanged (art. 6(2) quoted, the ground's topic)."""
+    told = {"entities": [("stage", "conditions")], "stage": "conditions"}
+    payload, text, _ = answer("это дискриминация?", intent, lang, **told)
+    asked = knowledge().by_intent(intent)
+    assert asked is not None and payload.source == "situation" and payload.topic == asked.id
+    assert quoted(payload) == {str(SK.stages["conditions"].paragraph)}
+    assert "tk-006" in {c.norm_id for c in payload.citations}
+    see_also = [s for s in payload.sections if s.kind == "see_also"]
+    assert see_also and re.search(r"(?:ст\. |— )6\b", see_also[0].text), see_also
+    assert f'/show_more{{"view":"law","topic":"{asked.id}"}}' in {b.payload for b in payload.buttons}
+    with_ground, _, _ = answer("это дискриминация?", intent, lang, entities=[("ground", "age"), ("stage", "conditions")],
+                               grounds=["age"], stage="conditions")
+    assert with_ground.topic != asked.id or asked.id == SK.grounds["age"].topic
+    assert "tk-006:2" in quoted(with_ground)
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

@@ -111,6 +111,8 @@ GROUND_STAGE_INTENTS = {
     "ask_discrimination_definition", "ask_protected_grounds", "ask_hiring_refusal", "ask_pregnant_dismissal",
     "ask_religion_nationality_language", "inform_situation",
 }
+# What discrimination is and which grounds the law names: asked about a situation without a ground, still asked.
+DEFINITION_INTENTS = {"ask_discrimination_definition", "ask_protected_grounds"}
 SITUATION_ENTITIES = {"ground", "ground_not", "stage"}
 EMPLOYER_ENTITIES = {"employer_kind", "employer_size", "event_date"}
 
@@ -267,7 +269,10 @@ class ActionAnswer(Action):
                 # Not one word the classifier was trained on: its confidence means nothing here.
                 logger.info("answer: no known words; intent %s ignored, searching instead", intent)
                 exp = None
-        asked_topic = exp.id if exp is not None and intent not in GROUND_STAGE_INTENTS else None
+        # A ground or stage intent's topic comes from the situation; but "это дискриминация?" about a situation with no
+        # ground told asks what discrimination is: that topic's norms (TK art. 6) are named and one tap away.
+        asked_topic = exp.id if exp is not None and (intent not in GROUND_STAGE_INTENTS
+                                                     or (intent in DEFINITION_INTENTS and not state.grounds)) else None
         in_form = tracker.active_loop_name == "selfcheck_form"
         payload: AnswerPayload | None = None
         if intent == "show_more":
