@@ -1419,6 +1419,15 @@ def test_the_same_treatment_for_everyone_has_no_weak_ground(text: str) -> None:
     ("Қожайын қосымша сағаттар үшін бір тиын төлемеді", "pay"),
     ("Ауысымды 24 сағатқа созды, үстеме ақы төлемеді, «кеткің келсе кет» дейді", "pay"),
     ("пришла на собеседование, посмотрел на меня и не взял меня", "hiring"),
+    # sent back when applying; applying after the advert is the hiring, not the advert
+    ("дүкенге сатушылыққа барсам «бізге жас қыз керек» деп қайтарып жіберді", "hiring"),
+    ("Аспазшы керек деген хабарландыру көріп бардым, «бізге ер адам керек» деп бас тартты", "hiring"),
+    ("увидела вакансию кассира, пришла, а мне сказали что берут только до 35", "hiring"),
+    # hired long ago is background, not the stage; an order issued is no dismissal
+    ("Устроилась продавцом год назад. Теперь меня ставят только в ночные смены", "conditions"),
+    ("Директор приказ шығарды: түскі үзіліс 20 минут, кешіксең айыппұл", "conditions"),
+    # told to find another place within a month
+    ("хозяйка сказала, что ищет няню помоложе, и дала мне месяц, чтобы я нашла другую работу", "dismissal"),
 ])
 def test_batch_28_stages(text: str, stage: str) -> None:
     assert _x(text).stage == stage
