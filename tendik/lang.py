@@ -29,35 +29,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tendik.folding import (  # noqa: F401 - fold, fold_tokens, KK_LETTERS ... are imported from here too
+    _KK_FOLD,
+    _KK_FUNCTION_WORDS,
+    _LATIN_WORD,
+    _WORD,
+    KK_LETTERS,
+    KK_QUESTION_WORDS,
+    _translit_latin,
+    fold,
+    fold_tokens,
+)
+from tendik.restore import vocabulary, word_vote
+
 logger = logging.getLogger(__name__)
 
 LANGS = ("kk", "ru")
 # Detection below this confidence keeps the language the conversation already has.
 DETECT_MIN_CONFIDENCE = 0.7
-KK_LETTERS = set("әғқңөұүһі")
 KK_LATIN_MARKERS = set("äğıñöūüşçáóúýǵń")
-
-_KK_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
-                          "һ": "х", "і": "и", "ё": "е", "i": "и"})
-_LATIN_MULTI = [("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("gh", "г"),
-                ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ye", "е")]
-_LATIN_SINGLE = {
-    "a": "а", "b": "б", "c": "с", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
-    "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
-    "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "х", "y": "ы", "z": "з",
-    "ä": "а", "ğ": "г", "ı": "ы", "ñ": "н", "ö": "о", "ū": "у", "ü": "у", "ş": "ш", "ç": "ч",
-    "á": "а", "ǵ": "г", "ń": "н", "ó": "о", "ú": "у", "ý": "у", "'": "", "’": "",
-}
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
-_LATIN_WORD = re.compile(r"^[a-zäğıñöūüşçáǵńóúý'’]+$")
-
-# Kazakh question particles and words (folded): grammar for the language detector, a question for tendik.asking.
-KK_QUESTION_WORDS = frozenset({"ма", "ме", "ба", "бе", "па", "пе", "кандай", "канша", "кайда", "калай", "неге"})
-# Kazakh grammar words (folded): one of them makes a mixed sentence Kazakh ("это законно ма?").
-_KK_FUNCTION_WORDS = KK_QUESTION_WORDS | {
-    "деп", "туралы", "бар", "жок", "емес", "бойынша", "ушин", "деген", "дегенимиз", "мен", "сен", "биз", "олар", "бул",
-    "осы", "ол", "маган", "мени", "менин", "бола", "болады", "керек", "жане", "да", "де", "та", "те", "ғой", "гой",
-}
 
 # Russian grammar words: many of them against one Kazakh particle make the sentence Russian.
 _RU_FUNCTION_WORDS = set(
@@ -116,27 +106,6 @@ def about_language_at_work(text: str) -> bool:
     at_work = any(w.startswith(_AT_WORK_PREFIXES) or w in _AT_WORK_WORDS for w in words) or "жумыс беруши" in joined
     addressed = any(w.startswith(_ADDRESSED_PREFIXES) or w in _ADDRESSED_WORDS for w in words) or "со мной" in joined
     return at_work and not addressed
-
-
-def _translit_latin(word: str) -> str:
-    for src, dst in _LATIN_MULTI:
-        word = word.replace(src, dst)
-    return "".join(_LATIN_SINGLE.get(ch, ch) for ch in word)
-
-
-def fold(text: str) -> str:
-    """Lower-case, transliterate Latin words, fold Kazakh letters; keep letters and digits only."""
-    text = unicodedata.normalize("NFC", text).lower()
-    words = []
-    for word in _WORD.findall(text):
-        if _LATIN_WORD.match(word):
-            word = _translit_latin(word)
-        words.append(word.translate(_KK_FOLD).replace("'", "").replace("’", ""))
-    return " ".join(words)
-
-
-def fold_tokens(text: str) -> list[str]:
-    return fold(text).split()
 
 
 def requested_language(text: str) -> str | None:
@@ -273,8 +242,6 @@ class LanguageDetector:
         горничная болып работаю по срочному договору. Менеджер сказал договор заканчивается...") are
         answered in Russian; the confidence is the Russian words' share, so such a message in a Kazakh
         conversation keeps Kazakh unless it is mostly Russian (DETECT_MIN_CONFIDENCE)."""
-        from tendik.restore import vocabulary, word_vote  # tendik.restore imports this module
-
         vocab = vocabulary()  # never raises: an empty vocabulary when the texts are unreadable
         votes = [word_vote(w, vocab) or -(w in _RU_ONLY_GRAMMAR) for w in words if len(w) >= 2]
         kazakh, russian = sum(v > 0 for v in votes), sum(v < 0 for v in votes)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tendik.lang import _KK_FUNCTION_WORDS, KK_LETTERS, fold
+from tendik.folding import _KK_FUNCTION_WORDS, KK_LETTERS, fold
 from tendik.paths import ROOT
 
 logger = logging.getLogger(__name__)

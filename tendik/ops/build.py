@@ -27,7 +27,7 @@ def build_responses() -> None:
 
 def build_langid() -> None:
     out = BUILD / "langid.json"
-    value = digest([NLU / "data" / "nlu", PACKAGE / "lang.py"])
+    value = digest([NLU / "data" / "nlu", PACKAGE / "lang.py", PACKAGE / "folding.py"])
     if is_fresh("langid", value, out):
         return
     say("training the kk/ru language detector on the NLU examples ...")
@@ -40,7 +40,7 @@ def build_situation_model() -> None:
     situation dev set's tune split."""
     out = BUILD / "situation-model.npz"
     value = digest([ROOT / "bench" / "devset" / "situations.yml", PACKAGE / "situation_model.py", PACKAGE / "situation.py",
-                    PACKAGE / "lang.py", LOCKS["app"]])
+                    PACKAGE / "lang.py", PACKAGE / "folding.py", LOCKS["app"]])
     if is_fresh("situation-model", value, out):
         return
     say("training the situation ground model on the dev set's tune split ...")
@@ -70,7 +70,7 @@ def build_index() -> None:
 def train_rasa() -> None:
     # What the model is made of (the REST channel and the lock store are not in the model).
     addons = [PACKAGE / "rasa" / name for name in ("tokenizer.py", "e5.py", "intent_classifier.py")] + [PACKAGE / "restore.py"]
-    value = digest([NLU / "config.yml", NLU / "domain", NLU / "data", *addons, PACKAGE / "lang.py", LOCKS["rasa"]])
+    value = digest([NLU / "config.yml", NLU / "domain", NLU / "data", *addons, PACKAGE / "lang.py", PACKAGE / "folding.py", LOCKS["rasa"]])
     if is_fresh("rasa", value, RASA_MODEL):
         return
     say("training the Rasa model (NLU + rules) ...")
