@@ -32,11 +32,9 @@ from pathlib import Path
 from tendik.folding import (  # noqa: F401 - fold, fold_tokens, KK_LETTERS ... are imported from here too
     _KK_FOLD,
     _KK_FUNCTION_WORDS,
-    _LATIN_WORD,
     _WORD,
     KK_LETTERS,
     KK_QUESTION_WORDS,
-    _translit_latin,
     fold,
     fold_tokens,
 )

@@ -1574,22 +1574,22 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
         elif "pregnancy" not in named:
             mentions += [_Mention("children_under_3", m.first, m.last, m.weak, tag="decree") for m in decree]
 
-    # Weak cues alone count only in a message that tells what happened ("я уборщица, меня не пускают"),
-    # not in a plain question ("работаю в банке, хочу узнать про больничный").
-    # Nor in a message that says everyone is treated so ("маған да, басқаларға да", "и мне, и другим").
     strong = [m for m in mentions if not m.weak]
+    everyone = bool(_EVERYONE.search(t.norm))  # "маған да, басқаларға да", "и мне, и другим": everyone is treated so
     ages = [m for m in mentions if m.label == "age" and not m.negated and not m.relative]
     if ages and all(m.tag == "intro" for m in ages) and (
-            any(m.label != "age" and not m.negated for m in strong) or _EVERYONE.search(t.norm)):
+            any(m.label != "age" and not m.negated for m in strong) or everyone):
         # "Мен машиниспін, 51 жастамын ... кәсіподақ төрағасы болып сайландым. Содан бері ...", "закрывается, сокращают
         # всех ... Мне 55 лет": an older age said only in the introduction beside another ground, or when everyone is
         # treated alike, is the introduction
         strong = [m for m in strong if m.label != "age"]
         mentions = [m for m in mentions if m.label != "age"]
+    # Weak cues alone count only in a message that tells what happened ("я уборщица, меня не пускают"), not in a
+    # plain question ("работаю в банке, хочу узнать про больничный"), nor when everyone is treated alike.
     if any(not m.negated for m in strong):
         chosen = strong
     else:
-        chosen = mentions if has_stage and not _EVERYONE.search(t.norm) else [m for m in mentions if not m.weak]
+        chosen = mentions if has_stage and not everyone else [m for m in mentions if not m.weak]
     labels = {m.label for m in chosen if not m.negated}
     if any(m.tag == "repatriate" and not m.negated for m in chosen):
         labels -= {"nationality", "residence"}  # "кандас ... китаец", "понаехавший кандас": the origin

@@ -10,7 +10,7 @@ from typing import Any, List, Text
 
 import numpy as np
 
-from tendik.lang import _LATIN_WORD, _WORD, _translit_latin
+from tendik.folding import _LATIN_WORD, _WORD, _translit_latin
 
 _model: Any = None
 _lock = threading.Lock()
