@@ -10,6 +10,8 @@ Every table of ours that holds per-user data has a ``sender_id`` column, so
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
 
@@ -32,14 +34,38 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
             cur = dbapi_connection.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
+            try:
+                cur.execute("PRAGMA busy_timeout=30000")
+                _enable_wal(cur)
+            finally:
+                cur.close()
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
+
+
+def _enable_wal(cur: sqlite3.Cursor, wait: float = 30.0) -> None:
+    """Switch the file to WAL unless it already is. The switch needs the file to itself, and SQLite
+    may refuse it at once ("database is locked") without waiting the busy timeout when another
+    process is opening or switching the same new file at the same moment (several services
+    starting together); so it is retried for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def delete_user_data(engine: Engine, sender_id: str) -> dict[str, int]:
