@@ -297,8 +297,10 @@ def short_topic_answer(kb: KnowledgeBase, exp: Explanation, lang: str | None, le
 
 def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: SituationState, lang: str | None,
                      route_asked: bool = False, asked_law: bool = False, asked_topic: str | None = None,
-                     offer_selfcheck: bool = False) -> AnswerPayload:
-    """The first reply to a described situation (``state.known``). ``route_asked``: the message also asks
+                     offer_selfcheck: bool = False, detail: str | None = None) -> AnswerPayload:
+    """The first reply to a described situation (``state.known``). ``detail``: a detail of the stage the
+    message told (:func:`tendik.situation.stage_detail`, a probation extended): with no ground told, its
+    phrase, paragraph and steps answer instead of the stage's. ``route_asked``: the message also asks
     where to complain ("... куда жаловаться?"): the employer's route sentence is always in it (the
     route view, one tap away, has the rest). ``asked_law``: the message asks what the law says (a topic
     question, "можно ли уволить беременную?"): the line naming the topic's other norms comes before the
@@ -313,6 +315,7 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
     lang = _lang(lang)
     grounds = [sk.grounds[g] for g in state.grounds if g in sk.grounds]
     stage = sk.stages.get(state.stage or "")
+    told = stage.details.get(detail or "") if stage and not grounds else None
     specific = sk.specific(tuple(g.id for g in grounds), stage.id if stage else None) if (grounds or stage) else None
     # "Ваш случай: возраст; увольнение." (the ground names, then the stage's: the lead sentence says the rest)
     parts = [", ".join(g.name[lang] for g in grounds)] if grounds else []
@@ -337,8 +340,8 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
         paragraph, topic = grounds[0].paragraph, grounds[0].topic
     else:
         assert stage is not None, "a situation names a ground or a stage"
-        phrases.append(stage.phrase)
-        paragraph, topic = stage.paragraph, stage.topic
+        phrases.append(told.phrase if told else stage.phrase)
+        paragraph, topic = (told.paragraph if told else stage.paragraph), stage.topic
     if asked_topic in kb.explanations:
         topic = asked_topic
     route = [sk.route(state.employer_kind).phrase] if state.employer_kind or route_asked else []
@@ -361,7 +364,7 @@ def situation_answer(kb: KnowledgeBase, sk: SituationKnowledge, state: Situation
             chosen += extra
     b.add("lead", _join(chosen, lang))
     b.quote(kb, quoted, heading="")
-    stage_steps = stage.steps if stage else []
+    stage_steps = told.steps if told else stage.steps if stage else []
     tail: list[Section]
     if asked_law:  # the norms line, then the steps that still fit
         if see_also and not _fits(b, see_also, finish, limit=FIRST_REPLY_MAX):

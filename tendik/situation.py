@@ -1788,6 +1788,37 @@ def explain(text: str) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# Details of a stage that a more precise paragraph answers.
+
+_PROBATION_WORD = _n(r"(?:испытательн\S*|испытани\S*|исп|испыталк\S*|сынақ\S*)(?: срок\S*| мерзім\S*)?")
+_LONGER_THAN_THREE = _n(r"(?:полгода|пол года|полугода|(?:4|5|6|7|8|9|10|11|12|четыре|пять|шесть|төрт|бес|алты|жеті) "
+                        r"(?:месяц\S*|мес|ай|айға|айлық|айлик|айга))(?!\S)")
+# Extended: «сынақ мерзімін ұзартты», "продлили испытательный" (not "не продлили договор", «ұзартпады», «ұзартылмайды»),
+# in a sentence that names the probation ("продлили больничный" in a probation story is not it).
+_EXTENDED = re.compile(_n(r"(?<! не) (?:продл(?!\S*\s+договор)\S*|пролонгир\S*|ұзарт(?!па|пай|ылма|ылмай)\S*)"))
+_PROBATION = re.compile(f" {_PROBATION_WORD}(?!\\S)")
+# Set longer than the law allows: "испытательный срок 6 месяцев", «сынақ мерзімі алты ай», «алты айлық сынақ».
+_LONG_PROBATION = re.compile(f" {_PROBATION_WORD} (?:на |до |в )?(?:\\S+ )?{_LONGER_THAN_THREE}"
+                             f"| {_LONGER_THAN_THREE} {_PROBATION_WORD}")
+
+
+def stage_detail(text: str, stage: str | None) -> str | None:
+    """A detail of the told stage that a more precise paragraph answers (knowledge/situations/stages.yml
+    ``details``): "term" for a probation extended or set longer than three months (TK art. 36(2), the
+    longest probation) rather than its result (art. 37)."""
+    if stage != "probation":
+        return None
+    t = _prepare(text)
+    if _LONG_PROBATION.search(t.norm):
+        return "term"
+    probation_sentences = {t.sentence[t.tokens(*m.span())[0]] for m in _PROBATION.finditer(t.norm)}
+    for m in _EXTENDED.finditer(t.norm):
+        if t.sentence[t.tokens(*m.span())[0]] in probation_sentences:
+            return "term"
+    return None
+
+
 def extract(text: str, today: datetime.date, lang: str | None = None) -> Situation:
     """The situation one message describes (see the module docstring). ``lang`` ("kk"/"ru") is a
     hint only: every cue is looked for in both languages and every spelling."""

@@ -400,3 +400,49 @@ def test_a_story_gives_up_a_later_step_for_the_line_of_other_norms(lang: str, gr
     steps = next(s.items for s in payload.sections if s.kind == "steps")
     assert steps == [st.text[lang] for st in SK.stages[stage].steps[:len(steps)]]
     assert {c.norm_id for c in payload.citations} > {c.norm_id for c in payload.quoted()}
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("ru", "испытательный мне продлили ещё раз, теперь до полугода"),
+    ("kk", "сынақ мерзімімді тағы екі айға ұзартты, не істеймін"),
+    ("kk", "bastyq synaq merzimin uzartty, eshteñe tüsindirmedi"),
+])
+def test_a_probation_extended_quotes_its_longest_term_not_its_result(lang: str, text: str) -> None:
+    """A probation extended (no ground told): the reply quotes TK art. 36(2) (three months, six for
+    managers) with its phrase and steps, not art. 37(1) (a failed probation) as for other probation stories."""
+    payload, reply, _ = answer(text, "inform_situation", lang, entities=[("stage", "probation")], stage="probation")
+    term = SK.stages["probation"].details["term"]
+    assert quoted(payload) == {"tk-036:2"}
+    assert term.phrase.text[lang] in reply
+    assert SK.stages["probation"].phrase.text[lang] not in reply
+    assert len(reply) <= 1000
+
+
+@pytest.mark.parametrize("lang", ["kk"])  # the Russian paragraph leaves no room for a step in 700 characters
+def test_a_probation_extended_lists_its_own_steps(lang: str) -> None:
+    """Without the self-check offer (inside the self-check) a step fits: the detail's, not the stage's
+    first step about a failed probation."""
+    from tendik.compose import SituationState, situation_answer
+
+    payload = situation_answer(knowledge(), SK, SituationState(stage="probation"), lang, detail="term")
+    steps = next(s.items for s in payload.sections if s.kind == "steps")
+    assert steps == [st.text[lang] for st in SK.stages["probation"].details["term"].steps[:len(steps)]]
+    assert SK.stages["probation"].steps[0].text[lang] not in payload.plain_text()
+
+
+@pytest.mark.parametrize(("text", "entities", "slots", "want"), [
+    # a failed probation: its result (art. 37(1))
+    ("на испытательном сроке сказали, что я не прошла, без объяснений", [("stage", "probation")], {"stage": "probation"}, {"tk-037:1"}),
+    # extended, but for a ground: the ground's paragraph names it (TK art. 6(2))
+    ("продлили испытательный из-за татуировок", [("stage", "probation"), ("ground", "other")],
+     {"stage": "probation", "grounds": ["other"]}, {"tk-006:2"}),
+    # the extension told before; this message only adds the employer: the route view answers
+    ("у нас 9 человек", [("employer_size", 9)], {"stage": "probation", "employer_size": 9}, None),
+])
+def test_other_probation_stories_keep_their_paragraph(text: str, entities: list[tuple[str, Any]], slots: dict[str, Any],
+                                                      want: set[str] | None) -> None:
+    payloads, _ = answers(text, "inform_situation", "ru", entities=entities, **slots)
+    if want is None:
+        assert payloads[0].view == "route" and all("tk-036:2" not in quoted(p) for p in payloads)
+    else:
+        assert len(payloads) == 1 and quoted(payloads[0]) == want

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import tendik.situation as situation
-from tendik.situation import EMPLOYER_KINDS, GROUNDS, STAGES, STAGES_BY_PRIORITY, Situation, extract, parse_date
+from tendik.situation import EMPLOYER_KINDS, GROUNDS, STAGES, STAGES_BY_PRIORITY, Situation, extract, parse_date, stage_detail
 
 pytestmark = pytest.mark.unit  # no services: `make test-unit`
 
@@ -1515,3 +1515,31 @@ def test_speed_is_reported() -> None:
             times.append(time.perf_counter() - started)
     print(f"situation.extract: median {1000 * statistics.median(times):.3f} ms, max {1000 * max(times):.3f} ms "
           f"over {len(times)} calls")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("мне опять продлевают испытательный, уже на второй круг", "term"),
+    ("директор решил продлить испытательный срок до пяти месяцев", "term"),
+    ("исп срок пролонгировали без приказа", "term"),
+    ("Кадр бөлімі сынақ мерзімін тағы бір айға ұзартамыз деді", "term"),
+    ("бастык сынак мерзимин узартты, себебин айтпады", "term"),
+    ("menin synaq merzimimdi taghy uzartty", "term"),
+    ("mne prodlili ispytatelnyi, eto normalno?", "term"),
+    ("в договоре испытательный срок 6 месяцев, я обычный продавец", "term"),
+    ("шартымда сынақ мерзімі алты ай деп тұр, мен аспазбын", "term"),
+    ("маған бес айлық сынақ мерзімі қойды", "term"),
+    # not an extension of the probation
+    ("Жұмада сынақ мерзімім біткенде директор келісімшартты ұзартпады", None),
+    ("уволили на испытательном, не продлили договор", None),
+    ("испытательный 3 месяца, уволили через месяц", None),
+    ("работаю 5 месяцев, на испытательном уволили", None),
+    ("на испытательном сроке заболела. Продлили больничный, а потом сказали не прошла", None),
+])
+def test_a_probation_extended_or_longer_than_three_months_is_its_term(text: str, want: str | None) -> None:
+    s = extract(text, TODAY)
+    assert s.stage == "probation"
+    assert stage_detail(text, s.stage) == want
+
+
+def test_a_stage_detail_belongs_to_its_stage() -> None:
+    assert stage_detail("продлили срок договора на 6 месяцев", "conditions") is None

@@ -37,6 +37,7 @@ from tendik.knowledge.situations import SituationKnowledge, load_situations
 from tendik.lang import LANGS, LanguageDetector
 from tendik.paths import langid_model
 from tendik.payload import AnswerPayload, Button, Section
+from tendik.situation import stage_detail
 from tendik.texts import text as text_of
 
 logger = logging.getLogger(__name__)
@@ -274,6 +275,8 @@ class ActionAnswer(Action):
         asked_topic = exp.id if exp is not None and (intent not in GROUND_STAGE_INTENTS
                                                      or (intent in DEFINITION_INTENTS and not state.grounds)) else None
         in_form = tracker.active_loop_name == "selfcheck_form"
+        # a detail of the stage this message tells (a probation extended) that a more precise paragraph answers
+        detail = stage_detail(text, state.stage) if told_situation else None
         payload: AnswerPayload | None = None
         if intent == "show_more":
             payload = self._more(kb, tracker, entities, lang, state)
@@ -289,7 +292,7 @@ class ActionAnswer(Action):
         elif state.known and intent in COMPLAINT_INTENTS and told_situation:
             # a situation told with "куда жаловаться?": the short answer for it, with where to go in it
             payload = situation_answer(kb, situations(), state, lang, route_asked=True, asked_law=exp is not None,
-                                       asked_topic=asked_topic, offer_selfcheck=not in_form)
+                                       asked_topic=asked_topic, offer_selfcheck=not in_form, detail=detail)
         elif state.known and intent in ROUTE_INTENTS:
             payload = route_view(kb, situations(), state, lang, topic=exp.id if exp else None)
         elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
@@ -300,7 +303,7 @@ class ActionAnswer(Action):
             # asking anything (even one classified as a topic) gets the next steps first (tendik.asking)
             payload = situation_answer(kb, situations(), state, lang,
                                        asked_law=intent != "inform_situation" and asks_question(text),
-                                       asked_topic=asked_topic, offer_selfcheck=not in_form)
+                                       asked_topic=asked_topic, offer_selfcheck=not in_form, detail=detail)
         elif exp is not None:
             # a question after a told situation quotes the paragraph of the topic that fits it
             told = situations().situation_paragraphs(state.grounds, state.stage) if state.known else []

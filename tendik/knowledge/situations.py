@@ -43,6 +43,16 @@ class Ground:
 
 
 @dataclass
+class StageDetail:
+    """A detail told with a stage that a more precise paragraph answers (a probation extended: its
+    longest term, TK art. 36(2), not its result, art. 37): replaces the stage's phrase, paragraph and steps."""
+
+    paragraph: ParagraphRef
+    phrase: Statement
+    steps: list[Statement]
+
+
+@dataclass
 class Stage:
     id: str
     name: dict[str, str]
@@ -53,6 +63,7 @@ class Stage:
     # Paragraphs of other acts about this stage (the fine for unequal pay, КоАП art. 90(1)): a topic
     # question asked after the worker told this situation quotes one of them when its lead rests on it.
     related: list[ParagraphRef] = field(default_factory=list)
+    details: dict[str, StageDetail] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,6 +156,9 @@ class SituationKnowledge:
         out += [(f"ground {g.id}", g.phrase) for g in self.grounds.values()]
         for s in self.stages.values():
             out += [(f"stage {s.id}", s.phrase)] + [(f"stage {s.id} step {n}", st) for n, st in enumerate(s.steps, 1)]
+            for did, detail in s.details.items():
+                out += [(f"stage {s.id} {did}", detail.phrase)]
+                out += [(f"stage {s.id} {did} step {n}", st) for n, st in enumerate(detail.steps, 1)]
         out += [(f"specific {'+'.join(e.grounds)}x{e.stage}", e.phrase) for e in self.specifics]
         for kind, group in (("route", self.routes), ("channel", self.channels)):
             for r in group.values():
@@ -160,6 +174,7 @@ class SituationKnowledge:
         out = [(f"ground {g.id}", g.paragraph) for g in self.grounds.values()]
         out += [(f"stage {s.id}", s.paragraph) for s in self.stages.values()]
         out += [(f"stage {s.id} related", r) for s in self.stages.values() for r in s.related]
+        out += [(f"stage {s.id} {did}", d.paragraph) for s in self.stages.values() for did, d in s.details.items()]
         out += [(f"specific {'+'.join(e.grounds)}x{e.stage}", e.paragraph) for e in self.specifics]
         out += [(f"route {r.id}", r.paragraph) for r in [*self.routes.values(), *self.channels.values()]]
         out += [(f"deadline {d.stage}", d.paragraph) for d in self.deadlines.values()]
@@ -202,7 +217,10 @@ def load_situations(directory: Path = SITUATIONS_DIR) -> SituationKnowledge:
     stages = {
         sid: Stage(sid, _names(s.get("name")), ParagraphRef.parse(s["paragraph"]), _statement(s["phrase"], f"stage {sid}"),
                    str(s.get("topic") or ""), _statements(s.get("steps"), f"stage {sid} steps"),
-                   [ParagraphRef.parse(r) for r in s.get("related") or []])
+                   [ParagraphRef.parse(r) for r in s.get("related") or []],
+                   {did: StageDetail(ParagraphRef.parse(d["paragraph"]), _statement(d["phrase"], f"stage {sid} {did}"),
+                                     _statements(d.get("steps"), f"stage {sid} {did} steps"))
+                    for did, d in (s.get("details") or {}).items()})
         for sid, s in stages_raw.items()
     }
     specifics = [
