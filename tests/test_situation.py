@@ -807,6 +807,25 @@ def test_speaking_well_beside_a_nationality_or_a_lack(text: str, grounds: set[st
     ("Біздің кен орнында 400-ге жуық жұмысшы бар", "other", 400),
     ("u nas v firme vsego 12 kurerov", "micro", 12),
     ("біздің мекемеде 60 шақты адам бар", "other", 60),
+    # approximate Kazakh counts, a headcount as a participle or an adjective, "там", a place before "человек N"
+    ("біздің зауытымызда 250-ге жуық адам бар", "other", 250),
+    ("цехта жетпіс шақты адам істейміз", "other", 70),
+    ("дүкенде 35 қызметкеріміз бар", "other", 35),
+    ("бригадада 20-дай адам істейміз", "other", 20),
+    ("saudada 70-tei adam bar", "other", 70),
+    ("Мен 150 адам істейтін логистика компаниясында жүк тасушымын", "other", 150),
+    ("11 адам істейтін шағын дүкенге сатушы болып тұрдым", "micro", 11),
+    ("7 адамнан тұратын қоғамдық бірлестікте хатшымын", "ngo_small", 7),
+    ("Men 6 adamdyq qorda esepshimin", "ngo_small", 6),
+    ("работаю в клинике, там около 90 человек", "other", 90),
+    ("в колл-центре, там человек 250, я оператор", "other", 250),
+    ("на складе человек под триста", "other", 300),
+    ("ТОО, человек 25 нас, я бухгалтер", "other", 25),
+    ("в организации около сорока человек", "other", 40),
+    # not the employer's headcount
+    ("Менімен бірге тағы үш жүргізуші бар", None, None),
+    ("в отделе уволили человек 5 разом", None, None),
+    ("на складе человек 10 лет работает", None, None),
 ])
 def test_employer(text: str, kind: str | None, size: int | None) -> None:
     s = _x(text)
