@@ -822,6 +822,15 @@ def test_speaking_well_beside_a_nationality_or_a_lack(text: str, grounds: set[st
     ("на складе человек под триста", "other", 300),
     ("ТОО, человек 25 нас, я бухгалтер", "other", 25),
     ("в организации около сорока человек", "other", 40),
+    # a bank, a university, the railway, an oil company: never a micro-enterprise (a trade named beside it says the
+    # worker works there)
+    ("Банкте кассирмін, төрт жыл болды", "other", None),
+    ("темір жол депосында слесарьмын", "other", None),
+    ("Я старший преподаватель в университете", "other", None),
+    ("мұнай компаниясында оператормын", "other", None),
+    ("у меня кредит в банке, уволили с работы", None, None),  # the bank lends, it does not employ
+    ("работаю поваром в столовой университета", None, None),  # the canteen may be a contractor's
+    ("у акимата есть бесплатные юристы?", None, None),
     # not the employer's headcount
     ("Менімен бірге тағы үш жүргізуші бар", None, None),
     ("в отделе уволили человек 5 разом", None, None),
