@@ -83,6 +83,8 @@ class Situation:
     employer_size: int | None = None  # "нас 5 человек", «бізде 7 адам», "ИП, 4 человека"
     date: datetime.date | None = None  # the date of the event the message reports
     date_text: str | None = None  # the expression as written
+    stated: tuple[str, ...] = ()  # grounds the message gives as the reason in so many words: the learned check keeps them
+    not_added: tuple[str, ...] = ()  # grounds the message speaks against without denying them: the learned check adds none
 
 
 # --------------------------------------------------------------------------------------------------
@@ -490,7 +492,7 @@ _GROUND_GROUPS: list[_Group] = [
                        "украин", "белорус", "еврей", "евре(?:и|ев|ям|ями)!", "туркмен", "китаец", "китайц", "китаянк",
                        "русск(?:ие|им|их|ими)!", "я русск", "(?:вы|ты|она|он) (?:же )?русск(?:ая|ий)!",
                        "қазақ(?:тар|тарға|тардың|пын|сың|сыз|қа|ты|тың|пыз|тарды)?!", "орыс(?:пын|сың|тар|тарға|тардың|қа|пыз)?!",
-                       "өзбек", "қырғыз(?!бе|ді|ген|іп|у(?!\\S)|е(?!\\S))", "ұйғыр", "кәріс", "түрік", "неміс", "дұнған", "тәжік", "әзірбайжан",
+                       "өзбек", "қырғыз(?!бе|ді|ген|іп|у(?!\\S)|е(?!\\S))", "ұйғыр", "кәріс", "түрік", "неміс", "дұнған", "дүнген", "тәжік", "әзірбайжан",
                        "шешен(?:мін|сің|дер)?!"],
        kin=True,
        exclude=["национальн\\S* (?:компан|банк|холдинг|фонд|парк|валют|музе|гварди|безопасн|кухн|проект)", "шала (?:казах|қазақ)\\S*",
@@ -645,6 +647,15 @@ _GROUND_GROUPS: list[_Group] = [
                  "(?:сестр|брат|муж|жена|отец|мать|мама|папа|родственни|жолдасым|күйеуім|әйелім|ағам|інім|апам|әкем|анам)\\S* (?:\\S+ ){0,6}(?:суди(?:лся|лась|тся)|судятся|судились|сотқа (?:берді|берген|жүгін|арыз)|сотта дауласып)",
                  "(?:родственни|туыс)\\S* (?:\\S+ ){0,3}(?:тех|кто|которые) (?:\\S+ )?суд",
                  "(?:оның|соның|директордың|бастықтың|басшының) (?:туысы|жиені)(?:сың|сыз|мын|мін|сің|сіз)!"]),
+    # a relative given as the reason ("из-за брата", "с таким ребенком", «күйеуің ауру», «сотталған адамның әйелі»): the
+    # worker's family situation; the relative's own traits are not the worker's grounds (see _grounds)
+    # (a parent is the worker's origin: "отец сидел", «әкең сотталған» are labelled so; a husband asked about is marital)
+    _G("other", ["из за (?:моего |своего |твоего |вашего |ее |её |его )?(?:мужа|брата|сына|дочери|жены|сестры)!",
+                 "(?:с|со) (?:таким|твоим|вашим) (?:мужем|ребенком|ребёнком|братом|сыном)!",
+                 "(?:с|со) (?:такой|твоей|вашей) (?:семьей|семьёй)!", "(?:твой|ваш) (?:муж|брат)!",
+                 "(?:күйеуің|күйеуіңіз|әйелің|әйеліңіз|жолдасың|жолдасыңыз|інің|ініңіз|ағаң|ағаңыз|әпкең|бауырың)(?! бар| жоқ| жок| бай)!",
+                 "(?:күйеуім|інім|ағам|жолдасым|бауырым|әпкем)\\S* (?:\\S+ ){0,2}(?:үшін! (?!жаз|сұра|сура|хабарлас|кеңес)|себепті!|кесірінен!|салдарынан!)",
+                 "(?:сотталған|істі болған|қамалған) (?:адамның|кісінің) (?:әйелі|туысы|інісі|бауыры)"], tag="kin_reason"),
     _G("other", ["внешност", "келбет"], tag="appearance",
        exclude=["(?:не)?(?:европейск|азиатск|славянск|восточн)\\S* внешност", "(?:еуропалық|европалық|азиаттық) келбет"]),
     # many children (all over 3): weak, often the background or an association's name ('объединение многодетных мам')
@@ -887,7 +898,9 @@ _EVERYONE = re.compile(_n(r" маған да (?:\S+ )?басқаларға да(
                           r"| не только (?:мне|меня|на меня)(?!\S)| всем одинаково(?!\S)| со всеми так(?!\S)"
                           r"| (?:бәріне|бәрімізге|барлығына|барлығымызға|баршамызға) (?:бірдей|солай)(?!\S)"
                           r"| (?:сокращают|увольняют|сократили|уволили|сокращение) (?:\S+ )?всех(?!\S)| всех (?:сокращают|увольняют|сократили|уволили)(?!\S)"
-                          r"| (?:бәрімізді|барлығымызды|бәрін|бүкіл ұжымды) (?:\S+ )?(?:қысқарт|шығар|босат)\S*"))
+                          r"| (?:бәрімізді|барлығымызды|бәрін|бүкіл ұжымды) (?:\S+ )?(?:қысқарт|шығар|босат)\S*"
+                          r"| у всех (?:\S+ )?(?:так же|также|то же самое|одинаково)(?!\S)| (?:все|ребята|остальные) (?:\S+ )?в таком же положении"
+                          r"| жас кәрі демей| бүкіл (?:\S+ ){0,2}бірдей(?!\S)| (?:бүкіл|барлық) (?:бөлімге|ұжымға|қызметкерлерге) (?:\S+ )?(?:бермей|төлемей)"))
 # Causal context that makes a weak cue count: "из-за", "потому что", «үшін», «... екенін білген соң».
 _CAUSE_BEFORE = re.compile(_alternatives(["из за", "изза", "потому", "так как", "узнал", "узнала", "узнали", "увидел", "увидела",
                                           "увидели", "посмотрел", "посмотрели", "из за того", "за то", "причин", "поскольку",
@@ -917,10 +930,12 @@ _LANGUAGE_TROUBLE = re.compile(_alternatives([
     "нарушени", "регламент", "должен", "должна", "должны", "обязан", "үйрен", "выучи", "научи", "дұрыс сөйле", "правильно говор", "(?:был|была|было|быть|только) родн", "на бытовом", "ана тілі", "сөйлей алма", "алмайсың", "алмайсыз", "әлсіз", "не можешь", "не может", "не умеешь", "не умеет",
 ]))
 # Speaking the language well ("по-русски говорю отлично", «қазақша жақсы сөйлеймін»): no lack, so no ground by itself.
+# A particle may come first: "по-казахски кстати нормально говорю", «орысша да еркін сөйлеймін».
+_WELL_PARTICLE = "(?:(?:кстати|тоже|вполне|тем более|да|де|та|те|өте|тіпті|очень) )?"
 _LANGUAGE_WELL = re.compile(_alternatives([
-    "(?:говорю|говорит|владею|владеет|знаю|знает|понимаю|пишу) (?:\\S+ )?(?:отлично|хорошо|свободно|прекрасно|идеально|без акцента)",
-    "(?:отлично|хорошо|свободно|прекрасно|идеально) (?:\\S+ )?(?:говорю|говорит|владею|владеет|знаю|знает|понимаю)",
-    "(?:жақсы|еркін|таза|мүдірмей) (?:\\S+ )?(?:сөйлеймін|сөйлейді|білемін|біледі|меңгергенмін)",
+    _WELL_PARTICLE + "(?:говорю|говорит|владею|владеет|знаю|знает|понимаю|пишу) (?:\\S+ )?(?:отлично|хорошо|свободно|прекрасно|идеально|без акцента|нормально|бегло)",
+    _WELL_PARTICLE + "(?:отлично|хорошо|свободно|прекрасно|идеально|нормально|бегло) (?:\\S+ )?(?:говорю|говорит|владею|владеет|знаю|знает|понимаю)",
+    _WELL_PARTICLE + "(?:жақсы|еркін|таза|мүдірмей|жетік) (?:\\S+ )?(?:сөйлеймін|сөйлейді|білемін|біледі|меңгергенмін)",
 ]))
 _NOT_WELL = re.compile(_n("(?:^| )не (?:очень |так |слишком |совсем )?(?:\\S+ )?$"))
 _LANGUAGE_REQUEST = re.compile(_alternatives([
@@ -1087,6 +1102,7 @@ _MONTHS: list[tuple[str, int]] = [(_n(stem), month) for stem, month in [
     ("қаңтар", 1), ("ақпан", 2), ("наурыз", 3), ("сәуір", 4), ("сәур", 4), ("мамыр", 5), ("маусым", 6), ("шілде", 7), ("тамыз", 8),
     ("қыркүйек", 9), ("қазан", 10), ("қараша", 11), ("желтоқсан", 12),
 ]]
+_SINCE = {_n("бастап"), _n("бері")}
 _MONTH_RE = "(?:" + "|".join(sorted({re.escape(s) for s, _ in _MONTHS}, key=len, reverse=True)) + r")\S*"
 _WEEKDAYS: list[tuple[str, int]] = [(_n(stem), wd) for stem, wd in [
     ("понедельник", 0), ("вторник", 1), ("среду", 2), ("четверг", 3), ("пятницу", 4), ("субботу", 5), ("воскресенье", 6),
@@ -1107,7 +1123,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_day", re.compile(rf" ({_MONTH_RE}) ({NUM}) {_n('(?:сында|сінде|ында|інде|нда|нде|сынан|сінен)')}(?!\S)")),
     ("month_only", re.compile(_n(r" (?:в |во |с |со |до |после |на (?=наурыз)|в начале |в конце |с начала |к |еще в |ещё в )") + rf"({_MONTH_RE})(?!\S)"
                               + "|" + rf" ({_MONTH_RE})" + _n(r"(?:да|де|та|те|дан|ден|тан|тен|нан|нен)") + "(?!\\S)"
-                              + "|" + rf" ({_MONTH_RE}) {_n('айында')}(?!\S)")),
+                              # «наурыз айында», «қазан айынан бастап»: with «ай», October is no cauldron
+                              + "|" + rf" ({_MONTH_RE}) {_n('(?:айында|айынан)')}(?!\S)")),
     ("today", re.compile(_n(r" (?:сегодня|бүгін|бугин)(?!\S)"))),
     ("yesterday", re.compile(_n(r" (?:вчера|кеше|кешегі)(?!\S)"))),
     ("day_before", re.compile(_n(r" (?:позавчера|алдыңғы күні|алдындағы күні|кеше алдыңғы күні)(?!\S)"))),
@@ -1197,8 +1214,9 @@ def _resolve(kind: str, m: re.Match[str], t: _Text, first: int, last: int, today
     if kind in ("month_only", "last_month", "month_part", "this_month"):
         if kind == "month_only":
             word = m.group(1) or m.group(2) or m.group(3) or ""
-            if _month_of(word) is None or (word.startswith(_n("қазан")) and not m.group(3)):
-                return None  # «қазанда» is as likely a cauldron as October
+            since = last + 1 < len(t.words) and t.words[last + 1] in _SINCE
+            if _month_of(word) is None or (word.startswith(_n("қазан")) and not m.group(3) and not since):
+                return None  # «қазанда» is as likely a cauldron as October (not «қазаннан бері»)
         return _DateHit(None, text, first, last)
     if kind == "today":
         return _DateHit(today, text, first, last)
@@ -1409,6 +1427,16 @@ def _about_relative(t: _Text, first: int, last: int) -> bool:
     return last + 1 < len(t.words) and t.words[last + 1] in _KIN and t.clause[last + 1] == t.clause[first]
 
 
+def _after_kin(t: _Text, first: int) -> bool:
+    """A relative is named earlier in the word's sentence ("Мой брат известный активист", «Күйеуім ... мүгедек болды»)."""
+    i = first - 1
+    while i >= 0 and t.sentence[i] == t.sentence[first]:
+        if t.words[i] in _KIN:
+            return True
+        i -= 1
+    return False
+
+
 def _quoted(t: _Text, first: int) -> bool:
     """The word is inside quoted speech («Сен жаңа ажырастың ...» деді): what the employer said is the reason given
     (not for an illness: "будешь на больничных сидеть" is about the children)."""
@@ -1521,11 +1549,14 @@ def _language_mentions(t: _Text, has_stage: bool) -> list[_Mention]:
         if _reason_denied(t, first, last):
             out.append(_Mention("language", first, last, weak=False))  # "язык тут ни при чём": _grounds drops language
             continue
+        if _speaks_well(t, first, last):
+            # "«только славяне», я уйгур, по-русски говорю отлично", «кәріспін, қазақша да, орысша да еркін сөйлеймін»:
+            # the nationality, and the language is said not to be the trouble (the learned check adds no language)
+            out.append(_Mention("language", first, last, weak=False, negated=True, tag="speaks_well"))
+            continue
         if (not _near(_LANGUAGE_TROUBLE, t, first, last, 5) and not t.words[first].startswith((_n("акцент"), _n("шала")))
                 and not _with_reason(t, first, last)):
             continue  # "по-казахски говорю лучше многих" (but "срезали премию, потому что я на казахском говорю")
-        if _speaks_well(t, first, last):
-            continue  # "«только славяне», я уйгур, по-русски говорю отлично": the nationality, not the language
         if first > 0 and t.words[first - 1] in _I_WORDS and t.words[first].startswith(_n("русск")) and first == last:
             continue  # "за то что я русский": the nationality
         if request and not has_stage:
@@ -1567,7 +1598,7 @@ def _personal(t: _Text, first: int, last: int) -> bool:
 _PARTY = re.compile(_n("(?:парти|движени|бірлестік|қозғалыс|объединени)"))  # what a party or a movement does is the membership
 
 
-def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     mentions: list[_Mention] = []
     for group in _GROUND_GROUPS:
         for first, last in _matches(group, t):
@@ -1664,6 +1695,15 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
     if "language" in labels and residence and all(m.tag != "registration" and not _quoted(t, m.first) and any(
             other.label == "language" and t.sentence[other.first] == t.sentence[m.first] for other in chosen) for m in residence):
         labels.discard("residence")  # «ауылдан келгенмін, орысшам онша емес»: why the language is weak
+    if any(m.tag == "kin_reason" and not m.negated for m in chosen):
+        # "из-за брата ...", «күйеуің ауру»: what the relative is or did ("брат активист", «күйеуім мүгедек») is theirs;
+        # the worker's family situation is the ground only when nothing of the worker's own is ("сенің күйеуің бай,
+        # үйің бар": the property; "с твоим ребенком" to a single mother: the single parent)
+        for label in labels - {"other"}:
+            if all(_after_kin(t, m.first) for m in chosen if m.label == label and not m.negated):
+                labels.discard(label)
+        if labels - {"other"} and all(m.tag == "kin_reason" for m in chosen if m.label == "other" and not m.negated):
+            labels.discard("other")
     if "minor" in labels:
         labels.discard("age")  # "сына 17 лет уволили из-за возраста": the minor's protection
     if "single_parent" in labels and not any(m.label == "other" and m.tag != "marital" for m in chosen):
@@ -1684,8 +1724,13 @@ def _grounds(t: _Text, has_stage: bool) -> tuple[tuple[str, ...], tuple[str, ...
             order[m.label] = m.first
     grounds = tuple(sorted(order, key=lambda g: order[g]))
     negated = tuple(dict.fromkeys(m.label for m in sorted(mentions, key=lambda m: m.first)
-                                  if m.negated and m.label not in labels))
-    return grounds, negated
+                                  if m.negated and m.label not in labels and m.tag != "speaks_well"))
+    # A language the worker speaks well is not denied ("он сказал «учи казахский», а я по-казахски нормально говорю"
+    # keeps a language told before), but nothing here makes it a ground: the learned check does not add it.
+    not_added = tuple(dict.fromkeys(m.label for m in mentions if m.tag == "speaks_well" and m.label not in labels))
+    # A relative given as the reason is said in so many words: the learned check never drops it (it rarely saw one)
+    stated = tuple(g for g in grounds if any(m.label == g and not m.negated and m.tag == "kin_reason" for m in chosen))
+    return grounds, negated, stated, not_added
 
 
 _RU_DENIAL_TRANSPARENT = {_n(w) for w in "меня нас ее её его их еще ещё пока так и никого официально".split()}
@@ -1855,12 +1900,13 @@ def extract(text: str, today: datetime.date, lang: str | None = None) -> Situati
     if not t.words:
         return Situation()
     stage, sentences = _stage(t)
-    grounds, negated = _grounds(t, stage is not None)
+    grounds, negated, stated, not_added = _grounds(t, stage is not None)
     kind, size = _employer(t)
     day = _day(today)
     hit = _pick_date(t, _date_hits(t, day), stage, sentences, day)
     return Situation(grounds=grounds, negated=negated, stage=stage, employer_kind=kind, employer_size=size,
-                     date=hit.date if hit else None, date_text=hit.text if hit else None)
+                     date=hit.date if hit else None, date_text=hit.text if hit else None, stated=stated,
+                     not_added=not_added)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -96,19 +96,20 @@ def _sure(probs: dict[str, float], threshold: float, besides: Sequence[str] = ()
 
 def checked(probs: dict[str, float], grounds: Sequence[str], negated: Sequence[str], told: bool, story: bool,
             drop_below: float, add_from: float, refill_from: float = REFILL_FROM,
-            second_from: float = SECOND_FROM) -> tuple[str, ...]:
+            second_from: float = SECOND_FROM, stated: Sequence[str] = (), not_added: Sequence[str] = ()) -> tuple[str, ...]:
     """The correction rule: in a ``story``, drop the rules' grounds the model gives less than ``drop_below``
     (a ground it does not know is kept). When the message tells a situation (``told``: see
     :func:`tells_a_situation`) and the rules found no ground and denied none, take the grounds it gives
     ``add_from`` or more, most probable first; when the drop left none of the rules' grounds, those it gives
     ``refill_from`` or more. Beside the grounds kept, add those it gives ``second_from`` or more that the
-    message does not deny."""
-    kept = tuple(g for g in grounds if not story or probs.get(g, 1.0) >= drop_below)
+    message does not deny. A ground in ``stated`` (a relative given as the reason) is never dropped; one in
+    ``not_added`` (a language the worker speaks well) is never added."""
+    kept = tuple(g for g in grounds if not story or g in stated or probs.get(g, 1.0) >= drop_below)
     if not grounds:
-        return () if negated or not told else _sure(probs, add_from)
+        return () if negated or not told else _sure(probs, add_from, not_added)
     if not kept:
-        return _sure(probs, refill_from, negated) if told else ()
-    return kept + _sure(probs, second_from, (*kept, *negated))
+        return _sure(probs, refill_from, (*negated, *not_added)) if told else ()
+    return kept + _sure(probs, second_from, (*kept, *negated, *not_added))
 
 
 @dataclass(frozen=True)
@@ -136,14 +137,15 @@ class GroundModel:
         probs = 1.0 / (1.0 + np.exp(-np.asarray(scores, dtype=np.float64)))
         return {g: float(p) for g, p in zip(self.grounds, probs)}
 
-    def correct(self, text: str, grounds: Sequence[str], negated: Sequence[str] = (), told: bool = True) -> tuple[str, ...]:
+    def correct(self, text: str, grounds: Sequence[str], negated: Sequence[str] = (), told: bool = True,
+                stated: Sequence[str] = (), not_added: Sequence[str] = ()) -> tuple[str, ...]:
         """The rules' grounds, checked by :func:`checked` (the text is not scored when the model can change
         nothing: no ground found and nothing to add)."""
         story = len(text.split()) >= DROP_MIN_WORDS
         if not grounds and (negated or not told):
             return ()
         return checked(self.probabilities(text), grounds, negated, told, story, self.drop_below, self.add_from,
-                       self.refill_from, self.second_from)
+                       self.refill_from, self.second_from, stated, not_added)
 
     def save(self, path: Path) -> None:
         import numpy as np
@@ -207,7 +209,8 @@ def read(text: str, today: datetime.date, lang: str | None = None, model: Ground
     model = model or default_model()
     if model is None:
         return situation
-    grounds = model.correct(text, situation.grounds, situation.negated, tells_a_situation(text, situation))
+    grounds = model.correct(text, situation.grounds, situation.negated, tells_a_situation(text, situation), situation.stated,
+                            situation.not_added)
     return situation if grounds == situation.grounds else replace(situation, grounds=grounds)
 
 

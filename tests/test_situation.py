@@ -1571,3 +1571,93 @@ def test_a_probation_extended_or_longer_than_three_months_is_its_term(text: str,
 
 def test_a_stage_detail_belongs_to_its_stage() -> None:
     assert stage_detail("продлили срок договора на 6 месяцев", "conditions") is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Batch 33's lessons: a relative given as the reason, speaking the language well, everyone treated alike
+
+
+@pytest.mark.parametrize(("text", "grounds", "stated"), [
+    # the relative is the reason: the worker's family situation ('other'); the relative's own traits are theirs
+    ("Күйеуім өткен жылы 1-топ мүгедек болып қалды. 16 қыркүйекте мені шығарды, директор ашық «күйеуің ауру, сен бізге "
+     "сенімсіз қызметкерсің» деді.", {"other"}, ("other",)),
+    ("Інім белгілі блогер, әлеуметтік желіде билікті жиі сынайды. Кадр бөлімінің басшысы «інің сондай адам болғанда сені "
+     "жоғарылата алмаймыз» деді.", {"other"}, ("other",)),
+    ("Директор «сотталған адамның әйелі балаларға сабақ бермеуі керек» деп мені кітапханаға ауыстырды.", {"other"}, ("other",)),
+    ("Мой брат известный активист, его задержали на митинге. Директор сказала, что из-за брата у фонда будут проблемы, "
+     "и попросила написать по собственному.", {"other"}, ("other",)),
+    ("У меня сын с ДЦП. Хозяйка сказала, что ей не нужна няня с таким ребенком, и рассчитала в тот же день.", {"other"}, ("other",)),
+    ("узнали, что мой муж отбывал срок, руководитель сказал, что с такой семьей мне нельзя работать с документами, и "
+     "перевели в архив", {"other"}, ("other",)),
+    # the worker's own ground beside the relative: the worker's ("сенің күйеуің бай, үйің бар": the property)
+    ("Директор «сенің күйеуің бизнесмен, үйің, көлігің бар, саған ақша керек емес» деп сыйақы бермеді", {"property_status"}, ()),
+    ("na tebya nelzya rasschityvat s tvoim rebenkom, skazal nachalnik, ya odna vospityvayu syna, emu 9, i menya "
+     "vycherknuli iz spiska na obuchenie", {"single_parent"}, ()),
+])
+def test_a_relative_given_as_the_reason(text: str, grounds: set[str], stated: tuple[str, ...]) -> None:
+    s = _x(text)
+    assert set(s.grounds) == grounds
+    assert s.stated == stated
+
+
+@pytest.mark.parametrize("text", [
+    # a parent is the worker's origin, as the labelling rules say («әкең сотталған»), not a relative's 'other'
+    "kuzet kompaniyasyna zhumyska barsam kadrovik familiyamdy korip 'akeng sottalgan goi sen de sondai bolasyn' dep almady",
+    "меня не взяли из-за отца, он сидел",
+    # writing on behalf of a relative; a husband asked about at an interview
+    "Ағам үшін жазып отырмын. Ол жүргізуші орнына сұхбатқа барды, бірақ жұмысқа алмады",
+    "собеседованиеде 'куйеуин бар ма' деп сурады, жок дедим, 'онда бизге кыйын' деп алмады",
+])
+def test_no_relative_reason(text: str) -> None:
+    s = _x(text)
+    assert "other" not in s.grounds and s.stated == ()
+
+
+@pytest.mark.parametrize(("text", "grounds", "not_added"), [
+    # speaking the language well, even after a particle, says the language is not the trouble
+    ("Bır qūrylys kompaniasynyñ vakansiasynda «tek qazaq ūltynan» dep jazylğan. Men kärıspın, qazaqşa da, orysşa da erkın "
+     "söileimın.", {"nationality"}, {"language"}),
+    ("Бастык сказал что замом будет только қазақ, и назначил другую. Я русская, по-казахски кстати нормально говорю.",
+     {"nationality"}, {"language"}),
+    # ... but not when the worker says they speak it badly
+    ("Бастық «қазақша білмейсің» деп айлығымды кесті, қазақшам онша жақсы емес", {"language"}, set()),
+    # the dungan nationality in its Kazakh spelling
+    ("дүнген болғаным үшін жұмыста кемсітушілік көріп жүрмін", {"nationality"}, set()),
+])
+def test_batch_33_grounds(text: str, grounds: set[str], not_added: set[str]) -> None:
+    s = _x(text)
+    assert set(s.grounds) == grounds
+    assert set(s.not_added) == not_added
+    assert "language" not in s.negated  # not a denial: a language told in an earlier message stays
+
+
+def test_speaking_well_does_not_take_back_a_language_told_before() -> None:
+    assert extract("я по-казахски кстати нормально говорю", TODAY).negated == ()
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("Здравствуйте. Мне 58 лет, работаю курьером в компании уже год, живу в Алматы с семьёй. Летом нас заставляли выходить "
+     "по субботам, обещали оплатить как сверхурочные. В июле и августе ничего не доплатили. У всех ребят так же. Куда "
+     "обращаться?", set()),
+    ("Jalaqyny 12.11 beremız degen, älı joq. Bükıl bölımge bermei jatyr, bastyq kütıñder deidı. Men üş balanyñ äkesımın, "
+     "nesie tölemım bar, ne ısteuge bolady?", set()),
+    # without the words about everyone, the debt is told beside the unpaid salary
+    ("Jalaqyny 12.11 beremız degen, älı joq. Men üş balanyñ äkesımın, nesie tölemım bar, ne ısteuge bolady?",
+     {"property_status"}),
+])
+def test_everyone_treated_alike_leaves_background_no_ground(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "date_text"), [
+    # a month the worker counts from («... айынан бастап», «қазаннан бері»): a month without a day
+    ("Қазан айынан бастап айлығымды толық бермей жүр", "Қазан айынан"),
+    ("Qazan aiynan bastap jalaqymdy kesip jatyr", "Qazan aiynan"),
+    ("қазаннан бері сыйақы бермейді", "қазаннан"),
+    ("Наурыз айынан бастап мені түнгі ауысымға қойды", "Наурыз айынан"),
+    # «қазан» alone is as likely a cauldron
+    ("асханада қазаннан ас құйып берем, бастық ұрсады", None),
+])
+def test_a_kazakh_month_counted_from(text: str, date_text: str | None) -> None:
+    s = _x(text)
+    assert s.date_text == date_text and s.date is None

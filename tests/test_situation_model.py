@@ -188,6 +188,30 @@ def test_read_applies_the_model_to_the_rules_grounds() -> None:
     assert read(text, TODAY, model=_fixed({"age": 0.9})) == rules
 
 
+def test_a_ground_stated_by_the_rules_is_never_dropped() -> None:
+    m = _fixed({"other": 0.01, "disability": 0.01})
+    assert m.correct(STORY, ("other",), stated=("other",)) == ("other",)  # "из-за брата": the model rarely saw one
+    assert m.correct(STORY, ("other", "disability"), stated=("other",)) == ("other",)  # the rest is still checked
+    assert m.correct(STORY, ("other",)) == ()
+    text = ("Мен 39 жастамын, Павлодарда тұрамын. Мектеп асханасында 10 жыл аспаз болып істеймін. Күйеуім өткен жылы апаттан "
+            "кейін 1-топ мүгедек болып қалды. 16 қыркүйекте штат қысқарды деп мені шығарды, директор ашық «күйеуің ауру, сен "
+            "бізге сенімсіз қызметкерсің» деді.")
+    rules = extract(text, TODAY)
+    assert rules.grounds == ("other",) and rules.stated == ("other",)
+    assert read(text, TODAY, model=_fixed({"other": 0.01})).grounds == ("other",)
+
+
+def test_a_language_spoken_well_is_never_added() -> None:
+    m = _fixed({"language": 0.95, "nationality": 0.9}, refill_from=0.5, second_from=0.8)
+    assert m.correct("…", ("nationality",), not_added=("language",)) == ("nationality",)
+    assert m.correct("…", ("nationality",)) == ("nationality", "language")
+    assert m.correct("…", (), not_added=("language",)) == ("nationality",)  # the rest may still be added
+    text = "Вакансияда «тек қазақ ұлтынан» деп жазылған. Мен кәріспін, қазақша да, орысша да еркін сөйлеймін."
+    rules = extract(text, TODAY)
+    assert rules.grounds == ("nationality",) and rules.not_added == ("language",)
+    assert read(text, TODAY, model=m).grounds == ("nationality",)
+
+
 def test_the_built_model_knows_every_ground() -> None:
     built = Path(__file__).resolve().parents[1] / "build" / "situation-model.npz"
     if not built.is_file():
