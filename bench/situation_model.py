@@ -48,7 +48,8 @@ from tendik.situation_model import (
 # batch -> the commit of its extractor round (the rules it met are that commit's parent's).
 ROUNDS = {10: "dcb2cee", 11: "a7a137a", 12: "7ac1846", 13: "07c6a6e", 14: "3000312", 15: "939922d", 16: "1533d14",
           17: "1533d14", 18: "ec8f484", 19: "216b835", 20: "24ddddb", 21: "43def0f", 22: "ae1129c", 23: "a7b871b",
-          24: "43bfb18", 25: "64760a8", 26: "e8286b2", 27: "85622ba", 28: "1829fc4", 29: "62ace2b", 30: "51538e5", 31: "c8aca67", 32: "c601850"}
+          24: "43bfb18", 25: "64760a8", 26: "e8286b2", 27: "85622ba", 28: "1829fc4", 29: "62ace2b", 30: "51538e5", 31: "c8aca67", 32: "c601850",
+          33: "e08822b"}
 TODAY = datetime.date(2026, 12, 2)
 DROPS = (None, 0.05, 0.1, 0.15, 0.2, 0.3)
 ADDS = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
