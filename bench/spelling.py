@@ -23,14 +23,15 @@ from typing import Any
 
 import yaml
 
+from tendik.folding import KK_LETTERS, fold
 from tendik.paths import ROOT
 from tendik.situation_model import read
 
 DEVSET = ROOT / "bench" / "devset" / "situations.yml"
 TODAY = datetime.date(2026, 12, 5)
 
-_STRIP = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
-                        "Ә": "А", "Ғ": "Г", "Қ": "К", "Ң": "Н", "Ө": "О", "Ұ": "У", "Ү": "У", "Һ": "Х", "І": "И"})
+# A Russian keyboard: each Kazakh letter typed as the look-alike the project folds it to (ә -> а, қ -> к, і -> и ...).
+_STRIP = str.maketrans({**{c: fold(c) for c in KK_LETTERS}, **{c.upper(): fold(c).upper() for c in KK_LETTERS}})
 _INFORMAL = {"а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
              "з": "z", "и": "i", "й": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o",
              "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h",
