@@ -1661,3 +1661,81 @@ def test_everyone_treated_alike_leaves_background_no_ground(text: str, grounds: 
 def test_a_kazakh_month_counted_from(text: str, date_text: str | None) -> None:
     s = _x(text)
     assert s.date_text == date_text and s.date is None
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    # a brother's, a sister's, a husband's conviction is the relative's situation ('other'); a parent's is the origin
+    ("Ағамның соттылығы бар екенін біліп, мені кассадан шығарды", {"other"}),
+    ("сестру посадили в прошлом году, и теперь меня не повышают, говорят риск для банка", {"other"}),
+    ("Inim turmede otyr, sol ushin meni zhumysqa almady", {"other"}),
+])
+def test_a_siblings_or_spouses_conviction(text: str, grounds: set[str]) -> None:
+    s = _x(text)
+    assert set(s.grounds) == grounds and s.stated == ("other",)
+
+
+@pytest.mark.parametrize("text", [
+    "муж сидит в отпуске по уходу за ребенком, а мне не дают гибкий график",
+    "Я раньше сидела дома с детьми, теперь не берут на работу",
+])
+def test_sitting_at_home_is_no_conviction(text: str) -> None:
+    s = _x(text)
+    assert "other" not in s.grounds and "social_status" not in s.grounds
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("Я не думаю, что дело в возрасте: план не выполнил никто из новеньких", "age"),
+    ("Мені жүктілігім үшін шығарған жоқ, кассадан ақша жоғалды деп шығарды", "pregnancy"),
+])
+def test_batch_34_denials(text: str, denied: str) -> None:
+    s = _x(text)
+    assert denied in s.negated and denied not in s.grounds
+
+
+@pytest.mark.parametrize(("text", "grounds", "stage"), [
+    ("Жастар қоғамдық бірлестігінің мүшесімін деп тренингке жібермеді", {"public_association"}, "promotion_training"),
+    ("Маған партияға кіргенімнен бері бастық мүлдем сөйлемейді", {"public_association"}, "harassment"),
+    ("бастык 'сен корейсин' деп маган сыйлыкакы бермеди", {"nationality"}, "pay"),
+    ("менеджер 'кедей ауыл отбасынансың' деп жұмысқа алмады", {"social_status"}, "hiring"),
+    ("ya ranshe sidel, uznali i srazu uvolili", {"social_status"}, "dismissal"),
+])
+def test_batch_34_grounds(text: str, grounds: set[str], stage: str) -> None:
+    s = _x(text)
+    assert set(s.grounds) == grounds and s.stage == stage
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("әйелсің деп мені түнгі сменаға қоймайды", "conditions"),
+    ("Шеф маған ылғи ауыр жұмысты береді, өзбек болғаным үшін", "conditions"),
+    ("Маған ғана кезекшілікті көп береді, басқаларға аз", "conditions"),
+    ("Кассадан алып, еден жуушы қылды, қарызың бар деп", "transfer"),
+    ("Декреттен шыққан соң договорымды продлевать етпеді", "dismissal"),
+    ("ВИЧ барын біліп, мені басқалардан оқшаулап қойды", "harassment"),
+    ("бастық мені детдомдасың деп күнде қалжыңдайды", "harassment"),
+    ("Место заведующей отдали новенькой, сказали что с вашим весом нельзя", "promotion_training"),
+    ("Кадровик алмай қойды, сенің тіркеуің жоқ деді", "hiring"),
+    ("Kadrovik almai qoidy, tirkeuin joq dedi", "hiring"),
+    # not taken to a course or to talks: not a hiring refusal
+    ("курсқа алмай қойды, жасың үлкен деді", "promotion_training"),
+    # "leave the union or your contract is not renewed": a threat, not a dismissal
+    ("начальник сказал: либо выходишь из профсоюза, либо контракт тебе не продлят", "harassment"),
+    ("Жалақым өзгерген жоқ, бірақ бастық жиналыстарда мені мазақтайды", "harassment"),
+])
+def test_batch_34_stages(text: str, stage: str) -> None:
+    assert _x(text).stage == stage
+
+
+def test_a_whole_department_cut_leaves_background_no_ground() -> None:
+    s = _x("Здравствуйте. Мне 52 года, у меня ипотека и двое детей. Вчера объявили о сокращении всего нашего отдела, "
+           "никого из отдела не оставили. Правильно ли это?")
+    assert s.grounds == () and s.stage == "dismissal"
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("с прошлой недели не платят доплату за ночные", datetime.date(2026, 3, 9)),
+    ("өткен аптадан бері түнгі ауысымға қояды", datetime.date(2026, 3, 9)),
+    # «сенбілік» is a clean-up day, not a Saturday
+    ("сенбіліктерде ағаш отырғызамыз, бастық соған ұрсады", None),
+])
+def test_batch_34_dates(text: str, date: datetime.date | None) -> None:
+    assert _x(text).date == date
