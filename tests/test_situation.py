@@ -1739,3 +1739,50 @@ def test_a_whole_department_cut_leaves_background_no_ground() -> None:
 ])
 def test_batch_34_dates(text: str, date: datetime.date | None) -> None:
     assert _x(text).date == date
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    # either-or threats: pressure, not a dismissal
+    ("Бастық: «не постыңды өшіресің, не өз еркіңмен кетесің» деді", "harassment"),
+    ("директор сказал: или снимаешь платок, или пиши заявление по собственному", "harassment"),
+    ("Жүкті екенімді айтсам, «қиналсаң өз еркіңмен кет» деді", "harassment"),
+    ("Қазақша үйренбесең, складқа ауыстырамын дейді бастық", "harassment"),
+    # ... but an order that followed the words is the transfer
+    ("«сені қоймаға ауыстырамын» деді, кеше бұйрық шықты, орысша білмейсің деп", "transfer"),
+    # a post given to someone else, applied for, an attestation not allowed
+    ("Меңгеруші орнына өтініш бердім, бірақ орынды директордың жиеніне берді", "promotion_training"),
+    ("Bastyq lauazymdy magan bermedi, oz dosyn qoidy", "promotion_training"),
+    ("хотела стать старшей медсестрой, но сказали что с моим весом нельзя", "promotion_training"),
+    ("Ұйғыр болғаным үшін аттестацияға жібермеді", "promotion_training"),
+    # the canteen left, not the job
+    ("Санитарларды дәрігерлер асханасынан шығарды, бөлек бөлмеде тамақтанамыз", "conditions"),
+    # a demotion said in Russian words inside Kazakh
+    ("Мені менеджер должностидан снял, простой кассир етіп қойды", "transfer"),
+    # a schedule changed, a workload, Saturdays
+    ("Жүкті болғанымды білген соң графигімді ауыстырып, түнгі сменаға қойды", "conditions"),
+    ("16 жастамын, мені ересектерден көп істетеді", "conditions"),
+    ("Тек маған сенбі күні жұмысқа шығуды бұйырады, діні басқа деп", "conditions"),
+    ("mne 17, zastavlyayut rabotat po 12 chasov bez obeda", "conditions"),
+    # isolation, "go and retire"
+    ("ВИЧ-ім барын білгелі ешкім қасыма отырмайды", "harassment"),
+    ("Мне 60, начальница постоянно говорит: иди на пенсию, освободи место", "harassment"),
+    # afraid, the worker wrote the resignation
+    ("Жасың үлкен деп қорқытты, қорыққаным сонша, сол күні арыз жазып бердім", "dismissal"),
+])
+def test_batch_35_stages(text: str, stage: str) -> None:
+    assert _x(text).stage == stage
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("Арбада отыратынымды көрген соң, «орын толды» деп алмады", {"disability"}),
+    ("вакансияда «славян түрлі сатушы керек» деп жазылған, мен қазақпын", {"race"}),
+    ("HR сказала: вы слишком полная для нашего зала, и отказала", {"other"}),
+    ("Бастық «бұл орынға өз руымыздан адам керек» деп басқаны қойды", {"origin"}),
+    ("На аттестации сказали: ты же сын того, которого посадили, и не пропустили", {"origin"}),
+    # rank mocked: "your opinion is not needed" is no belief
+    ("«сен жай күзетшісің, сенің пікірің керек емес» деп жиналыста мазақтайды", {"official_status"}),
+    # an NGO the worker works in, with a reason told in the next sentence: the employer, not a membership
+    ("Мен 9 адам істейтін қоғамдық қорда істеймін. Жүкті екенімді айтқан соң басқа филиалға ауыстырды", {"pregnancy"}),
+])
+def test_batch_35_grounds(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
