@@ -1786,3 +1786,47 @@ def test_batch_35_stages(text: str, stage: str) -> None:
 ])
 def test_batch_35_grounds(text: str, grounds: set[str]) -> None:
     assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    # conditional threats: pressure, not a dismissal
+    ("постыңды өшірмесең жұмыстан кетесің деді бастық", "harassment"),
+    ("уйде намаз окысан бирден кетесин деп ескертти", "harassment"),
+    ("Бастық «орысша сөйлеме, әйтпесе кет» дейді", "harassment"),
+    ("главврач сказал снимай платок или пиши заявление, но пока не уволили", "harassment"),
+    # a resignation the worker refused to sign
+    ("Bastyq oz erkimmen ketu turaly aryzga qol qoi dedi. Qoimadym. Endi kunde eskertu jazady", "harassment"),
+    # a wheelchair up the stairs; a post given to acquaintances, to a young man
+    ("пандус жоқ, 4 қабатқа коляскамен көтерілу мүмкін емес", "conditions"),
+    ("lauazymdy ylgi oz tanystaryna beredi, men oralmanmyn", "promotion_training"),
+    ("Бөлім басшысы орнын маған емес, тәжірибесі жоқ жас жігітке берді", "promotion_training"),
+    # a canteen, leaving early asked, hours cut, a report not accepted
+    ("kuzetshi bolganym ushin ashanaga kirgizbeidi", "conditions"),
+    ("ораза кезінде ерте кетуге рұқсат сұрадым, бастық бермеді", "conditions"),
+    ("Директор сағатымды 18-ден 8-ге қысқартты, айлығым азайды", "pay"),
+    ("асханада «бізбен бірге отырма» деп бастық қуып шықты", "harassment"),
+    ("Есебім орысша деп қабылдамады, қазақша жаз дейді", None),
+    # a nanny told she is no longer needed; a colleague's place after "убрали из ... и поставили"
+    ("я няня, хозяйка написала что больше не нуждается в моих услугах, узнав про ВИЧ", "dismissal"),
+    ("меня убрали из процедурного кабинета и поставили в регистратуру", "transfer"),
+    # a redundancy only foreseen
+    ("сказали что при реорганизации я первая пойду на сокращение", None),
+])
+def test_batch_36_stages(text: str, stage: str | None) -> None:
+    assert _x(text).stage == stage
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("Бастық «әйел адам бала мен жұмысты қатар алып жүре алмайды» деп кассаға ауыстырды", {"sex"}),
+    ("kuzetshi bolganym ushin ashanaga kirgizbeidi", {"official_status"}),
+    ("қысқартты, «пенсионерсің, больничный көп аласың» деді", {"health", "age"}),
+    ("17 жастамын, «жассың, шыда» деп ең ауыр жүкті маған тасытады", {"minor"}),
+    ("Бұрын сотталған едім, директор біліп арыз жаз деді", {"social_status"}),
+    # a student says who they are: background
+    ("Men studentpin, kafede istep jurmin, menedzher 'afrikalyqtar klientterdi qorqytady' dep meni zaldan asuyga auystyrdy", {"race"}),
+    # denied: "дело не в твоём возрасте", "это отношения не имеет"
+    ("начальник сказал: дело не в твоем возрасте, просто медленно работаешь, поэтому без премии", set()),
+    ("У меня 3 группа инвалидности, но к увольнению это отношения не имеет. Уволили за прогул", set()),
+])
+def test_batch_36_grounds(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
