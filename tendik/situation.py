@@ -1033,7 +1033,7 @@ _EMPLOYER_LARGE = re.compile(_alternatives([
     "ірі банк", "крупн\\S* банк", "(?:компания|фирма|банк|предприятие|организация) (?:очень )?(?:больш|крупн)", "филиалдары",
     "филиал\\S* по всему", "мыңнан (?:астам|аса|артық)", "тысяч\\S* (?:человек|сотрудник|работник)",
 ]))
-_SIZE_UNIT = _n(r"(?:человек\S*|чел|сотрудник\S*|работник\S*|операторов|продавц\S*|кассир\S*|официант\S*|адам\S*|кизметкер\S*|жумискер\S*|жумисши\S*|жүргізуші\S*|кісі|кисимиз|штатн\S*|курьер\S*|водител\S*|мастер(?:ов|а)|повар\S*|охранник\S*|швей|медсест[её]р|учител\S*)")
+_SIZE_UNIT = _n(r"(?:человек\S*|чел|сотрудник\S*|работник\S*|рабочих(?! (?:дн|час|мест|смен|недел|суббот|выходн))|операторов|продавц\S*|кассир\S*|официант\S*|адам\S*|кизметкер\S*|жумискер\S*|жумисши\S*|жүргізуші\S*|кісі|кисимиз|штатн\S*|курьер\S*|водител\S*|мастер(?:ов|а)|повар\S*|охранник\S*|швей|медсест[её]р|учител\S*)")
 # "около", "более", "не больше" before the number; «300-ден астам», «бес-ақ», «10-ға жуық» after it.
 _SIZE_BEFORE = _n("(?:всего |только |лишь |около |примерно |где то |почти |более |больше |свыше |менее |меньше |не более |под "
                   "|не больше |до |ғана |барлығы |шамамен |шамасы )?")
@@ -1041,12 +1041,14 @@ _SIZE_AFTER = _n("(?: (?:ден|дан|тен|тан|нен|нан|ге|ға|к�
 # Places a headcount is told of: "на фабрике, там человек 120", "в нашем филиале человек 60", "компания большая, человек 200".
 _SIZE_PLACE = _n(r"(?:там|компани\S*|филиал\S*|фабрик\S*|завод\S*|тоо|жшс|офис\S*|склад\S*|предприяти\S*)")
 _SIZE = re.compile(
-    _n(rf" (?:нас|у нас|ми|мы|бизде|біз|біздің|барлығы|всего|штат\S*|коллектив\S*|ұжымда|ұйымда|итого|бизде барлиги|там)"
+    _n(rf" (?:нас|у нас|ми|мы|бизде|біз|біздің|барлығы|бар болғаны|всего|штат\S*|коллектив\S*|ұжымда|ұйымда|итого|бизде барлиги|там)"
        rf"(?: \S+){{0,3}}? {_SIZE_BEFORE}({NUM}){_SIZE_AFTER} {_SIZE_UNIT}(?!\S)")
     + _n(r"| (?:нас|у нас)(?: \S+){0,2}? ") + rf"{_SIZE_UNIT} ({NUM})(?!\S)"  # "нас в офисе человек двенадцать"
     + rf"| {_SIZE_PLACE}(?: \S+)?? " + _n(r"(?:человек|чел) ") + rf"{_SIZE_BEFORE}({NUM})(?!\S)"  # "в компании человек 300"
     + _n(r"(?! (?:лет|год\S*|месяц\S*|дн\S*|недел\S*|раз\S*|час\S*|тысяч\S*|тенге|тг)(?!\S))")
     + r"| " + _n(r"(?:человек|чел) ") + rf"({NUM}) " + _n(r"(?:нас|работает|работают)(?!\S)")  # "человек 40 нас"
+    + rf"| {_SIZE_UNIT} " + _n(r"(?:там|у нас|нас) ") + rf"{_SIZE_BEFORE}({NUM})"  # "в ТОО, рабочих там около 100"
+    + _n(r"(?! (?:лет|год\S*|месяц\S*|дн\S*|недел\S*|раз\S*|час\S*|тысяч\S*|тенге|тг)(?!\S))")
     + rf"| {_SIZE_UNIT} {_SIZE_BEFORE}({NUM}) "
     + _n(r"(?:работает|работают|работаем|в штате|истеиди|истеимиз|жумис|всего|бар|барміз)")
     + rf"|{_EMPLOYER_BUSINESS} (?:\S+ )?{_SIZE_BEFORE}({NUM}){_SIZE_AFTER} {_SIZE_UNIT}(?!\S)"  # «фирмамызда 40-қа жуық адам»
@@ -1070,6 +1072,9 @@ _SIZE_COLLECTIVE = re.compile(
     + r"| " + _COLLECTIVE_RE + _n(r" (?:ғанамыз|ғанабыз|ақпыз)(?!\S)")
     + r"| " + _n(r"(?:бізде|біз|барлығы|барлығымыз) (?:ғана )?") + _COLLECTIVE_RE + _n(r"(?:міз|іміз|мыз|ымыз)?(?!\S)")
 )
+# Units of an employer (a headcount told of one is not the employer's): a department, a branch, a team, a shift.
+_UNIT = re.compile(_n(r"(?:отдел|отделени|бригад|смен[аеуы]|сменам|филиал|кафедр|участк|бөлім|ауысым)\S*$"))
+_SOLE_TRADER = re.compile(_alternatives(["ип!", "жк!", "жеке кәсіпкер", "индивидуальн\\S* предпринимател"]))
 _NOT_STAFF = re.compile(_alternatives(["дет", "ребят", "брат", "сестр", "сестер", "сем", "в семье", "родител", "внук", "бала",
                                        "бауыр", "отбасы", "апа", "аға", "қыз", "ұл", "сынып", "класс", "друз", "дос", "күйеу", "жұбай",
                                        "муж", "жена", "жени", "әйелім", "әріптес", "коллег", "напарни", "серіктес"]))
@@ -1810,14 +1815,27 @@ def _works_at(regex: re.Pattern[str], t: _Text) -> bool:
     return False
 
 
+def _of_a_unit(t: _Text, start: int, end: int) -> bool:
+    """The headcount is of a department, a team, a shift or a branch ("у нас в отделении 8 человек",
+    «бригадада бесеуміз»), not of the employer: the word is in the match or just before it."""
+    first, last = t.tokens(start, end)
+    if _near(_SOLE_TRADER, t, first, last, 5):  # "бригада у нас 9 человек, это ИП": the team is the business
+        return False
+    return any(_UNIT.match(t.words[i]) for i in range(max(first - 2, 0), last + 1))
+
+
 def _size(t: _Text) -> int | None:
+    """The employer's headcount. A small one told of a unit of the employer says nothing of the employer's
+    size (a bank's branch of 8 is no micro-enterprise, TK art. 159); a large one still tells a large employer."""
     for m in _SIZE.finditer(t.norm) if t.has_number else ():
         value = _number(next(g for g in m.groups() if g))
         if value is not None and value == int(value) and 1 <= value <= 1_000_000:
+            if value <= SMALL_EMPLOYER_MAX and _of_a_unit(t, m.start(), m.end()):
+                continue
             return int(value)
     for m in _SIZE_COLLECTIVE.finditer(t.norm):
         first, last = t.tokens(m.start(), m.end())
-        if not _near(_NOT_STAFF, t, first, last, 3):
+        if not _near(_NOT_STAFF, t, first, last, 3) and not _of_a_unit(t, m.start(), m.end()):
             return _COLLECTIVE[next(g for g in m.groups() if g)]
     return None
 

@@ -835,6 +835,22 @@ def test_speaking_well_beside_a_nationality_or_a_lack(text: str, grounds: set[st
     ("Менімен бірге тағы үш жүргізуші бар", None, None),
     ("в отделе уволили человек 5 разом", None, None),
     ("на складе человек 10 лет работает", None, None),
+    ("у нас 5 рабочих дней в неделю", None, None),
+    # a small headcount of a department, a team, a shift or a branch is not the employer's (a bank's branch of 8 is no
+    # micro-enterprise); a large one still tells a large employer; a team that is the sole trader's whole business is
+    ("у нас в отделении 8 человек", None, None),
+    ("нас в отделении 14 человек, я медсестра", None, None),
+    ("Бір бөлімде Жанар екеуміз бірдей жұмыс істейміз", None, None),
+    ("бригадада 6 адамбыз", None, None),
+    ("в бригаде нас пятеро", None, None),
+    ("bizdin bolimnen 3 adam kursqa barady", None, None),
+    ("у нас в филиале человек 60", "other", 60),
+    ("бригада у нас 9 человек, это ИП", "micro", 9),
+    ("цехта 12 адамбыз", "micro", 12),
+    # «бар болғаны» (only), a unit word before "там"
+    ("ofiste bar bolgany 6 adam, bastyq jukti ekenimdi bilgen son jumystan shygardy", "micro", 6),
+    ("в ТОО, рабочих там около 100", "other", 100),
+    ("нас 8 рабочих на стройке", "micro", 8),
 ])
 def test_employer(text: str, kind: str | None, size: int | None) -> None:
     s = _x(text)
