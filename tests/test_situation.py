@@ -1846,3 +1846,67 @@ def test_batch_36_stages(text: str, stage: str | None) -> None:
 ])
 def test_batch_36_grounds(text: str, grounds: set[str]) -> None:
     assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    # a dismissal only feared; a contract not renewed or not concluded for the next year; paid off; "you no longer work with us"
+    ("бастық күнде мазақ етеді, қорқамын жұмыстан шығарады деп", "harassment"),
+    ("директор шартыңды жаңартпаймыз деді, себебін айтпады", "dismissal"),
+    ("контракт на следующий год со мной не заключат, сказали в отделе кадров", "dismissal"),
+    ("меня в конце месяца рассчитали, отдали половину", "dismissal"),
+    ("курьер болдым, координатор сен бізбен енді істемейсің деп жазды", "dismissal"),
+    # "if you do not ..., I will not ...": a threat
+    ("кафеде хиджаб киіп келсем админ шешпесең смена бермеймін дейді", "harassment"),
+    ("бастық «ұйымнан шықпасаң, кеңеске кіргізбеймін» деді", "harassment"),
+    # left out of the chat or the meetings, a bag searched, messages at night, a reprimand given to the worker
+    ("начальник удалил меня из рабочего чата и ничего не объясняет", "harassment"),
+    ("меня не добавили в чат отдела, новости узнаю последней", "harassment"),
+    ("бастық мені жиналысқа мүлде шақырмайды", "harassment"),
+    ("хозяйка каждый день проверяет мою сумку", "harassment"),
+    ("бастық түнде маған жазады, кездесейік дейді", "harassment"),
+    ("namaz oqyganym ushin eskertu berdi", "harassment"),
+    ("мне объявили выговор за то что говорю по-казахски", "harassment"),
+    ("в какой срок надо обжаловать выговор", None),
+    ("директору дали выговор, а мне что положено?", None),
+    # a transfer told as "you go to the warehouse", a seat in the archive, the dishes; a dative typed apart
+    ("мастер ватсапқа «ертеңнен бастап складқа барасың» деп жазды", "transfer"),
+    ("декреттен шықсам, мені архивке құжат сканерлеуге отырғызды", "transfer"),
+    ("админ сказал в зал не выходи и поставил посуду мыть", "transfer"),
+    ("нас поставили убирать бизнес-центр, в лифт не пускают", "conditions"),
+    ("магазинде продавецпін, хозяйка склад қа жіберді", "transfer"),
+    # a uniform bought with one's own money; a post given to a young man; a rank
+    ("маған ғана форманы өз ақшама сатып алғызды", "conditions"),
+    ("бас дәрігер бөлімге 35 жастағы ер жігітті тағайындады. Бұйрық 14 қарашада шықты", "promotion_training"),
+    ("капитан шеніне ұсынатын тізімге мені енгізбеді", "promotion_training"),
+    ("мне задержали очередное звание, хотя срок вышел", "promotion_training"),
+    # the worker refusing is no hiring; fines and deductions for a shortage are conditions; the 13th salary in Latin
+    ("бас тартқан соң ең ауыр жұмысты маған береді", "conditions"),
+    ("bas medbike shtraf salady, 5 myn, 10 myn dep aiylyqtan ustap qalady", "conditions"),
+    ("хозяйка штрафует, вычла 15 тысяч за недостачу", "conditions"),
+    ("jeltoqsanda 13-shi aiylyqty bizge bermedi", "pay"),
+    ("базарда сатушымын қожайын аз төлейд", "pay"),
+])
+def test_batch_37_stages(text: str, stage: str | None) -> None:
+    assert _x(text).stage == stage
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("нач говорит ты ж девочка тебе меньше надо", {"sex"}),
+    ("ты девочка или мальчик", set()),
+    ("цех басшысы ейел мастер болмайды деди", {"sex"}),
+    ("әйелінің туыстары келді, «бөтен рудан адам үйде керек емес» деді", {"origin"}),
+    ("не продлили контракт, кадровик сказал изза того что брат под следствием", {"other"}),
+    ("начальница говорит у тебя детей куча, отпуск летом не дам", {"other"}),
+    ("дир мені сен Серікбаевтардың баласысың деп шығарды", {"origin"}),
+    ("жаңа төраға «әкеңнің кім екенін білемін» деп басқа ауданға ауыстырды", {"origin"}),
+    ("прораб бұрын сотталған деп естіп, ертең келме деді", {"social_status"}),
+    ("қожайын «сенде үй де жоқ» деп айлықты аз береді", {"property_status"}),
+    ("начальница орет что я по русски как баран говорю", {"language"}),
+    ("профсоюз у нас вроде есть, но молчит. премию срезали, мастер сказал ты русский", {"nationality"}),
+    ("орамал таққан соң мені құжат тіркеуге отырғыздым деп ауыстырды", {"religion"}),
+    ("бастық «банктің имиджі бар» деп орамалымды шешуді талап етеді", {"religion"}),
+    ("больничных не брала, замечаний не было, а премию сняли", set()),
+    ("ajyrasqan aielsin goi dep tunde jazady", {"other"}),
+])
+def test_batch_37_grounds(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
