@@ -24,7 +24,11 @@ SK = load_situations()
 
 def answers(text: str, intent: str, lang: str = "ru", entities: list[tuple[str, Any]] | None = None,
             **slots: Any) -> tuple[list[AnswerPayload], list[dict]]:
-    """Every payload the action sent (a long view comes in several messages) and its events."""
+    """Every payload the action sent (a long view comes in several messages) and its events. A story
+    (``inform_situation``) given slots and no entities is one that tells them: its entities are those slots, as the
+    extractor gives them; ``entities=[]`` is a message that tells nothing new."""
+    if entities is None and intent == "inform_situation":
+        entities = [("ground", g) for g in slots.get("grounds") or []] + ([("stage", slots["stage"])] if slots.get("stage") else [])
     dispatcher, events = run(ActionAnswer(), make_tracker(text, intent, slots={"language": lang, **slots}, entities=entities))
     out = []
     for message in dispatcher.messages:
@@ -119,6 +123,26 @@ def test_a_small_employer_changes_the_route_to_art_159() -> None:
     assert after.plain_text() != before.plain_text()
     assert SK.route("micro").phrase.text["ru"] in text
     assert any(r.norm_id == "tk-159" for r in SK.route("micro").phrase.rests_on)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("ru", "у нас в отделении 8 человек"), ("kk", "бөлімімізде 8 адам бар")])
+def test_a_follow_up_that_tells_nothing_new_gets_where_and_by_when_not_the_same_answer(lang: str, text: str) -> None:
+    """After a bank cashier's story a branch's headcount tells nothing the extractor reads (it is not the
+    employer's): the reply is where to go and by when for the situation known, not the first answer again."""
+    slots = {"grounds": ["religion"], "stage": "transfer", "employer_kind": "other"}
+    first, _, _ = answer("в банке после хиджаба перевели в архив", "inform_situation", lang,
+                         entities=[("ground", "religion"), ("stage", "transfer")], **slots)
+    after, all_text, _ = view(text, "inform_situation", lang, entities=[], **slots)
+    assert first.source == "situation" and after.view == "route"
+    assert after.plain_text() != first.plain_text()
+    assert SK.route("other").phrase.text[lang] in all_text  # the conciliation commission first: not a micro-enterprise
+    assert after.situation["employer_kind"] == "other"
+
+
+def test_a_question_told_after_a_story_is_not_taken_for_nothing_new() -> None:
+    """A question the extractor reads nothing in still gets the situation answer's reading of it, not the route."""
+    payload, _, _ = answer("и что мне теперь делать?", "inform_situation", entities=[], grounds=["age"], stage="dismissal")
+    assert payload.view != "route"
 
 
 def test_a_denied_ground_is_removed_from_the_slot() -> None:

@@ -298,6 +298,11 @@ class ActionAnswer(Action):
         elif state.known and told_employer and not told_situation and intent in SITUATIONAL_INTENTS | {"nlu_fallback"}:
             # only the employer or the date changed: where to go and by when, for this employer
             payload = route_view(kb, situations(), state, lang)
+        elif state.known and intent == "inform_situation" and not told_situation and not asks_question(text):
+            # a follow-up that tells nothing the extractor reads ("у нас в отделении 8 человек" after a bank cashier's
+            # story: a branch's headcount is not the employer's): the next step for the situation known, where to go
+            # and by when, not the first answer again
+            payload = route_view(kb, situations(), state, lang)
         elif state.known and intent in SITUATIONAL_INTENTS and (told_situation or intent == "inform_situation"):
             # a topic question ("можно ли ...?") keeps the line of the topic's other norms; a story told without
             # asking anything (even one classified as a topic) gets the next steps first (tendik.asking)
