@@ -1910,3 +1910,61 @@ def test_batch_37_stages(text: str, stage: str | None) -> None:
 ])
 def test_batch_37_grounds(text: str, grounds: set[str]) -> None:
     assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "grounds", "stage"), [
+    # a colleague's story told beside the worker's: not the worker's ground, dismissal or transfer; a place is no colleague
+    ("Устроился грузчиком на склад в Алматы, испытательный срок два месяца. Через две недели нашли судимость, сказали "
+     "«нам зэки не нужны» и уволили", {"social_status"}, "probation"),
+    ("Біздің бөлімде әріптесім Айгүлді жүкті болғанда шығарып жіберген еді. Енді мен кәсіподаққа кіргенімді білгеннен кейін бастық маған "
+     "жылдық сыйақы бермей қойды.", {"trade_union"}, "pay"),
+    ("Әріптесім Серікті кәсіподаққа кірген үшін шығарып жіберді, мен оған куә болдым. Ал маған «сен әлі жассың» деп "
+     "басқалардан 30 мың аз төлейді.", {"age"}, "pay"),
+    ("Моего напарника уволили за прогулы. А мне начальник сказал «ты казах, работай в ночь» и поставил только ночные смены.",
+     {"nationality"}, "conditions"),
+    # a colleague promoted is the worker passed over
+    ("Коллегу Асель повысили до старшего кассира. Мне начальница сказала: «ты по-казахски плохо говоришь»", {"language"},
+     "promotion_training"),
+])
+def test_a_colleagues_story_is_not_the_workers(text: str, grounds: set[str], stage: str) -> None:
+    s = _x(text)
+    assert (set(s.grounds), s.stage) == (grounds, stage)
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    # a reason given makes the worker's own facts told apart from what happened background
+    ("Мен балалар үйінде өскенмін, әлі тұрмысқа шықпағанмын. Аға әкімші «сен әйелсің, аға сатушы бола алмайсың» деп, "
+     "ол орынды кеше келген жігітке берді.", {"sex"}),
+    ("Я кореянка, мне 41, разведена. Я подала заявление на место прораба, замдиректора ответил: «бабе прорабом не место».",
+     {"sex"}),
+    ("уволили за то что пришла в хиджабе. мне 23, не замужем, работала администратором", {"religion"}),
+    # no reason given: the facts told stay
+    ("Я кореянка. Меня уволили без объяснения причин.", {"nationality"}),
+    ("коллегу прошлым летом выжили когда она была беременна, я теперь боюсь. я на 30 неделе, как подать на декрет?", {"pregnancy"}),
+    ("я на 2 неделе работы, а уже штрафуют за опоздания", set()),
+    # the worker's own dismissal told before a comparison with colleagues
+    ("уволилась сама в феврале, при расчете мне не выплатили надбавку, которую коллегам выплатили", set()),
+    # a reason supposed, then rejected; "the problem is not there" as a sentence of its own
+    ("Алдымен ауылдық болғаным үшін қысым көрсетіп жүр ме деп ойладым, бірақ жоқ. Әкімші «орамалыңды шеш» деді.", {"religion"}),
+    ("Намаз оқимын, сақалым бар. Бірақ мәселе онда емес. Кассаға «несиесі бар адамды қоймаймыз» деп алмады.", {"property_status"}),
+    # what follows the "но" is no longer the supposition
+    ("Думала, не взяли из-за возраста, мне 45, но нет, диспетчер сказал: «женщин водителями не берём»", {"sex"}),
+    ("Әуелі руымды сұрады, думала ру үшін ғой деп, бірақ жоқ, оказывается у них требование только до 35 лет", {"age"}),
+])
+def test_background_facts_and_rejected_guesses_are_not_the_reason(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("несием бар, сондықтан жұмыстан кете алмаймын. Бастық маған басқалардан аз төлейді", "pay"),
+    ("Мне 34, ипотека, так что уйти сама не могу. Менеджер при покупателях передразнивает мой акцент", "harassment"),
+    ("поставила мне все вечерние смены и сказала: «не нравится — увольняйся»", "conditions"),
+    ("Меня тоже уволят ба деп қорқамын, мастер ең ауыр жұмысты маған береді", "conditions"),
+    ("начальник парка snyal menya s marshruta, теперь я на подмене", "transfer"),
+    ("администратор увидел тату и поставил меня на мойку, хотя на собеседовании тату было видно", "transfer"),
+    ("кредит в Каспи ещё год платить. Начальник сказал старики не нужны и перевел в гараж", "transfer"),
+    ("Городским проезд компенсируют, а нам нет", "pay"),
+    ("хочу компенсацию морального вреда за унижения", "harassment"),
+])
+def test_batch_38_stages(text: str, stage: str) -> None:
+    assert _x(text).stage == stage
