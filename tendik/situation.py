@@ -1532,8 +1532,8 @@ _ME_ENDINGS = tuple(_n(e) for e in ("мын", "мін", "пын", "пін", "б�
 
 
 def _someone_elses(t: _Text, first: int) -> bool:
-    """The word is in a sentence about a colleague or a named person, before any word of the worker's own
-    ("Жолдасым Серікті ... шығарып жіберді, мен оған куә болдым": the colleague's dismissal)."""
+    """The word follows a colleague named in its sentence, with no word of the worker's own before it or in its clause
+    («Әріптесім Серікті ... шығарып жіберді, мен оған куә болдым»: the colleague's dismissal)."""
     sent = t.sentence[first]
     idx = [i for i in range(len(t.words)) if t.sentence[i] == sent]
     text = " " + " ".join(t.words[i] for i in idx if i < first)  # the colleague is named before the word
@@ -1546,8 +1546,6 @@ def _someone_elses(t: _Text, first: int) -> bool:
 
 # nouns whose stem ends like "my ...": «бөлімнен» (from the department), «білімі»
 _NOT_MINE = tuple(_n(w) for w in ("бөлім", "білім", "киім", "өлім", "кілем", "ауысым"))
-
-
 
 
 def _about_relative(t: _Text, first: int, last: int) -> bool:
