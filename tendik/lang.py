@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 LANGS = ("kk", "ru")
 # Detection below this confidence keeps the language the conversation already has.
 DETECT_MIN_CONFIDENCE = 0.7
+# A message changes the language of a conversation that has one only with this many words the language model
+# was trained on (or with a Kazakh-only letter): "hmm", "test", "ok", "спасибо", «рахмет», a sticker's name or a
+# bit of JSON say too little, and the character model is sure of itself on such short strings.
+MIN_KNOWN_WORDS_TO_SWITCH = 2
 KK_LATIN_MARKERS = set("äğıñöūüşçáóúýǵń")
 
 # Russian grammar words: many of them against one Kazakh particle make the sentence Russian.
@@ -192,6 +196,10 @@ class LanguageDetector:
         tmp.write_text(json.dumps(self.model, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
 
+    @property
+    def has_vocabulary(self) -> bool:
+        return bool(self._words)
+
     def known_words(self, text: str) -> tuple[int, int]:
         """(known, total) folded words of 3+ letters, known = seen in the training examples."""
         tokens = [w for w in fold_tokens(text) if len(w) >= 3 and not w.isdigit()]
@@ -291,6 +299,17 @@ class LanguageDecision:
         return out
 
 
+def says_enough(text: str, detector: LanguageDetector) -> bool:
+    """Whether ``text`` shows its language well enough to change the language a conversation already has:
+    a Kazakh-only letter, or ``MIN_KNOWN_WORDS_TO_SWITCH`` words the detector was trained on (any
+    words of three letters or more when it has no model)."""
+    low = unicodedata.normalize("NFC", text or "").lower()
+    if KK_LETTERS & set(low):
+        return True
+    known, total = detector.known_words(low)
+    return (known if detector.has_vocabulary else total) >= MIN_KNOWN_WORDS_TO_SWITCH
+
+
 def decide_language(
     text: str,
     detector: LanguageDetector,
@@ -299,16 +318,17 @@ def decide_language(
     current: str | None = None,
 ) -> LanguageDecision:
     """The reply language: the channel's choice (the user picked it in Telegram or the widget),
-    else the user's explicit preference (it sticks), else the message's own language when detection
-    is confident (or nothing is known yet), else the conversation's current language. A button
-    payload ("/ask_equal_pay") carries no language of its own."""
+    else the user's explicit preference (it sticks), else the message's own language when nothing is
+    known yet, or when detection is confident and the message says enough (``says_enough``: "hmm"
+    or a lone "спасибо" does not turn a Kazakh conversation Russian), else the conversation's
+    current language. A button payload ("/ask_equal_pay") carries no language of its own."""
     payload = text.startswith("/")
     detected, confidence = (None, 0.0) if payload else detector.detect(text)
     if channel_choice in LANGS:
         reply: str | None = channel_choice
     elif preference in LANGS:
         reply = preference
-    elif detected and (confidence >= DETECT_MIN_CONFIDENCE or current is None):
+    elif detected and (current is None or (confidence >= DETECT_MIN_CONFIDENCE and says_enough(text, detector))):
         reply = detected
     else:
         reply = current or detected

@@ -141,6 +141,60 @@ def test_a_half_russian_message_keeps_a_kazakh_conversation_kazakh(detector: Lan
     assert decide_language(mostly, detector, current="kk").reply == "ru"
 
 
+@pytest.mark.parametrize(
+    ("text", "current"),
+    [
+        ('{"a": [[[[1]]]]}', "ru"),  # a bit of JSON: one Latin letter the character model calls Kazakh
+        ("hmm", "ru"),
+        ("hi", "ru"),
+        ("da", "ru"),
+        ("test", "ru"),
+        ("[sticker]", "ru"),
+        ("ok", "kk"),
+        ("🎤 [voice]", "kk"),
+        ("спасибо", "kk"),
+        ("рахмет", "kk"),  # a Kazakh word without Kazakh letters, which the character model calls Russian
+    ],
+)
+def test_a_message_that_says_too_little_keeps_the_conversations_language(
+    detector: LanguageDetector, text: str, current: str
+) -> None:
+    """Found in a trial over REST: in a Russian conversation "hmm" or a bit of JSON was answered in Kazakh. Each
+    of these is detected with confidence, in the other language than the conversation's; none may switch it."""
+    from tendik.lang import decide_language
+
+    detected, confidence = detector.detect(text)
+    assert detected != current and confidence >= 0.7  # the detector alone would switch
+    assert decide_language(text, detector, current=current).reply == current
+    assert decide_language(text, detector).reply == detected  # nothing known yet: the message's own language
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "lang"),
+    [
+        ("menya uvolili", "kk", "ru"),
+        ("Добрый вечер", "kk", "ru"),
+        ("meni jumystan shygardy", "ru", "kk"),
+        ("мерзімі?", "ru", "kk"),  # one word, but Kazakh-only letters
+        ("sroki kakie", "kk", "ru"),
+    ],
+)
+def test_a_short_message_that_shows_its_language_still_switches(
+    detector: LanguageDetector, text: str, current: str, lang: str
+) -> None:
+    from tendik.lang import decide_language
+
+    assert decide_language(text, detector, current=current).reply == lang
+
+
+def test_without_a_language_model_words_of_three_letters_decide() -> None:
+    from tendik.lang import decide_language, says_enough
+
+    bare = LanguageDetector()
+    assert not says_enough("hmm", bare) and says_enough("menya uvolili", bare) and says_enough("иә", bare)
+    assert decide_language("hmm", bare, current="kk").reply == "kk"
+
+
 def test_decision_says_which_language_a_switch_would_choose(detector: LanguageDetector) -> None:
     from tendik.lang import decide_language
 
