@@ -2004,3 +2004,60 @@ def test_batch_39_grounds(text: str, grounds: set[str]) -> None:
 ])
 def test_batch_39_stages(text: str, stage: str | None) -> None:
     assert _x(text).stage == stage
+
+
+# Round 40: stages told by their signs (batch 40); written for these tests, not copied from the batch
+@pytest.mark.parametrize(("text", "stage"), [
+    ("вчера мой пропуск на проходной не сработал, охранник сказал что меня нет в списках", "dismissal"),
+    ("охрана не пустила меня на завод, пропуск аннулировали", "dismissal"),
+    ("заведующая велела сдать халат и ключи и больше не появляться", "dismissal"),
+    ("хозяйка выставила мои вещи за дверь", "dismissal"),
+    ("рұқсатнамам бұғатталған, күзетші мені ішке кіргізбеді", "dismissal"),
+    ("бастық кілтті және формамды қайтарып алды", "dismissal"),
+    ("жаңа кестеде атым мүлдем жоқ, бастық телефон алмайды", "dismissal"),
+    ("енді келудің қажеті жоқ деді", "dismissal"),
+    ("мені бухгалтериядан алып, кеңсені жинауға қойды", "transfer"),
+    ("мені екі аптадан бері скамейкаға отырғызып қойды", "transfer"),
+    ("терезесі жоқ бөлмеге отырғызды", "conditions"),
+    ("диспетчер маған тапсырыс бермейді, бәрі басқаларға кетеді", "conditions"),
+    ("начальник перестал отдавать мне клиентов", "conditions"),
+    ("IT бөлімі ноутбугымды алып кетті", "conditions"),
+    ("наурызда картама 140 мың түсті, жігіттерге 210 мыңнан", "pay"),
+    ("курсқа баратындардың тізімі шықты, менің атым жоқ", "promotion_training"),
+    ("сұхбаттан кейін «сізге хабарласамыз» деді, сол орынға танысын алды", "hiring"),
+    ("чатқа «пайдасыз қызметкер» деп жазды", "harassment"),
+])
+def test_batch_40_stages(text: str, stage: str | None) -> None:
+    assert _x(text).stage == stage
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("HR телефон көтермейді", "promotion_training"),  # a phone not picked up
+    ("жалпы хат таратудан да шығарып тастады", "dismissal"),  # out of a mailing list
+    ("демалыс кестесінде атым жоқ", "dismissal"),  # the vacation schedule
+    ("охрана бизнес-центра не пускает собаку-поводыря", "dismissal"),  # the guide dog, not the worker
+    ("приказ о курсах вышел, меня в списке нет", "dismissal"),  # a list of a course
+])
+def test_batch_40_signs_that_are_not_the_stage(text: str, stage: str) -> None:
+    assert _x(text).stage != stage
+
+
+@pytest.mark.parametrize(("text", "grounds"), [
+    ("кадр маманы туған жылымды сұрады да, бас тартты", {"age"}),
+    ("бетімдегі күйік ізін клиенттер көрмесін деп қоймаға жіберді", {"other"}),
+])
+def test_batch_40_grounds(text: str, grounds: set[str]) -> None:
+    assert set(_x(text).grounds) == grounds
+
+
+@pytest.mark.parametrize(("text", "date_text"), [
+    # a month named with «айы» / «айының» or "за" (batch 40): a month without a day
+    ("Тамыз айының ақшасы түсті: бәріне 230 мың, маған 150", "Тамыз айының"),
+    ("Наурыз айы үшін картама аз түсті", "Наурыз айы"),
+    ("за июль всем дали премию, кроме меня", "за июль"),
+    ("за 2 дня до отпуска перевели на склад", None),
+    ("қазанда палау пісіремін, бастық ұрсады", None),
+])
+def test_batch_40_months(text: str, date_text: str | None) -> None:
+    s = _x(text)
+    assert s.date_text == date_text and s.date is None
