@@ -2061,3 +2061,11 @@ def test_batch_40_grounds(text: str, grounds: set[str]) -> None:
 def test_batch_40_months(text: str, date_text: str | None) -> None:
     s = _x(text)
     assert s.date_text == date_text and s.date is None
+
+
+@pytest.mark.parametrize("text", [
+    "сот орындаушы картамды бұғаттап тастады, бастық несиең бар деп ұрысты",  # a bank card, not a pass
+    "бастық қойманың кілтін алып келуімді сұрады, мен кешігіп қалдым",  # keys brought, not taken back
+])
+def test_batch_40_signs_of_something_else(text: str) -> None:
+    assert _x(text).stage != "dismissal"
